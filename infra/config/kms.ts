@@ -1,0 +1,34 @@
+/**
+ * `platform:kms`: customer-managed keys.
+ */
+import { z } from "zod";
+import type { ConfigProblem } from "./problems";
+
+export const kmsSchema = z.strictObject({
+  /** Days a scheduled key deletion waits; AWS accepts 7 to 30. */
+  deletionWindowInDays: z.number().int().min(7, { message: "must be an integer from 7 to 30 (the range AWS accepts)" }).max(30, {
+    message: "must be an integer from 7 to 30 (the range AWS accepts)",
+  }),
+  /** Days between automatic rotations; AWS accepts 90 to 2560. */
+  rotationPeriodInDays: z
+    .number()
+    .int()
+    .min(90, { message: "must be an integer from 90 to 2560 (the range AWS accepts)" })
+    .max(2560, { message: "must be an integer from 90 to 2560 (the range AWS accepts)" })
+    .default(365),
+});
+
+export type KmsConfig = z.infer<typeof kmsSchema>;
+
+export function checkKms(kms: KmsConfig, environment: string): ConfigProblem[] {
+  if (environment === "production" && kms.deletionWindowInDays < 30) {
+    return [
+      {
+        key: "platform:kms.deletionWindowInDays",
+        received: kms.deletionWindowInDays,
+        message: "production keeps the full 30-day window, so a mistaken deletion can be cancelled",
+      },
+    ];
+  }
+  return [];
+}

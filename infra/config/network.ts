@@ -1,0 +1,146 @@
+/**
+ * `platform:network`: the VPC, its subnet layout, NAT, flow logs and endpoints.
+ */
+import { z } from "zod";
+import { cidrContains, cidrSubnet, cidrsOverlap, mustParseCidr, parseCidr } from "../../components/network/cidr";
+import type { ConfigProblem } from "./problems";
+
+/** Retention values CloudWatch Logs accepts (`0`, never expire, is deliberately not offered). */
+export const CLOUDWATCH_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+export const retentionDays = z
+  .number()
+  .refine((v) => (CLOUDWATCH_RETENTION_DAYS as readonly number[]).includes(v), {
+    message: `must be a retention CloudWatch Logs accepts: ${CLOUDWATCH_RETENTION_DAYS.join(", ")} days`,
+  });
+
+export const MIN_AZS = 2;
+export const MAX_AZS = 6;
+/** Smallest private subnet that still leaves room for pod IPs (VPC CNI gives pods VPC addresses). */
+export const MAX_PRIVATE_PREFIX = 21;
+
+const cidr = z.string().superRefine((value, ctx) => {
+  const parsed = parseCidr(value);
+  if (typeof parsed === "string") {
+    ctx.addIssue({ code: "custom", message: parsed });
+  } else if (parsed.prefixLength < 16 || parsed.prefixLength > 28) {
+    ctx.addIssue({ code: "custom", message: "must have a prefix length from /16 to /28, the range AWS accepts for a VPC" });
+  }
+});
+
+const tierLayout = z.strictObject({
+  /** Bits added to the VPC prefix: a /16 VPC with newBits 3 gives /19 subnets. */
+  newBits: z.number().int().min(1).max(12),
+  /** Subnet number of the first AZ; AZ i gets `netnumStart + i`. Never derived from list positions. */
+  netnumStart: z.number().int().min(0),
+});
+
+export const DEFAULT_INTERFACE_ENDPOINTS = ["ec2", "ecr.api", "ecr.dkr", "sts", "logs", "monitoring", "elasticloadbalancing"];
+
+export const networkSchema = z.strictObject({
+  cidr,
+  azCount: z.number().int().min(MIN_AZS, { message: `must be an integer from ${MIN_AZS} to ${MAX_AZS}` }).max(MAX_AZS, {
+    message: `must be an integer from ${MIN_AZS} to ${MAX_AZS}`,
+  }),
+  /** Explicit AZ names; when left out the first `azCount` available AZs of the region are used. */
+  availabilityZones: z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, { message: "must be AZ names like us-west-2a" })).optional(),
+  natStrategy: z.enum(["perAz", "single"], { message: "must be 'perAz' (one NAT gateway per AZ, survives an AZ outage) or 'single' (one NAT gateway, cheaper)" }),
+  flowLogRetentionDays: retentionDays,
+  subnets: z.strictObject({ public: tierLayout, private: tierLayout, data: tierLayout }),
+  interfaceEndpoints: z
+    .array(z.string().regex(/^[a-z0-9.-]+$/, { message: "must be a service name like 'ecr.api'" }))
+    .default(DEFAULT_INTERFACE_ENDPOINTS),
+  /** CIDRs of the other environments (and on-premises ranges) this VPC must be peerable with. */
+  peerCidrs: z.array(cidr).default([]),
+});
+
+export type NetworkConfig = z.infer<typeof networkSchema>;
+export type SubnetTier = keyof NetworkConfig["subnets"];
+export const SUBNET_TIERS: readonly SubnetTier[] = ["public", "private", "data"];
+
+/** Subnet CIDRs per tier, AZ index order. Assumes {@link checkNetwork} passed. */
+export function subnetCidrs(network: Pick<NetworkConfig, "cidr" | "subnets">, azCount: number): Record<SubnetTier, string[]> {
+  const out = {} as Record<SubnetTier, string[]>;
+  for (const tier of SUBNET_TIERS) {
+    const { newBits, netnumStart } = network.subnets[tier];
+    out[tier] = Array.from({ length: azCount }, (_, i) => cidrSubnet(network.cidr, newBits, netnumStart + i));
+  }
+  return out;
+}
+
+/** Cross-field rules: layout fits the VPC, no overlaps, production spread, peerable CIDRs. */
+export function checkNetwork(network: NetworkConfig, environment: string, region: string): ConfigProblem[] {
+  const key = "platform:network";
+  const problems: ConfigProblem[] = [];
+  if (environment === "production" && network.azCount < 3) {
+    problems.push({ key: `${key}.azCount`, received: network.azCount, message: "production needs at least 3 AZs to survive the loss of one" });
+  }
+  if (network.availabilityZones) {
+    if (network.availabilityZones.length !== network.azCount) {
+      problems.push({
+        key: `${key}.availabilityZones`,
+        received: network.availabilityZones,
+        message: `lists ${network.availabilityZones.length} AZs but azCount is ${network.azCount}; list exactly azCount AZs or leave it out`,
+      });
+    }
+    if (new Set(network.availabilityZones).size !== network.availabilityZones.length) {
+      problems.push({ key: `${key}.availabilityZones`, received: network.availabilityZones, message: "lists an AZ twice" });
+    }
+    const foreign = network.availabilityZones.filter((az) => !az.startsWith(region) || az.length !== region.length + 1);
+    if (foreign.length > 0) {
+      problems.push({ key: `${key}.availabilityZones`, received: foreign, message: `must be AZs of the stack's region ${region}` });
+    }
+  }
+  const vpc = mustParseCidr(network.cidr);
+  const placed: { label: string; block: ReturnType<typeof mustParseCidr> }[] = [];
+  for (const tier of SUBNET_TIERS) {
+    const { newBits, netnumStart } = network.subnets[tier];
+    const prefix = vpc.prefixLength + newBits;
+    const tierKey = `${key}.subnets.${tier}`;
+    if (prefix > 28) {
+      problems.push({ key: `${tierKey}.newBits`, received: newBits, message: `gives /${prefix} subnets in a /${vpc.prefixLength} VPC; AWS subnets are /16 to /28` });
+      continue;
+    }
+    if (tier === "private" && prefix > MAX_PRIVATE_PREFIX) {
+      problems.push({
+        key: `${tierKey}.newBits`,
+        received: newBits,
+        message: `gives /${prefix} private subnets; pods take VPC addresses, so private subnets must be /${MAX_PRIVATE_PREFIX} or larger`,
+      });
+    }
+    const lastNetnum = netnumStart + network.azCount - 1;
+    if (lastNetnum >= 2 ** newBits) {
+      problems.push({
+        key: `${tierKey}.netnumStart`,
+        received: netnumStart,
+        message: `subnets ${netnumStart}..${lastNetnum} of /${prefix} do not fit in ${network.cidr} (only ${2 ** newBits} exist); lower netnumStart or newBits`,
+      });
+      continue;
+    }
+    for (let i = 0; i < network.azCount; i++) {
+      const block = mustParseCidr(cidrSubnet(network.cidr, newBits, netnumStart + i));
+      const clash = placed.find((p) => cidrsOverlap(p.block, block));
+      if (clash) {
+        problems.push({
+          key: `${tierKey}.netnumStart`,
+          received: netnumStart,
+          message: `${tier} subnet ${block.cidr} (AZ ${i + 1}) overlaps ${clash.label}; move one tier's netnumStart`,
+        });
+      }
+      placed.push({ label: `${tier} subnet ${block.cidr} (AZ ${i + 1})`, block });
+    }
+  }
+  network.peerCidrs.forEach((peer, i) => {
+    const block = mustParseCidr(peer);
+    if (cidrsOverlap(vpc, block) || cidrContains(block, vpc)) {
+      problems.push({
+        key: `${key}.peerCidrs[${i}]`,
+        received: peer,
+        message: `overlaps the VPC CIDR ${network.cidr}; environments must not overlap so they can be peered`,
+      });
+    }
+  });
+  return problems;
+}

@@ -1,0 +1,11 @@
+/** Jest runs TypeScript through ts-jest in transpile-only mode; `tsc --noEmit` in `npm test` does the type-checking once. */
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/test"],
+  testMatch: ["**/*.test.ts"],
+  transform: {
+    "^.+\\.ts$": ["ts-jest", { diagnostics: false }],
+  },
+  testTimeout: 60000,
+};

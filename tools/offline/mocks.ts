@@ -1,0 +1,215 @@
+/**
+ * Provider mocks for the offline preview and the unit tests.
+ *
+ * They behave like the real providers where the program depends on it: physical IDs in the
+ * provider's format, ARNs built from type, name, region and account, the availability zones of the
+ * configured region, the caller identity and the partition. An invoke they do not know fails
+ * loudly: a silent echo would hide a missing mock and let a broken program look healthy.
+ */
+import { createHash } from "crypto";
+import type * as pulumi from "@pulumi/pulumi";
+
+/** The account every offline run pretends to be in. */
+export const MOCK_ACCOUNT_ID = "123456789012";
+export const MOCK_PARTITION = "aws";
+
+export interface MockOptions {
+  /** `aws:region` of the stack being previewed. */
+  readonly region: string;
+}
+
+/** A short, stable hex digest: same resource name, same fake ID, so plans do not churn. */
+export function stableHex(seed: string, length = 17): string {
+  return createHash("sha256").update(seed).digest("hex").slice(0, length);
+}
+
+/** EC2-style physical IDs by resource type (`vpc-0abc...`). */
+const EC2_ID_PREFIX: Record<string, string> = {
+  "aws:ec2/vpc:Vpc": "vpc",
+  "aws:ec2/subnet:Subnet": "subnet",
+  "aws:ec2/internetGateway:InternetGateway": "igw",
+  "aws:ec2/natGateway:NatGateway": "nat",
+  "aws:ec2/eip:Eip": "eipalloc",
+  "aws:ec2/routeTable:RouteTable": "rtb",
+  "aws:ec2/routeTableAssociation:RouteTableAssociation": "rtbassoc",
+  "aws:ec2/securityGroup:SecurityGroup": "sg",
+  "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": "sg",
+  "aws:ec2/vpcEndpoint:VpcEndpoint": "vpce",
+  "aws:ec2/flowLog:FlowLog": "fl",
+  "aws:ec2/launchTemplate:LaunchTemplate": "lt",
+  "aws:ec2/networkAcl:NetworkAcl": "acl",
+  "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "sgr",
+  "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": "sgr",
+};
+
+/** ARN resource segment per type where it is not `<resource>/<name>`. */
+function arnFor(type: string, physicalName: string, id: string, region: string): string | undefined {
+  const [pkg, modAndRes] = type.split(":");
+  if (pkg !== "aws" || !modAndRes) {
+    return undefined;
+  }
+  const [service, resource] = modAndRes.split("/");
+  const acct = MOCK_ACCOUNT_ID;
+  switch (type) {
+    case "aws:iam/role:Role":
+      return `arn:${MOCK_PARTITION}:iam::${acct}:role/${physicalName}`;
+    case "aws:iam/policy:Policy":
+      return `arn:${MOCK_PARTITION}:iam::${acct}:policy/${physicalName}`;
+    case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
+      return `arn:${MOCK_PARTITION}:iam::${acct}:oidc-provider/${physicalName}`;
+    case "aws:kms/key:Key":
+      return `arn:${MOCK_PARTITION}:kms:${region}:${acct}:key/${id}`;
+    case "aws:kms/alias:Alias":
+      return `arn:${MOCK_PARTITION}:kms:${region}:${acct}:${physicalName}`;
+    case "aws:cloudwatch/logGroup:LogGroup":
+      return `arn:${MOCK_PARTITION}:logs:${region}:${acct}:log-group:${physicalName}`;
+    case "aws:s3/bucket:Bucket":
+    case "aws:s3/bucketV2:BucketV2":
+      return `arn:${MOCK_PARTITION}:s3:::${physicalName}`;
+    case "aws:rds/instance:Instance":
+      return `arn:${MOCK_PARTITION}:rds:${region}:${acct}:db:${physicalName}`;
+    case "aws:secretsmanager/secret:Secret":
+      return `arn:${MOCK_PARTITION}:secretsmanager:${region}:${acct}:secret:${physicalName}-${id.slice(0, 6)}`;
+    default:
+      return `arn:${MOCK_PARTITION}:${service}:${region}:${acct}:${(resource ?? "resource").toLowerCase()}/${physicalName}`;
+  }
+}
+
+/** Extra outputs that real providers compute and that programs read. */
+function computedOutputs(
+  type: string,
+  physicalName: string,
+  id: string,
+  region: string,
+  inputs: Record<string, unknown>,
+): Record<string, unknown> {
+  switch (type) {
+    case "aws:eks/cluster:Cluster":
+      return {
+        endpoint: `https://${stableHex(physicalName, 32).toUpperCase()}.gr7.${region}.eks.amazonaws.com`,
+        certificateAuthority: { data: Buffer.from(`mock-ca-${physicalName}`).toString("base64") },
+        identities: [
+          { oidcs: [{ issuer: `https://oidc.eks.${region}.amazonaws.com/id/${stableHex(physicalName, 32).toUpperCase()}` }] },
+        ],
+        vpcConfig: {
+          ...(inputs.vpcConfig as Record<string, unknown>),
+          clusterSecurityGroupId: `sg-${stableHex(`${physicalName}-cluster-sg`)}`,
+          vpcId: `vpc-${stableHex("vpc")}`,
+        },
+        platformVersion: "eks.1",
+        status: "ACTIVE",
+      };
+    case "aws:rds/instance:Instance":
+      return {
+        address: `${physicalName}.${stableHex(physicalName, 12)}.${region}.rds.amazonaws.com`,
+        endpoint: `${physicalName}.${stableHex(physicalName, 12)}.${region}.rds.amazonaws.com:5432`,
+        port: inputs.port ?? 5432,
+        resourceId: `db-${stableHex(physicalName, 26).toUpperCase()}`,
+      };
+    case "aws:elasticache/replicationGroup:ReplicationGroup":
+      return {
+        primaryEndpointAddress: `master.${physicalName}.${stableHex(physicalName, 6)}.${region}.cache.amazonaws.com`,
+        readerEndpointAddress: `replica.${physicalName}.${stableHex(physicalName, 6)}.${region}.cache.amazonaws.com`,
+        port: inputs.port ?? 6379,
+      };
+    case "aws:kms/key:Key":
+      return { keyId: id };
+    case "aws:iam/role:Role":
+      return { name: physicalName, uniqueId: `AROA${stableHex(physicalName, 17).toUpperCase()}` };
+    case "random:index/randomPassword:RandomPassword":
+    case "random:index/randomString:RandomString":
+      return { result: `mock-${stableHex(physicalName, Number(inputs.length ?? 32))}`.slice(0, Number(inputs.length ?? 32)) };
+    case "random:index/randomId:RandomId":
+      return { hex: stableHex(physicalName, Number(inputs.byteLength ?? 8) * 2) };
+    default:
+      return {};
+  }
+}
+
+/** Physical ID in the format the provider would return. */
+function physicalId(type: string, physicalName: string): string {
+  const prefix = EC2_ID_PREFIX[type];
+  if (prefix) {
+    return `${prefix}-${stableHex(`${type}:${physicalName}`)}`;
+  }
+  if (type === "aws:kms/key:Key") {
+    const h = stableHex(physicalName, 32);
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+  }
+  return `${physicalName}-id`;
+}
+
+/** Invoke handlers by token. Anything else throws. */
+function invokeHandlers(region: string): Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>> {
+  return {
+    "aws:index/getAvailabilityZones:getAvailabilityZones": () => {
+      const letters = ["a", "b", "c", "d"];
+      return {
+        id: region,
+        names: letters.map((l) => `${region}${l}`),
+        zoneIds: letters.map((_, i) => `${region.replace(/-/g, "").slice(0, 4)}-az${i + 1}`),
+        groupNames: [region],
+      };
+    },
+    "aws:index/getCallerIdentity:getCallerIdentity": () => ({
+      id: MOCK_ACCOUNT_ID,
+      accountId: MOCK_ACCOUNT_ID,
+      arn: `arn:${MOCK_PARTITION}:sts::${MOCK_ACCOUNT_ID}:assumed-role/offline-preview/offline`,
+      userId: "AROAOFFLINEPREVIEW:offline",
+    }),
+    "aws:index/getPartition:getPartition": () => ({
+      id: MOCK_PARTITION,
+      partition: MOCK_PARTITION,
+      dnsSuffix: "amazonaws.com",
+      reverseDnsPrefix: "com.amazonaws",
+    }),
+    "aws:index/getRegion:getRegion": () => ({
+      id: region,
+      name: region,
+      region,
+      endpoint: `ec2.${region}.amazonaws.com`,
+      description: region,
+    }),
+  };
+}
+
+/**
+ * Mocks for `pulumi.runtime.setMocks`. Resources get provider-like IDs and ARNs; the outputs a
+ * program reads (cluster endpoint, database address, generated passwords...) are filled in.
+ */
+export class PlatformMocks implements pulumi.runtime.Mocks {
+  private readonly invokes: ReturnType<typeof invokeHandlers>;
+
+  constructor(private readonly options: MockOptions) {
+    this.invokes = invokeHandlers(options.region);
+  }
+
+  newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
+    const inputs = (args.inputs ?? {}) as Record<string, unknown>;
+    const explicitName = typeof inputs.name === "string" ? inputs.name : undefined;
+    const physicalName = explicitName ?? args.name;
+    const id = args.id || physicalId(args.type, physicalName);
+    const arn = arnFor(args.type, physicalName, id, this.options.region);
+    const state: Record<string, unknown> = {
+      ...inputs,
+      ...(arn ? { arn } : {}),
+      ...computedOutputs(args.type, physicalName, id, this.options.region, inputs),
+    };
+    if (args.type.startsWith("aws:") && state.name === undefined && !args.type.startsWith("aws:ec2/")) {
+      state.name = physicalName;
+    }
+    return { id, state };
+  }
+
+  call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+    const handler = this.invokes[args.token];
+    if (!handler) {
+      const message =
+        `The offline mocks do not know the invoke '${args.token}'. Add a handler to tools/offline/mocks.ts ` +
+        `that answers like the provider would, or avoid the invoke.`;
+      // The SDK reports a failed invoke with the gRPC error's `details`.
+      throw Object.assign(new Error(message), { details: message });
+    }
+    return handler((args.inputs ?? {}) as Record<string, unknown>);
+  }
+}
