@@ -21,11 +21,17 @@ export const REQUIRED_TAGS = [
   "ManagedBy",
 ] as const;
 
+/** Characters every AWS service accepts in tags (EC2 allows more, but not all services do). */
+const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+
 /** AWS tag limits: keys up to 128 characters, values up to 256, `aws:` prefix reserved. */
 export const tagsSchema = z
   .record(
     z.string().min(1).max(128).refine((k) => !k.toLowerCase().startsWith("aws:"), { message: "tag keys starting with 'aws:' are reserved by AWS" }),
-    z.string().max(256, { message: "tag values are at most 256 characters" }),
+    z
+      .string()
+      .max(256, { message: "tag values are at most 256 characters" })
+      .regex(TAG_VALUE, { message: "tag values may only contain letters, digits, spaces and _ . : / = + - @ (the set every AWS service accepts)" }),
   )
   .superRefine((tags, ctx) => {
     for (const name of REQUIRED_TAGS) {
