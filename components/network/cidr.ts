@@ -78,3 +78,27 @@ export function cidrContains(outer: Ipv4Block, inner: Ipv4Block): boolean {
 export function cidrSize(block: Ipv4Block): bigint {
   return block.last - block.first + 1n;
 }
+
+/** The three subnet tiers: public (load balancers, NAT), private (nodes and pods), data (no internet route). */
+export type SubnetTier = "public" | "private" | "data";
+export const SUBNET_TIERS: readonly SubnetTier[] = ["public", "private", "data"];
+
+/** Where a tier's subnets sit: AZ i gets `cidrsubnet(vpc, newBits, netnumStart + i)`. */
+export interface TierLayout {
+  readonly newBits: number;
+  readonly netnumStart: number;
+}
+
+/** Subnet CIDRs per tier, in AZ order. Throws if a subnet does not fit (config validation checks first). */
+export function subnetLayout(
+  vpcCidr: string,
+  tiers: Readonly<Record<SubnetTier, TierLayout>>,
+  azCount: number,
+): Record<SubnetTier, string[]> {
+  const out = {} as Record<SubnetTier, string[]>;
+  for (const tier of SUBNET_TIERS) {
+    const { newBits, netnumStart } = tiers[tier];
+    out[tier] = Array.from({ length: azCount }, (_, i) => cidrSubnet(vpcCidr, newBits, netnumStart + i));
+  }
+  return out;
+}

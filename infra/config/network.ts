@@ -2,7 +2,7 @@
  * `platform:network`: the VPC, its subnet layout, NAT, flow logs and endpoints.
  */
 import { z } from "zod";
-import { cidrContains, cidrSubnet, cidrsOverlap, mustParseCidr, parseCidr } from "../../components/network/cidr";
+import { SUBNET_TIERS, cidrContains, cidrSubnet, cidrsOverlap, mustParseCidr, parseCidr } from "../../components/network/cidr";
 import type { ConfigProblem } from "./problems";
 
 /** Retention values CloudWatch Logs accepts (`0`, never expire, is deliberately not offered). */
@@ -57,18 +57,6 @@ export const networkSchema = z.strictObject({
 });
 
 export type NetworkConfig = z.infer<typeof networkSchema>;
-export type SubnetTier = keyof NetworkConfig["subnets"];
-export const SUBNET_TIERS: readonly SubnetTier[] = ["public", "private", "data"];
-
-/** Subnet CIDRs per tier, AZ index order. Assumes {@link checkNetwork} passed. */
-export function subnetCidrs(network: Pick<NetworkConfig, "cidr" | "subnets">, azCount: number): Record<SubnetTier, string[]> {
-  const out = {} as Record<SubnetTier, string[]>;
-  for (const tier of SUBNET_TIERS) {
-    const { newBits, netnumStart } = network.subnets[tier];
-    out[tier] = Array.from({ length: azCount }, (_, i) => cidrSubnet(network.cidr, newBits, netnumStart + i));
-  }
-  return out;
-}
 
 /** Cross-field rules: layout fits the VPC, no overlaps, production spread, peerable CIDRs. */
 export function checkNetwork(network: NetworkConfig, environment: string, region: string): ConfigProblem[] {

@@ -1,0 +1,68 @@
+/**
+ * `npm run bench [-- --runs N]`
+ *
+ * Measures the feedback loop our users wait on, each in a fresh process (as they run it):
+ * - the floor: Node loading @pulumi/pulumi, @pulumi/aws, @pulumi/kubernetes and @pulumi/random;
+ * - the offline preview of each stack (`tools/preview.ts <stack> --quiet`);
+ * - the offline preview of production with 10, 50 and 100 declared services, to check that the
+ *   time grows linearly with the number of services.
+ * Reports the median and min of N runs (default 3). Timing lives here, never in tests.
+ */
+import { spawnSync } from "child_process";
+import { join } from "path";
+import { parseArgs } from "util";
+import Table from "cli-table3";
+import { COMPACT } from "./offline/render";
+
+const ROOT = join(__dirname, "..");
+const TSX = join(ROOT, "node_modules", ".bin", "tsx");
+
+function time(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): number {
+  const start = performance.now();
+  const res = spawnSync(cmd, args, { cwd: ROOT, env: { ...process.env, ...env }, encoding: "utf8" });
+  const ms = performance.now() - start;
+  if (res.status !== 0) {
+    throw new Error(`${cmd} ${args.join(" ")} failed (${res.status}):\n${res.stderr || res.stdout}`);
+  }
+  return ms;
+}
+
+function stats(samples: number[]): { median: number; min: number } {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { median: sorted[Math.floor(sorted.length / 2)], min: sorted[0] };
+}
+
+function main(): void {
+  const { values } = parseArgs({ options: { runs: { type: "string", default: "3" } } });
+  const runs = Number(values.runs);
+  if (!Number.isInteger(runs) || runs < 1) {
+    console.error(`--runs must be a positive integer, got ${values.runs}`);
+    process.exit(2);
+  }
+  const cases: [string, () => number][] = [
+    [
+      "floor: node loads the Pulumi SDKs",
+      () =>
+        time(process.execPath, [
+          "-e",
+          "require('@pulumi/pulumi');const a=require('@pulumi/aws');a.ec2;a.eks;a.rds;a.elasticache;a.kms;a.iam;require('@pulumi/kubernetes');require('@pulumi/random')",
+        ]),
+    ],
+    ...["dev", "staging", "production"].map(
+      (stack): [string, () => number] => [`preview ${stack}`, () => time(TSX, ["tools/preview.ts", stack, "--quiet"])],
+    ),
+    ...[10, 50, 100].map((n): [string, () => number] => [
+      `preview production with ${n} services`,
+      () => time(TSX, ["tools/bench-services.ts", String(n)]),
+    ]),
+  ];
+  const table = new Table({ head: ["case", `median of ${runs} (s)`, "min (s)"], ...COMPACT });
+  for (const [label, fn] of cases) {
+    const s = stats(Array.from({ length: runs }, fn));
+    table.push([label, (s.median / 1000).toFixed(2), (s.min / 1000).toFixed(2)]);
+    process.stderr.write(`.`);
+  }
+  console.log(`\n${table.toString()}`);
+}
+
+main();
