@@ -1,10 +1,11 @@
 /**
- * `npm run preview -- <stack> [--json FILE] [--quiet]`
+ * `npm run preview -- <stack> [--json FILE] [--quiet] [--dir DIR]`
  *
  * Offline preview: runs the stack's program against mocked providers, from `Pulumi.<stack>.yaml`,
  * with no Pulumi CLI, no credentials and no network. Prints the resource tree, counts by type, the
  * stack outputs (secrets masked) and the time taken; `--json FILE` writes the plan in the shape of
- * `pulumi preview --json`.
+ * `pulumi preview --json`. `--dir DIR` reads `Pulumi.yaml` and the stack file from another folder
+ * (default: the repository root); the program is always this repository's `infra/`.
  *
  * Exit codes: 0 success, 1 the program failed (for example invalid configuration), 2 usage error.
  */
@@ -15,7 +16,7 @@ import { toPlan } from "./offline/plan";
 import { renderCounts, renderOutputs, renderTree } from "./offline/render";
 import { StackFileError } from "./offline/stack-files";
 
-const USAGE = "usage: npm run preview -- <stack> [--json FILE] [--quiet]";
+const USAGE = "usage: npm run preview -- <stack> [--json FILE] [--quiet] [--dir DIR]";
 
 async function main(argv: string[]): Promise<number> {
   let parsed;
@@ -23,7 +24,12 @@ async function main(argv: string[]): Promise<number> {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { json: { type: "string" }, quiet: { type: "boolean", default: false }, help: { type: "boolean" } },
+      options: {
+        json: { type: "string" },
+        quiet: { type: "boolean", default: false },
+        dir: { type: "string" },
+        help: { type: "boolean" },
+      },
     });
   } catch (err) {
     console.error(`${(err as Error).message}\n${USAGE}`);
@@ -41,7 +47,7 @@ async function main(argv: string[]): Promise<number> {
   const started = performance.now();
   let preview;
   try {
-    preview = await previewStack(stack);
+    preview = await previewStack(stack, parsed.values.dir);
   } catch (err) {
     if (err instanceof StackFileError) {
       console.error(err.message);

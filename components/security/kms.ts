@@ -12,7 +12,16 @@ import * as pulumi from "@pulumi/pulumi";
 import { type StatefulArgs, statefulOptions } from "../shared/stateful";
 
 /** Every purpose the platform encrypts with its own key. */
-export const KEY_PURPOSES = ["eks", "rds", "elasticache", "logs", "ebs", "backup", "vault", "secrets"] as const;
+export const KEY_PURPOSES = [
+  "eks",
+  "rds",
+  "elasticache",
+  "logs",
+  "ebs",
+  "backup",
+  "vault",
+  "secrets",
+] as const;
 export type KeyPurpose = (typeof KEY_PURPOSES)[number];
 
 /** What each key encrypts; becomes the key's description. */
@@ -54,7 +63,8 @@ const VIA_SERVICES: Readonly<Record<KeyPurpose, readonly string[]>> = {
 export const DELETION_WINDOW_DAYS = { min: 7, max: 30 } as const;
 export const ROTATION_PERIOD_DAYS = { min: 90, max: 2560 } as const;
 /** An alias name is at most 256 characters: `alias/` + prefix + `/` + the longest purpose. */
-export const MAX_ALIAS_PREFIX_LENGTH = 256 - "alias/".length - 1 - Math.max(...KEY_PURPOSES.map((p) => p.length));
+export const MAX_ALIAS_PREFIX_LENGTH =
+  256 - "alias/".length - 1 - Math.max(...KEY_PURPOSES.map((p) => p.length));
 
 export interface KmsKeysArgs extends StatefulArgs {
   /**
@@ -102,10 +112,14 @@ export function kmsKeysArgsProblems(args: KmsKeysArgs): string[] {
     );
   }
   if (/^aws/i.test(prefix)) {
-    problems.push(`aliasPrefix '${prefix}' must not start with 'aws': AWS reserves alias/aws/ for AWS managed keys`);
+    problems.push(
+      `aliasPrefix '${prefix}' must not start with 'aws': AWS reserves alias/aws/ for AWS managed keys`,
+    );
   }
   if (prefix.startsWith("/") || prefix.endsWith("/") || prefix.includes("//")) {
-    problems.push(`aliasPrefix '${prefix}' must not start or end with '/' nor contain '//' (it would leave an empty alias segment)`);
+    problems.push(
+      `aliasPrefix '${prefix}' must not start or end with '/' nor contain '//' (it would leave an empty alias segment)`,
+    );
   }
   if (prefix.length > MAX_ALIAS_PREFIX_LENGTH) {
     problems.push(
@@ -221,7 +235,9 @@ function keyPolicyStatements(purpose: KeyPurpose, ctx: PolicyContext): Statement
 
   const viaServices = VIA_SERVICES[purpose];
   if (viaServices.length > 0) {
-    const serviceEndpoints = viaServices.map((service) => pulumi.interpolate`${service}.${region}.${dnsSuffix}`);
+    const serviceEndpoints = viaServices.map(
+      (service) => pulumi.interpolate`${service}.${region}.${dnsSuffix}`,
+    );
     statements.push({
       Sid: "AccountPrincipalsUseThroughService",
       Effect: "Allow",
@@ -278,7 +294,10 @@ export class KmsKeys extends pulumi.ComponentResource {
           rotationPeriodInDays: args.rotationPeriodInDays,
           deletionWindowInDays: args.deletionWindowInDays,
           bypassPolicyLockoutSafetyCheck: false,
-          policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: keyPolicyStatements(purpose, ctx) }),
+          policy: pulumi.jsonStringify({
+            Version: "2012-10-17",
+            Statement: keyPolicyStatements(purpose, ctx),
+          }),
         },
         statefulOptions(this, args.protect),
       );

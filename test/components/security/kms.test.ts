@@ -1,4 +1,11 @@
-import { byName, json, ofType, type OfflineRun, type RecordedResource, runProgram } from "../../support/offline";
+import {
+  byName,
+  json,
+  ofType,
+  type OfflineRun,
+  type RecordedResource,
+  runProgram,
+} from "../../support/offline";
 import { KEY_PURPOSES, type KmsKeysArgs, validateKmsKeysArgs } from "../../../components/security/kms";
 
 const ACCOUNT = "123456789012";
@@ -86,32 +93,43 @@ describe("KmsKeys", () => {
     const alias = byName(run, ALIAS, `kms-${purpose}`);
     expect(alias.inputs).toEqual({ name: `alias/platform-test/${purpose}`, targetKeyId: key.id });
     expect(alias.dependencies).toContain(key.urn);
-    expect((run.outputs.aliasNames as Record<string, string>)[purpose]).toBe(`alias/platform-test/${purpose}`);
+    expect((run.outputs.aliasNames as Record<string, string>)[purpose]).toBe(
+      `alias/platform-test/${purpose}`,
+    );
     expect((run.outputs.keyIds as Record<string, string>)[purpose]).toBe(key.id);
-    expect((run.outputs.keyArns as Record<string, string>)[purpose]).toBe(`arn:aws:kms:${REGION}:${ACCOUNT}:key/${key.id}`);
+    expect((run.outputs.keyArns as Record<string, string>)[purpose]).toBe(
+      `arn:aws:kms:${REGION}:${ACCOUNT}:key/${key.id}`,
+    );
   });
 
-  test.each(KEY_PURPOSES)("the %s key is symmetric, rotated on the configured period, with the configured window", (purpose) => {
-    const { inputs } = byName(run, KEY, `kms-${purpose}`);
-    expect(inputs).toMatchObject({
-      keyUsage: "ENCRYPT_DECRYPT",
-      customerMasterKeySpec: "SYMMETRIC_DEFAULT",
-      enableKeyRotation: true,
-      rotationPeriodInDays: 365,
-      deletionWindowInDays: 30,
-      bypassPolicyLockoutSafetyCheck: false,
-    });
-    expect(inputs.multiRegion).toBeUndefined();
-    expect(inputs.description).toMatch(new RegExp(`^${purpose}: `));
-    expect(inputs.description).toContain(`alias/platform-test/${purpose}`);
-  });
+  test.each(KEY_PURPOSES)(
+    "the %s key is symmetric, rotated on the configured period, with the configured window",
+    (purpose) => {
+      const { inputs } = byName(run, KEY, `kms-${purpose}`);
+      expect(inputs).toMatchObject({
+        keyUsage: "ENCRYPT_DECRYPT",
+        customerMasterKeySpec: "SYMMETRIC_DEFAULT",
+        enableKeyRotation: true,
+        rotationPeriodInDays: 365,
+        deletionWindowInDays: 30,
+        bypassPolicyLockoutSafetyCheck: false,
+      });
+      expect(inputs.multiRegion).toBeUndefined();
+      expect(inputs.description).toMatch(new RegExp(`^${purpose}: `));
+      expect(inputs.description).toContain(`alias/platform-test/${purpose}`);
+    },
+  );
 
   test("other rotation and window values reach every key", async () => {
     const other = await build({ ...VALID, deletionWindowInDays: 7, rotationPeriodInDays: 2560 });
     const keys = ofType(other, KEY);
     expect(keys).toHaveLength(8);
     for (const key of keys) {
-      expect(key.inputs).toMatchObject({ enableKeyRotation: true, rotationPeriodInDays: 2560, deletionWindowInDays: 7 });
+      expect(key.inputs).toMatchObject({
+        enableKeyRotation: true,
+        rotationPeriodInDays: 2560,
+        deletionWindowInDays: 7,
+      });
     }
   });
 
@@ -145,13 +163,19 @@ describe("KmsKeys", () => {
       });
     });
 
-    test.each(["eks", "vault"])("the %s key has the root delegation only (its role gets IAM permissions)", (purpose) => {
-      expect(policyOf(run, purpose).Statement.map((s) => s.Sid)).toEqual(["AccountRootAdministers"]);
-    });
+    test.each(["eks", "vault"])(
+      "the %s key has the root delegation only (its role gets IAM permissions)",
+      (purpose) => {
+        expect(policyOf(run, purpose).Statement.map((s) => s.Sid)).toEqual(["AccountRootAdministers"]);
+      },
+    );
 
     test("the logs key lets CloudWatch Logs use it for this account's log groups only", () => {
       const policy = policyOf(run, "logs");
-      expect(policy.Statement.map((s) => s.Sid)).toEqual(["AccountRootAdministers", "CloudWatchLogsUseForLogGroupsOfThisAccount"]);
+      expect(policy.Statement.map((s) => s.Sid)).toEqual([
+        "AccountRootAdministers",
+        "CloudWatchLogsUseForLogGroupsOfThisAccount",
+      ]);
       expect(statement(policy, "CloudWatchLogsUseForLogGroupsOfThisAccount")).toEqual({
         Sid: "CloudWatchLogsUseForLogGroupsOfThisAccount",
         Effect: "Allow",
@@ -213,9 +237,15 @@ describe("KmsKeys", () => {
       });
     });
 
-    test.each(["rds", "elasticache", "secrets", "backup"])("the %s key has no statement beyond root and service use", (purpose) => {
-      expect(policyOf(run, purpose).Statement.map((s) => s.Sid)).toEqual(["AccountRootAdministers", "AccountPrincipalsUseThroughService"]);
-    });
+    test.each(["rds", "elasticache", "secrets", "backup"])(
+      "the %s key has no statement beyond root and service use",
+      (purpose) => {
+        expect(policyOf(run, purpose).Statement.map((s) => s.Sid)).toEqual([
+          "AccountRootAdministers",
+          "AccountPrincipalsUseThroughService",
+        ]);
+      },
+    );
 
     test("no statement grants kms:* to anyone but the account root", () => {
       for (const purpose of KEY_PURPOSES) {
@@ -280,11 +310,31 @@ describe("validateKmsKeysArgs", () => {
 
   const single = (problem: string) => `Invalid KmsKeys arguments:\n- ${problem}`;
   test.each<[string, Partial<KmsKeysArgs>, string]>([
-    ["window below 7", { deletionWindowInDays: 6 }, "deletionWindowInDays 6 must be an integer from 7 to 30 (the range AWS accepts)"],
-    ["window above 30", { deletionWindowInDays: 31 }, "deletionWindowInDays 31 must be an integer from 7 to 30 (the range AWS accepts)"],
-    ["fractional window", { deletionWindowInDays: 7.5 }, "deletionWindowInDays 7.5 must be an integer from 7 to 30 (the range AWS accepts)"],
-    ["rotation below 90", { rotationPeriodInDays: 89 }, "rotationPeriodInDays 89 must be an integer from 90 to 2560 (the range AWS accepts)"],
-    ["rotation above 2560", { rotationPeriodInDays: 2561 }, "rotationPeriodInDays 2561 must be an integer from 90 to 2560 (the range AWS accepts)"],
+    [
+      "window below 7",
+      { deletionWindowInDays: 6 },
+      "deletionWindowInDays 6 must be an integer from 7 to 30 (the range AWS accepts)",
+    ],
+    [
+      "window above 30",
+      { deletionWindowInDays: 31 },
+      "deletionWindowInDays 31 must be an integer from 7 to 30 (the range AWS accepts)",
+    ],
+    [
+      "fractional window",
+      { deletionWindowInDays: 7.5 },
+      "deletionWindowInDays 7.5 must be an integer from 7 to 30 (the range AWS accepts)",
+    ],
+    [
+      "rotation below 90",
+      { rotationPeriodInDays: 89 },
+      "rotationPeriodInDays 89 must be an integer from 90 to 2560 (the range AWS accepts)",
+    ],
+    [
+      "rotation above 2560",
+      { rotationPeriodInDays: 2561 },
+      "rotationPeriodInDays 2561 must be an integer from 90 to 2560 (the range AWS accepts)",
+    ],
     [
       "empty prefix",
       { aliasPrefix: "" },
@@ -310,13 +360,19 @@ describe("validateKmsKeysArgs", () => {
       { aliasPrefix: "p".repeat(239) },
       "aliasPrefix is 239 characters long; at most 238 keep every alias within the 256 characters AWS allows",
     ],
-    ["region not a region name", { region: "US West 2" }, "region 'US West 2' must be an AWS region name like us-west-2"],
+    [
+      "region not a region name",
+      { region: "US West 2" },
+      "region 'US West 2' must be an AWS region name like us-west-2",
+    ],
   ])("rejects %s", (_label, change, problem) => {
     expect(problemsOf({ ...VALID, ...change })).toBe(single(problem));
   });
 
   test("reports every problem at once", () => {
-    expect(problemsOf({ aliasPrefix: "aws/", region: "", deletionWindowInDays: 3, rotationPeriodInDays: 3000 })).toBe(
+    expect(
+      problemsOf({ aliasPrefix: "aws/", region: "", deletionWindowInDays: 3, rotationPeriodInDays: 3000 }),
+    ).toBe(
       [
         "Invalid KmsKeys arguments:",
         "- aliasPrefix 'aws/' must not start with 'aws': AWS reserves alias/aws/ for AWS managed keys",
