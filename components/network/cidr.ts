@@ -15,7 +15,8 @@ export interface Ipv4Block {
   readonly prefixLength: number;
 }
 
-const CIDR_SHAPE = /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/;
+/** Dotted quad and a prefix length without a leading zero (`/08` would be kept verbatim in the VPC CIDR). */
+const CIDR_SHAPE = /^\d{1,3}(\.\d{1,3}){3}\/(0|[1-9]\d?)$/;
 
 /**
  * Parses `a.b.c.d/n`. Returns an error sentence instead of throwing, so that config validation
@@ -27,9 +28,6 @@ export function parseCidr(cidr: string): Ipv4Block | string {
     return "is not an IPv4 CIDR block of the form a.b.c.d/n";
   }
   const address = new Address4(cidr);
-  if (address.subnetMask > 32) {
-    return "has a prefix length above 32";
-  }
   const first = address.startAddress().bigInt();
   if (address.bigInt() !== first) {
     return `has host bits set; the network address is ${address.startAddress().correctForm()}/${address.subnetMask}`;

@@ -52,7 +52,8 @@ export interface NetworkArgs {
   readonly interfaceEndpoints: readonly string[];
   /**
    * EKS cluster that will use the public and private subnets.
-   * @default no `kubernetes.io/cluster/<name>` tag (the role tags alone are enough for EKS and the AWS Load Balancer Controller)
+   * @default no `kubernetes.io/cluster/<name>` tag (the role tags alone are enough for EKS and the
+   * AWS Load Balancer Controller)
    */
   readonly clusterName?: string;
 }
@@ -89,26 +90,36 @@ export function networkArgsProblems(args: NetworkArgs): string[] {
   if (typeof vpc === "string") {
     problems.push(`cidrBlock '${args.cidrBlock}' ${vpc}`);
   } else if (vpc.prefixLength < 16 || vpc.prefixLength > 28) {
-    problems.push(`cidrBlock '${args.cidrBlock}' must have a prefix length from /16 to /28, the range AWS accepts for a VPC`);
+    problems.push(
+      `cidrBlock '${args.cidrBlock}' must have a prefix length from /16 to /28, the range AWS accepts for a VPC`,
+    );
   } else {
     problems.push(...layoutProblems(vpc, args.subnets, azs));
   }
 
   if (!Number.isInteger(args.flowLogRetentionDays) || args.flowLogRetentionDays < 1) {
-    problems.push(`flowLogRetentionDays must be a positive whole number of days, received ${args.flowLogRetentionDays}`);
+    problems.push(
+      `flowLogRetentionDays must be a positive whole number of days, received ${args.flowLogRetentionDays}`,
+    );
   }
 
   const services = args.interfaceEndpoints;
   const malformed = services.filter((s) => !SERVICE.test(s));
   if (malformed.length > 0) {
-    problems.push(`interfaceEndpoints ${malformed.map((s) => `'${s}'`).join(", ")} are not service names like 'ecr.api'`);
+    problems.push(
+      `interfaceEndpoints ${malformed.map((s) => `'${s}'`).join(", ")} are not service names like 'ecr.api'`,
+    );
   }
   const repeatedServices = [...new Set(services.filter((s, i) => services.indexOf(s) !== i))];
   if (repeatedServices.length > 0) {
-    problems.push(`interfaceEndpoints lists ${repeatedServices.join(", ")} more than once; list each service once`);
+    problems.push(
+      `interfaceEndpoints lists ${repeatedServices.join(", ")} more than once; list each service once`,
+    );
   }
   if (services.includes("s3")) {
-    problems.push("interfaceEndpoints must not list 's3': the S3 gateway endpoint is always created for the private and data subnets");
+    problems.push(
+      "interfaceEndpoints must not list 's3': the S3 gateway endpoint is always created for the private and data subnets",
+    );
   }
 
   if (args.clusterName !== undefined && !EKS_CLUSTER_NAME.test(args.clusterName)) {
@@ -120,7 +131,11 @@ export function networkArgsProblems(args: NetworkArgs): string[] {
 }
 
 /** Each tier's subnets must be valid AWS subnet sizes, fit in the VPC and not overlap another subnet. */
-function layoutProblems(vpc: Ipv4Block, tiers: Readonly<Record<SubnetTier, TierLayout>>, azs: readonly string[]): string[] {
+function layoutProblems(
+  vpc: Ipv4Block,
+  tiers: Readonly<Record<SubnetTier, TierLayout>>,
+  azs: readonly string[],
+): string[] {
   const problems: string[] = [];
   const placed: { label: string; block: Ipv4Block }[] = [];
   for (const tier of SUBNET_TIERS) {
@@ -136,7 +151,9 @@ function layoutProblems(vpc: Ipv4Block, tiers: Readonly<Record<SubnetTier, TierL
     }
     const prefix = vpc.prefixLength + newBits;
     if (prefix > 28) {
-      problems.push(`${where}.newBits ${newBits} gives /${prefix} subnets in a /${vpc.prefixLength} VPC; AWS subnets are /28 at the smallest`);
+      problems.push(
+        `${where}.newBits ${newBits} gives /${prefix} subnets in a /${vpc.prefixLength} VPC; AWS subnets are /28 at the smallest`,
+      );
       continue;
     }
     const lastNetnum = netnumStart + azs.length - 1;
@@ -151,7 +168,9 @@ function layoutProblems(vpc: Ipv4Block, tiers: Readonly<Record<SubnetTier, TierL
       const block = mustParseCidr(cidrSubnet(vpc.cidr, newBits, netnumStart + i));
       const clash = placed.find((p) => cidrsOverlap(p.block, block));
       if (clash && !clashReported) {
-        problems.push(`${where}: ${tier} subnet ${block.cidr} (${az}) overlaps ${clash.label}; move one tier's netnumStart`);
+        problems.push(
+          `${where}: ${tier} subnet ${block.cidr} (${az}) overlaps ${clash.label}; move one tier's netnumStart`,
+        );
         clashReported = true;
       }
       placed.push({ label: `${tier} subnet ${block.cidr} (${az})`, block });
@@ -165,12 +184,19 @@ export function validateNetworkArgs(args: NetworkArgs): void {
   const problems = networkArgsProblems(args);
   if (problems.length > 0) {
     const noun = problems.length === 1 ? "problem" : "problems";
-    throw new Error(`Invalid Network args (${problems.length} ${noun}):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    throw new Error(
+      `Invalid Network args (${problems.length} ${noun}):\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+    );
   }
 }
 
 /** Tags for a subnet: Name, Tier, and the discovery tags EKS and the AWS Load Balancer Controller read. */
-export function subnetTags(name: string, tier: SubnetTier, az: string, clusterName?: string): Record<string, string> {
+export function subnetTags(
+  name: string,
+  tier: SubnetTier,
+  az: string,
+  clusterName?: string,
+): Record<string, string> {
   const tags: Record<string, string> = { Name: `${name}-${tier}-${az}`, Tier: tier };
   if (tier === "data") {
     return tags;
@@ -187,29 +213,46 @@ export function subnetTags(name: string, tier: SubnetTier, az: string, clusterNa
  *
  * ```ts
  * const network = new Network("platform", {
- *   cidrBlock: "10.0.0.0/16", region: "us-west-2", availabilityZones: ["us-west-2a", "us-west-2b", "us-west-2c"],
- *   subnets: { private: { newBits: 3, netnumStart: 0 }, public: { newBits: 8, netnumStart: 128 }, data: { newBits: 8, netnumStart: 144 } },
- *   natStrategy: "perAz", flowLogRetentionDays: 30, flowLogKmsKeyArn: logsKey.arn, interfaceEndpoints: ["ecr.api", "ecr.dkr", "sts"],
+ *   cidrBlock: "10.0.0.0/16",
+ *   region: "us-west-2",
+ *   availabilityZones: ["us-west-2a", "us-west-2b", "us-west-2c"],
+ *   subnets: {
+ *     private: { newBits: 3, netnumStart: 0 }, // /19 per AZ: room for pods
+ *     public: { newBits: 8, netnumStart: 128 },
+ *     data: { newBits: 8, netnumStart: 144 },
+ *   },
+ *   natStrategy: "perAz",
+ *   flowLogRetentionDays: 30,
+ *   flowLogKmsKeyArn: logsKey.arn,
+ *   interfaceEndpoints: ["ecr.api", "ecr.dkr", "sts"],
  * });
  * ```
  */
 export class Network extends pulumi.ComponentResource {
   public readonly vpcId: pulumi.Output<string>;
+  /** The VPC's IPv4 block, as given. */
   public readonly vpcCidrBlock: string;
   /** AZ names, in the order every per-AZ list below follows. */
   public readonly availabilityZones: string[];
+  /** Public subnets (internet-facing load balancers, NAT gateways), one per AZ. */
   public readonly publicSubnetIds: pulumi.Output<string>[];
+  /** Private subnets (EKS nodes and pods, internal load balancers), one per AZ. */
   public readonly privateSubnetIds: pulumi.Output<string>[];
+  /** Data subnets (databases, caches), one per AZ, with no route to the internet. */
   public readonly dataSubnetIds: pulumi.Output<string>[];
   public readonly publicSubnetCidrs: string[];
   public readonly privateSubnetCidrs: string[];
+  /** For security group rules that admit clients from the data tier, or database subnet groups. */
   public readonly dataSubnetCidrs: string[];
   /** One per AZ (`perAz`) or one (`single`). */
   public readonly natGatewayIds: pulumi.Output<string>[];
+  /** One per AZ, in AZ order (for extra routes such as peering). */
   public readonly privateRouteTableIds: pulumi.Output<string>[];
+  /** One per AZ, in AZ order; local routes and the S3 gateway endpoint only. */
   public readonly dataRouteTableIds: pulumi.Output<string>[];
   /** Security group of the interface endpoints (HTTPS from the VPC CIDR only). */
   public readonly endpointSecurityGroupId: pulumi.Output<string>;
+  /** CloudWatch log group receiving the VPC flow logs. */
   public readonly flowLogGroupName: pulumi.Output<string>;
   /** The VPC's default security group, left with no rules so nothing can rely on it. */
   public readonly defaultSecurityGroupId: pulumi.Output<string>;
@@ -311,7 +354,11 @@ export class Network extends pulumi.ComponentResource {
 
     const natAzs = natStrategy === "perAz" ? azs : azs.slice(0, 1);
     const natGateways = natAzs.map((az) => {
-      const eip = new aws.ec2.Eip(`${name}-nat-${az}`, { domain: "vpc", tags: { Name: `${name}-nat-${az}` } }, afterIgw);
+      const eip = new aws.ec2.Eip(
+        `${name}-nat-${az}`,
+        { domain: "vpc", tags: { Name: `${name}-nat-${az}` } },
+        afterIgw,
+      );
       return new aws.ec2.NatGateway(
         `${name}-nat-${az}`,
         {
@@ -326,7 +373,11 @@ export class Network extends pulumi.ComponentResource {
 
     const publicRouteTable = new aws.ec2.RouteTable(
       `${name}-public`,
-      { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }], tags: { Name: `${name}-public` } },
+      {
+        vpcId: vpc.id,
+        routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }],
+        tags: { Name: `${name}-public` },
+      },
       opt,
     );
     const privateRouteTables = azs.map(
@@ -335,14 +386,21 @@ export class Network extends pulumi.ComponentResource {
           `${name}-private-${az}`,
           {
             vpcId: vpc.id,
-            routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: natGateways[natStrategy === "perAz" ? i : 0].id }],
+            routes: [
+              { cidrBlock: "0.0.0.0/0", natGatewayId: natGateways[natStrategy === "perAz" ? i : 0].id },
+            ],
             tags: { Name: `${name}-private-${az}` },
           },
           opt,
         ),
     );
     const dataRouteTables = azs.map(
-      (az) => new aws.ec2.RouteTable(`${name}-data-${az}`, { vpcId: vpc.id, routes: [], tags: { Name: `${name}-data-${az}` } }, opt),
+      (az) =>
+        new aws.ec2.RouteTable(
+          `${name}-data-${az}`,
+          { vpcId: vpc.id, routes: [], tags: { Name: `${name}-data-${az}` } },
+          opt,
+        ),
     );
 
     const tables: Record<SubnetTier, (i: number) => aws.ec2.RouteTable> = {
@@ -373,7 +431,11 @@ export class Network extends pulumi.ComponentResource {
 
     const logGroup = new aws.cloudwatch.LogGroup(
       `${name}-flow-logs`,
-      { retentionInDays: args.flowLogRetentionDays, kmsKeyId: args.flowLogKmsKeyArn, tags: { Name: `${name}-flow-logs` } },
+      {
+        retentionInDays: args.flowLogRetentionDays,
+        kmsKeyId: args.flowLogKmsKeyArn,
+        tags: { Name: `${name}-flow-logs` },
+      },
       opt,
     );
     const role = new aws.iam.Role(
@@ -389,7 +451,9 @@ export class Network extends pulumi.ComponentResource {
               Action: "sts:AssumeRole",
               Condition: {
                 StringEquals: { "aws:SourceAccount": account },
-                ArnLike: { "aws:SourceArn": pulumi.interpolate`arn:${partition}:ec2:${args.region}:${account}:vpc-flow-log/*` },
+                ArnLike: {
+                  "aws:SourceArn": pulumi.interpolate`arn:${partition}:ec2:${args.region}:${account}:vpc-flow-log/*`,
+                },
               },
             },
           ],
@@ -459,7 +523,11 @@ export class Network extends pulumi.ComponentResource {
 
     const sg = new aws.ec2.SecurityGroup(
       `${name}-endpoints`,
-      { vpcId: vpc.id, description: "Interface VPC endpoints: HTTPS from inside the VPC only", tags: { Name: `${name}-endpoints` } },
+      {
+        vpcId: vpc.id,
+        description: "Interface VPC endpoints: HTTPS from inside the VPC only",
+        tags: { Name: `${name}-endpoints` },
+      },
       opt,
     );
     new aws.vpc.SecurityGroupIngressRule(

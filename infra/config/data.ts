@@ -1,0 +1,124 @@
+/**
+ * `platform:data`: the RDS PostgreSQL database and the ElastiCache Redis cache. The AWS limits
+ * live in components/data/rules.ts (shared with the components' own validation); this file adds
+ * the types and the rules each environment must follow.
+ */
+import { z } from "zod";
+import {
+  AUTH_TOKEN_UPDATE_STRATEGIES,
+  MAXMEMORY_POLICIES,
+  REDIS_ENGINE_VERSIONS,
+  type SettingProblem,
+  isBurstable,
+  postgresSettingsProblems,
+  redisSettingsProblems,
+} from "../../components/data/rules";
+import { retentionDays } from "./network";
+import type { ConfigProblem } from "./problems";
+
+const int = (what: string) => z.number({ message: `must be ${what}` }).int({ message: `must be ${what}` });
+const bool = z.boolean({ message: "must be true or false" });
+const text = z.string({ message: "must be a string" });
+
+/**
+ * Reports the shared AWS-limit problems as zod issues on the field they concern, skipping fields
+ * the field schemas already rejected (an enum, the retention list) so nothing is reported twice.
+ */
+function reportInto(ctx: z.RefinementCtx, problems: SettingProblem[]): void {
+  const rejected = new Set(ctx.issues.map((issue) => String(issue.path?.[0])));
+  for (const p of problems.filter((problem) => !rejected.has(problem.field))) {
+    ctx.addIssue({ code: "custom", path: [p.field], message: p.message });
+  }
+}
+
+/**
+ * Run the cross-field rules even when single fields failed, so a stack file gets every problem in
+ * one pass; only a wrong type or a missing field (which the rules cannot read) stops them.
+ */
+const whenTyped = { when: (payload: { issues: readonly { code?: string }[] }) => payload.issues.every((i) => i.code !== "invalid_type") };
+
+export const postgresSchema = z
+  .strictObject({
+    /** PostgreSQL major version, 16 or 17. */
+    engineMajorVersion: int("an integer major version such as 17"),
+    /** Set to true for the one `pulumi up` that moves engineMajorVersion up. */
+    allowMajorVersionUpgrade: bool.default(false),
+    instanceClass: text,
+    allocatedStorage: int("an integer number of GiB"),
+    maxAllocatedStorage: int("an integer number of GiB"),
+    multiAz: bool,
+    readReplicas: int("an integer number of replicas"),
+    backupRetentionDays: int("an integer number of days"),
+    backupWindow: text,
+    maintenanceWindow: text,
+    deletionProtection: bool,
+    performanceInsightsRetentionDays: int("an integer number of days").default(7),
+    monitoringIntervalSeconds: int("an integer number of seconds").default(60),
+    logRetentionDays: retentionDays,
+  })
+  .superRefine((value, ctx) => reportInto(ctx, postgresSettingsProblems(value)), whenTyped);
+
+export const redisSchema = z
+  .strictObject({
+    engineVersion: z.enum(REDIS_ENGINE_VERSIONS, { message: `must be one of ${REDIS_ENGINE_VERSIONS.join(", ")}` }).default("7.1"),
+    nodeType: text,
+    numCacheClusters: int("an integer number of nodes"),
+    automaticFailover: bool,
+    multiAz: bool,
+    snapshotRetentionDays: int("an integer number of days"),
+    snapshotWindow: text,
+    maintenanceWindow: text,
+    maxmemoryPolicy: z.enum(MAXMEMORY_POLICIES, { message: `must be one of ${MAXMEMORY_POLICIES.join(", ")}` }).default("volatile-lru"),
+    logRetentionDays: retentionDays,
+    /** Raise by one to generate a new AUTH token. */
+    authTokenVersion: int("an integer of 1 or more").default(1),
+    authTokenUpdateStrategy: z
+      .enum(AUTH_TOKEN_UPDATE_STRATEGIES, { message: `must be one of ${AUTH_TOKEN_UPDATE_STRATEGIES.join(", ")}` })
+      .default("ROTATE"),
+  })
+  .superRefine((value, ctx) => reportInto(ctx, redisSettingsProblems(value)), whenTyped);
+
+export const dataSchema = z.strictObject({ postgres: postgresSchema, redis: redisSchema });
+
+export type DataConfig = z.infer<typeof dataSchema>;
+
+/** What staging and production require on top of the AWS limits. */
+export function checkData(data: DataConfig, environment: string): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const pg = (field: keyof DataConfig["postgres"], message: string) =>
+    problems.push({ key: `platform:data.postgres.${field}`, received: data.postgres[field], message });
+  const redis = (field: keyof DataConfig["redis"], message: string) =>
+    problems.push({ key: `platform:data.redis.${field}`, received: data.redis[field], message });
+  const production = environment === "production";
+
+  if ((production || environment === "staging") && !data.postgres.multiAz) {
+    pg("multiAz", `must be true in ${environment}: a standby in a second AZ takes over when the primary's AZ fails`);
+  }
+  if (production) {
+    if (data.postgres.readReplicas < 1) {
+      pg("readReplicas", "must be at least 1 in production (seeds: 2) to serve reads and keep a warm copy");
+    }
+    if (data.postgres.backupRetentionDays < 7) {
+      pg("backupRetentionDays", "must be at least 7 days in production (seeds: 35)");
+    }
+    if (!data.postgres.deletionProtection) {
+      pg("deletionProtection", "must be true in production");
+    }
+    if (isBurstable(data.postgres.instanceClass)) {
+      pg("instanceClass", "must not be a burstable (t) class in production: sustained load exhausts its CPU credits");
+    }
+    if (!data.redis.automaticFailover) {
+      redis("automaticFailover", "must be true in production: a replica takes over when the primary fails");
+    }
+    if (!data.redis.multiAz) {
+      redis("multiAz", "must be true in production: nodes in several AZs survive the loss of one");
+    }
+    if (data.redis.snapshotRetentionDays < 7) {
+      redis("snapshotRetentionDays", "must be at least 7 days in production");
+    }
+    if (isBurstable(data.redis.nodeType)) {
+      redis("nodeType", "must not be a burstable (t) node type in production: sustained load exhausts its CPU credits");
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,150 @@
+/**
+ * `platform:services`: the services each stack runs (one PlatformService each) and the AWS Load
+ * Balancer Controller that exposes them. Declaring another service is a list entry, nothing else.
+ */
+import { z } from "zod";
+import {
+  DEFAULT_QUOTA,
+  DEFAULT_RUN_AS_USER,
+  certificateArnProblem,
+  configKeyProblem,
+  cpuProblem,
+  crossFieldProblems,
+  envNameProblem,
+  hostProblem,
+  imageProblem,
+  memoryProblem,
+  portProblem,
+  probePathProblem,
+  runAsUserProblem,
+  secretKeyProblem,
+  secretNameProblem,
+  serviceNameProblem,
+  setProblems,
+  type ServiceDeclaration,
+} from "../../components/workloads/spec";
+import type { ConfigProblem } from "./problems";
+
+/** A string checked by one of the declaration rules of components/workloads/spec.ts. */
+function rule(problem: (value: string) => string | undefined) {
+  return z.string({ message: "must be a string" }).superRefine((value, ctx) => {
+    const message = problem(value);
+    if (message !== undefined) {
+      ctx.addIssue({ code: "custom", message });
+    }
+  });
+}
+
+const port = z.number({ message: "must be a port number" }).superRefine((value, ctx) => {
+  const message = portProblem(value);
+  if (message !== undefined) {
+    ctx.addIssue({ code: "custom", message });
+  }
+});
+const count = (what: string) => z.number().int({ message: `${what} must be an integer` }).min(1, { message: `${what} must be at least 1` });
+const percent = z.number().int().min(1, { message: "must be a whole percentage from 1 to 100" }).max(100, { message: "must be a whole percentage from 1 to 100" });
+const amounts = z.strictObject({ cpu: rule(cpuProblem), memory: rule(memoryProblem) });
+
+export const serviceSchema = z.strictObject({
+  name: rule(serviceNameProblem),
+  image: rule(imageProblem),
+  ports: z.strictObject({ http: port, metrics: port.optional() }),
+  replicas: count("replicas"),
+  autoscaling: z
+    .strictObject({
+      minReplicas: count("minReplicas"),
+      maxReplicas: count("maxReplicas"),
+      cpuUtilization: percent.optional(),
+      memoryUtilization: percent.optional(),
+    })
+    .optional(),
+  resources: z.strictObject({ requests: amounts, limits: amounts }),
+  probes: z.strictObject({ liveness: rule(probePathProblem).optional(), readiness: rule(probePathProblem).optional(), startup: rule(probePathProblem).optional() }).optional(),
+  dependsOn: z.array(z.string()).default([]),
+  internetEgress: z.boolean({ message: "must be true or false" }).default(false),
+  expose: z
+    .strictObject({
+      scheme: z.enum(["internet-facing", "internal"], { message: "must be 'internet-facing' (public ALB) or 'internal' (VPC-only ALB)" }),
+      host: rule(hostProblem),
+      certificateArn: rule(certificateArnProblem).optional(),
+    })
+    .optional(),
+  secretEnv: z.array(z.strictObject({ name: rule(envNameProblem), secretName: rule(secretNameProblem), key: rule(secretKeyProblem) })).default([]),
+  config: z.record(rule(configKeyProblem), z.string({ message: "config values must be strings (quote numbers and booleans)" })).default({}),
+  namespaceQuota: amounts.default({ ...DEFAULT_QUOTA }),
+  runAsUser: z
+    .number()
+    .superRefine((value, ctx) => {
+      const message = runAsUserProblem(value);
+      if (message !== undefined) {
+        ctx.addIssue({ code: "custom", message });
+      }
+    })
+    .default(DEFAULT_RUN_AS_USER),
+  awsPolicyJson: z
+    .string()
+    .refine(
+      (text) => {
+        try {
+          const doc = JSON.parse(text) as { Statement?: unknown };
+          return Array.isArray(doc.Statement);
+        } catch {
+          return false;
+        }
+      },
+      { message: "must be an IAM policy document as a JSON string with a Statement list" },
+    )
+    .optional(),
+});
+
+export const servicesSchema = z.strictObject({
+  ingressController: z.strictObject({
+    chartVersion: z.string().regex(/^\d+\.\d+\.\d+$/, { message: "must be an exact chart version like 1.13.4" }),
+    replicas: z.number().int().min(1, { message: "must be an integer from 1 to 5" }).max(5, { message: "must be an integer from 1 to 5" }).default(2),
+  }),
+  services: z.array(serviceSchema).default([]),
+});
+
+export type ServiceConfig = z.infer<typeof serviceSchema>;
+export type ServicesConfig = z.infer<typeof servicesSchema>;
+
+// A parsed service is a valid component declaration: this fails to compile if the two drift apart.
+const _declarationShape: (s: ServiceConfig) => ServiceDeclaration = (s) => s;
+void _declarationShape;
+
+/** Cross-field and cross-service rules, plus what production requires. */
+export function checkServices(value: ServicesConfig, environment: string): ConfigProblem[] {
+  const key = "platform:services";
+  const problems: ConfigProblem[] = [];
+  const at = (index: number, path: string) => `${key}.services[${index}].${path}`;
+  value.services.forEach((service, index) => {
+    for (const p of crossFieldProblems(service)) {
+      problems.push({ key: at(index, p.path), received: p.received, message: p.message });
+    }
+    if (environment === "production") {
+      if (service.replicas < 2) {
+        problems.push({ key: at(index, "replicas"), received: service.replicas, message: "production runs at least 2 replicas so a node loss or drain leaves one serving" });
+      }
+      if (service.autoscaling === undefined) {
+        problems.push({ key: at(index, "autoscaling"), received: undefined, message: "is required in production (minReplicas, maxReplicas and a CPU or memory target)" });
+      } else if (service.autoscaling.minReplicas < 2) {
+        problems.push({
+          key: at(index, "autoscaling.minReplicas"),
+          received: service.autoscaling.minReplicas,
+          message: "production keeps at least 2 replicas: the HPA must not scale down to 1",
+        });
+      }
+    }
+  });
+  for (const p of setProblems(value.services)) {
+    problems.push({ key: at(p.index, p.path), received: p.received, message: p.message });
+  }
+  if (environment === "production" && value.ingressController.replicas < 2) {
+    problems.push({
+      key: `${key}.ingressController.replicas`,
+      received: value.ingressController.replicas,
+      message: "production runs 2 controller replicas: its webhooks admit pods of exposed services",
+    });
+  }
+  return problems;
+}
