@@ -62,7 +62,11 @@ export async function createPlatform(config: PlatformConfig) {
     publicSubnetIds: network.publicSubnetIds,
     privateSubnetIds: network.privateSubnetIds,
     dataSubnetIds: network.dataSubnetIds,
-    subnetCidrs: { public: network.publicSubnetCidrs, private: network.privateSubnetCidrs, data: network.dataSubnetCidrs },
+    subnetCidrs: {
+      public: network.publicSubnetCidrs,
+      private: network.privateSubnetCidrs,
+      data: network.dataSubnetCidrs,
+    },
     natGatewayIds: network.natGatewayIds,
     endpointSecurityGroupId: network.endpointSecurityGroupId,
     flowLogGroupName: network.flowLogGroupName,

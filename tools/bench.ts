@@ -48,9 +48,10 @@ function main(): void {
           "require('@pulumi/pulumi');const a=require('@pulumi/aws');a.ec2;a.eks;a.rds;a.elasticache;a.kms;a.iam;require('@pulumi/kubernetes');require('@pulumi/random')",
         ]),
     ],
-    ...["dev", "staging", "production"].map(
-      (stack): [string, () => number] => [`preview ${stack}`, () => time(TSX, ["tools/preview.ts", stack, "--quiet"])],
-    ),
+    ...["dev", "staging", "production"].map((stack): [string, () => number] => [
+      `preview ${stack}`,
+      () => time(TSX, ["tools/preview.ts", stack, "--quiet"]),
+    ]),
     ...[10, 50, 100].map((n): [string, () => number] => [
       `preview production with ${n} services`,
       () => time(TSX, ["tools/bench-services.ts", String(n)]),

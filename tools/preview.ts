@@ -60,7 +60,9 @@ async function main(argv: string[]): Promise<number> {
   const { run } = preview;
 
   if (!parsed.values.quiet) {
-    console.log(`Offline preview of stack '${stack}' (project ${preview.project}): mocked providers, no credentials\n`);
+    console.log(
+      `Offline preview of stack '${stack}' (project ${preview.project}): mocked providers, no credentials\n`,
+    );
     console.log(renderTree(run));
     console.log(`\nResources by type\n${renderCounts(run)}`);
     console.log(`\nOutputs (secrets masked)\n${renderOutputs(run)}`);

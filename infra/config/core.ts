@@ -8,7 +8,9 @@ import type { ConfigProblem } from "./problems";
 export const ENVIRONMENTS = ["dev", "staging", "production"] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
 
-export const environmentSchema = z.enum(ENVIRONMENTS, { message: `must be one of ${ENVIRONMENTS.join(", ")}` });
+export const environmentSchema = z.enum(ENVIRONMENTS, {
+  message: `must be one of ${ENVIRONMENTS.join(", ")}`,
+});
 
 /** Tags our users' governance requires on every taggable AWS resource. */
 export const REQUIRED_TAGS = [
@@ -27,17 +29,30 @@ const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 /** AWS tag limits: keys up to 128 characters, values up to 256, `aws:` prefix reserved. */
 export const tagsSchema = z
   .record(
-    z.string().min(1).max(128).refine((k) => !k.toLowerCase().startsWith("aws:"), { message: "tag keys starting with 'aws:' are reserved by AWS" }),
+    z
+      .string()
+      .min(1)
+      .max(128)
+      .refine((k) => !k.toLowerCase().startsWith("aws:"), {
+        message: "tag keys starting with 'aws:' are reserved by AWS",
+      }),
     z
       .string()
       .max(256, { message: "tag values are at most 256 characters" })
-      .regex(TAG_VALUE, { message: "tag values may only contain letters, digits, spaces and _ . : / = + - @ (the set every AWS service accepts)" }),
+      .regex(TAG_VALUE, {
+        message:
+          "tag values may only contain letters, digits, spaces and _ . : / = + - @ (the set every AWS service accepts)",
+      }),
   )
   .superRefine((tags, ctx) => {
     for (const name of REQUIRED_TAGS) {
       const value = tags[name];
       if (value === undefined || value.trim() === "") {
-        ctx.addIssue({ code: "custom", path: [name], message: `required tag ${name} is missing or empty; set a non-empty value` });
+        ctx.addIssue({
+          code: "custom",
+          path: [name],
+          message: `required tag ${name} is missing or empty; set a non-empty value`,
+        });
       }
     }
   });
@@ -47,10 +62,18 @@ export type Tags = z.infer<typeof tagsSchema>;
 export function checkTags(tags: Tags, environment: string, project: string): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   if (tags.Environment !== undefined && tags.Environment.trim() !== "" && tags.Environment !== environment) {
-    problems.push({ key: "platform:tags.Environment", received: tags.Environment, message: `must equal platform:environment ('${environment}')` });
+    problems.push({
+      key: "platform:tags.Environment",
+      received: tags.Environment,
+      message: `must equal platform:environment ('${environment}')`,
+    });
   }
   if (tags.Project !== undefined && tags.Project.trim() !== "" && tags.Project !== project) {
-    problems.push({ key: "platform:tags.Project", received: tags.Project, message: `must equal the Pulumi project name ('${project}')` });
+    problems.push({
+      key: "platform:tags.Project",
+      received: tags.Project,
+      message: `must equal the Pulumi project name ('${project}')`,
+    });
   }
   return problems;
 }

@@ -35,7 +35,10 @@ function reportInto(ctx: z.RefinementCtx, problems: SettingProblem[]): void {
  * Run the cross-field rules even when single fields failed, so a stack file gets every problem in
  * one pass; only a wrong type or a missing field (which the rules cannot read) stops them.
  */
-const whenTyped = { when: (payload: { issues: readonly { code?: string }[] }) => payload.issues.every((i) => i.code !== "invalid_type") };
+const whenTyped = {
+  when: (payload: { issues: readonly { code?: string }[] }) =>
+    payload.issues.every((i) => i.code !== "invalid_type"),
+};
 
 export const postgresSchema = z
   .strictObject({
@@ -60,7 +63,9 @@ export const postgresSchema = z
 
 export const redisSchema = z
   .strictObject({
-    engineVersion: z.enum(REDIS_ENGINE_VERSIONS, { message: `must be one of ${REDIS_ENGINE_VERSIONS.join(", ")}` }).default("7.1"),
+    engineVersion: z
+      .enum(REDIS_ENGINE_VERSIONS, { message: `must be one of ${REDIS_ENGINE_VERSIONS.join(", ")}` })
+      .default("7.1"),
     nodeType: text,
     numCacheClusters: int("an integer number of nodes"),
     automaticFailover: bool,
@@ -68,12 +73,16 @@ export const redisSchema = z
     snapshotRetentionDays: int("an integer number of days"),
     snapshotWindow: text,
     maintenanceWindow: text,
-    maxmemoryPolicy: z.enum(MAXMEMORY_POLICIES, { message: `must be one of ${MAXMEMORY_POLICIES.join(", ")}` }).default("volatile-lru"),
+    maxmemoryPolicy: z
+      .enum(MAXMEMORY_POLICIES, { message: `must be one of ${MAXMEMORY_POLICIES.join(", ")}` })
+      .default("volatile-lru"),
     logRetentionDays: retentionDays,
     /** Raise by one to generate a new AUTH token. */
     authTokenVersion: int("an integer of 1 or more").default(1),
     authTokenUpdateStrategy: z
-      .enum(AUTH_TOKEN_UPDATE_STRATEGIES, { message: `must be one of ${AUTH_TOKEN_UPDATE_STRATEGIES.join(", ")}` })
+      .enum(AUTH_TOKEN_UPDATE_STRATEGIES, {
+        message: `must be one of ${AUTH_TOKEN_UPDATE_STRATEGIES.join(", ")}`,
+      })
       .default("ROTATE"),
   })
   .superRefine((value, ctx) => reportInto(ctx, redisSettingsProblems(value)), whenTyped);
@@ -92,7 +101,10 @@ export function checkData(data: DataConfig, environment: string): ConfigProblem[
   const production = environment === "production";
 
   if ((production || environment === "staging") && !data.postgres.multiAz) {
-    pg("multiAz", `must be true in ${environment}: a standby in a second AZ takes over when the primary's AZ fails`);
+    pg(
+      "multiAz",
+      `must be true in ${environment}: a standby in a second AZ takes over when the primary's AZ fails`,
+    );
   }
   if (production) {
     if (data.postgres.readReplicas < 1) {
@@ -105,7 +117,10 @@ export function checkData(data: DataConfig, environment: string): ConfigProblem[
       pg("deletionProtection", "must be true in production");
     }
     if (isBurstable(data.postgres.instanceClass)) {
-      pg("instanceClass", "must not be a burstable (t) class in production: sustained load exhausts its CPU credits");
+      pg(
+        "instanceClass",
+        "must not be a burstable (t) class in production: sustained load exhausts its CPU credits",
+      );
     }
     if (!data.redis.automaticFailover) {
       redis("automaticFailover", "must be true in production: a replica takes over when the primary fails");
@@ -117,7 +132,10 @@ export function checkData(data: DataConfig, environment: string): ConfigProblem[
       redis("snapshotRetentionDays", "must be at least 7 days in production");
     }
     if (isBurstable(data.redis.nodeType)) {
-      redis("nodeType", "must not be a burstable (t) node type in production: sustained load exhausts its CPU credits");
+      redis(
+        "nodeType",
+        "must not be a burstable (t) node type in production: sustained load exhausts its CPU credits",
+      );
     }
   }
   return problems;

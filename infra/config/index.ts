@@ -27,7 +27,10 @@ interface Section<S extends z.ZodType = z.ZodType> {
   readonly check?: (value: z.infer<S>, ctx: CheckContext) => ConfigProblem[];
 }
 
-function section<S extends z.ZodType>(schema: S, check?: (value: z.infer<S>, ctx: CheckContext) => ConfigProblem[]): Section<S> {
+function section<S extends z.ZodType>(
+  schema: S,
+  check?: (value: z.infer<S>, ctx: CheckContext) => ConfigProblem[],
+): Section<S> {
   return { schema, check };
 }
 
@@ -91,7 +94,11 @@ export function parseConfig(raw: RawConfig, project: string, stack: string): Pla
 
   const region = raw["aws:region"];
   if (region === undefined || !REGION.test(region)) {
-    problems.push({ key: "aws:region", received: region, message: "must be an AWS region such as us-west-2" });
+    problems.push({
+      key: "aws:region",
+      received: region,
+      message: "must be an AWS region such as us-west-2",
+    });
   }
 
   const known = new Set<string>([...Object.keys(SECTIONS), ...Object.keys(SCALARS)]);
@@ -100,7 +107,10 @@ export function parseConfig(raw: RawConfig, project: string, stack: string): Pla
       problems.push({
         key,
         received: raw[key],
-        message: `unknown key; the project's keys are ${[...known].sort().map((k) => prefix + k).join(", ")}`,
+        message: `unknown key; the project's keys are ${[...known]
+          .sort()
+          .map((k) => prefix + k)
+          .join(", ")}`,
       });
     }
   }
@@ -119,7 +129,11 @@ export function parseConfig(raw: RawConfig, project: string, stack: string): Pla
     const key = prefix + name;
     const text = raw[key];
     if (text === undefined) {
-      problems.push({ key, received: undefined, message: "is required; see docs/configuration.md for its fields" });
+      problems.push({
+        key,
+        received: undefined,
+        message: "is required; see docs/configuration.md for its fields",
+      });
       continue;
     }
     const value = decode(key, text, true, problems);
@@ -144,7 +158,13 @@ export function parseConfig(raw: RawConfig, project: string, stack: string): Pla
   if (problems.length > 0) {
     throw new ConfigError(stack, problems);
   }
-  return { project, stack, region: region as string, ...(scalars as ScalarValues), ...(sections as SectionValues) };
+  return {
+    project,
+    stack,
+    region: region as string,
+    ...(scalars as ScalarValues),
+    ...(sections as SectionValues),
+  };
 }
 
 /** Reads the running stack's config from the Pulumi engine and validates it. */

@@ -6,9 +6,13 @@ import type { ConfigProblem } from "./problems";
 
 export const kmsSchema = z.strictObject({
   /** Days a scheduled key deletion waits; AWS accepts 7 to 30. */
-  deletionWindowInDays: z.number().int().min(7, { message: "must be an integer from 7 to 30 (the range AWS accepts)" }).max(30, {
-    message: "must be an integer from 7 to 30 (the range AWS accepts)",
-  }),
+  deletionWindowInDays: z
+    .number()
+    .int()
+    .min(7, { message: "must be an integer from 7 to 30 (the range AWS accepts)" })
+    .max(30, {
+      message: "must be an integer from 7 to 30 (the range AWS accepts)",
+    }),
   /** Days between automatic rotations; AWS accepts 90 to 2560. */
   rotationPeriodInDays: z
     .number()

@@ -2,7 +2,14 @@
  * `platform:network`: the VPC, its subnet layout, NAT, flow logs and endpoints.
  */
 import { z } from "zod";
-import { SUBNET_TIERS, cidrContains, cidrSubnet, cidrsOverlap, mustParseCidr, parseCidr } from "../../components/network/cidr";
+import {
+  SUBNET_TIERS,
+  cidrContains,
+  cidrSubnet,
+  cidrsOverlap,
+  mustParseCidr,
+  parseCidr,
+} from "../../components/network/cidr";
 import type { ConfigProblem } from "./problems";
 
 /** Retention values CloudWatch Logs accepts (`0`, never expire, is deliberately not offered). */
@@ -26,7 +33,10 @@ const cidr = z.string().superRefine((value, ctx) => {
   if (typeof parsed === "string") {
     ctx.addIssue({ code: "custom", message: parsed });
   } else if (parsed.prefixLength < 16 || parsed.prefixLength > 28) {
-    ctx.addIssue({ code: "custom", message: "must have a prefix length from /16 to /28, the range AWS accepts for a VPC" });
+    ctx.addIssue({
+      code: "custom",
+      message: "must have a prefix length from /16 to /28, the range AWS accepts for a VPC",
+    });
   }
 });
 
@@ -37,16 +47,33 @@ const tierLayout = z.strictObject({
   netnumStart: z.number().int().min(0),
 });
 
-export const DEFAULT_INTERFACE_ENDPOINTS = ["ec2", "ecr.api", "ecr.dkr", "sts", "logs", "monitoring", "elasticloadbalancing"];
+export const DEFAULT_INTERFACE_ENDPOINTS = [
+  "ec2",
+  "ecr.api",
+  "ecr.dkr",
+  "sts",
+  "logs",
+  "monitoring",
+  "elasticloadbalancing",
+];
 
 export const networkSchema = z.strictObject({
   cidr,
-  azCount: z.number().int().min(MIN_AZS, { message: `must be an integer from ${MIN_AZS} to ${MAX_AZS}` }).max(MAX_AZS, {
-    message: `must be an integer from ${MIN_AZS} to ${MAX_AZS}`,
-  }),
+  azCount: z
+    .number()
+    .int()
+    .min(MIN_AZS, { message: `must be an integer from ${MIN_AZS} to ${MAX_AZS}` })
+    .max(MAX_AZS, {
+      message: `must be an integer from ${MIN_AZS} to ${MAX_AZS}`,
+    }),
   /** Explicit AZ names; when left out the first `azCount` available AZs of the region are used. */
-  availabilityZones: z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, { message: "must be AZ names like us-west-2a" })).optional(),
-  natStrategy: z.enum(["perAz", "single"], { message: "must be 'perAz' (one NAT gateway per AZ, survives an AZ outage) or 'single' (one NAT gateway, cheaper)" }),
+  availabilityZones: z
+    .array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, { message: "must be AZ names like us-west-2a" }))
+    .optional(),
+  natStrategy: z.enum(["perAz", "single"], {
+    message:
+      "must be 'perAz' (one NAT gateway per AZ, survives an AZ outage) or 'single' (one NAT gateway, cheaper)",
+  }),
   flowLogRetentionDays: retentionDays,
   subnets: z.strictObject({ public: tierLayout, private: tierLayout, data: tierLayout }),
   interfaceEndpoints: z
@@ -63,7 +90,11 @@ export function checkNetwork(network: NetworkConfig, environment: string, region
   const key = "platform:network";
   const problems: ConfigProblem[] = [];
   if (environment === "production" && network.azCount < 3) {
-    problems.push({ key: `${key}.azCount`, received: network.azCount, message: "production needs at least 3 AZs to survive the loss of one" });
+    problems.push({
+      key: `${key}.azCount`,
+      received: network.azCount,
+      message: "production needs at least 3 AZs to survive the loss of one",
+    });
   }
   if (network.availabilityZones) {
     if (network.availabilityZones.length !== network.azCount) {
@@ -74,11 +105,21 @@ export function checkNetwork(network: NetworkConfig, environment: string, region
       });
     }
     if (new Set(network.availabilityZones).size !== network.availabilityZones.length) {
-      problems.push({ key: `${key}.availabilityZones`, received: network.availabilityZones, message: "lists an AZ twice" });
+      problems.push({
+        key: `${key}.availabilityZones`,
+        received: network.availabilityZones,
+        message: "lists an AZ twice",
+      });
     }
-    const foreign = network.availabilityZones.filter((az) => !az.startsWith(region) || az.length !== region.length + 1);
+    const foreign = network.availabilityZones.filter(
+      (az) => !az.startsWith(region) || az.length !== region.length + 1,
+    );
     if (foreign.length > 0) {
-      problems.push({ key: `${key}.availabilityZones`, received: foreign, message: `must be AZs of the stack's region ${region}` });
+      problems.push({
+        key: `${key}.availabilityZones`,
+        received: foreign,
+        message: `must be AZs of the stack's region ${region}`,
+      });
     }
   }
   const vpc = mustParseCidr(network.cidr);
@@ -88,7 +129,11 @@ export function checkNetwork(network: NetworkConfig, environment: string, region
     const prefix = vpc.prefixLength + newBits;
     const tierKey = `${key}.subnets.${tier}`;
     if (prefix > 28) {
-      problems.push({ key: `${tierKey}.newBits`, received: newBits, message: `gives /${prefix} subnets in a /${vpc.prefixLength} VPC; AWS subnets are /16 to /28` });
+      problems.push({
+        key: `${tierKey}.newBits`,
+        received: newBits,
+        message: `gives /${prefix} subnets in a /${vpc.prefixLength} VPC; AWS subnets are /16 to /28`,
+      });
       continue;
     }
     if (tier === "private" && prefix > MAX_PRIVATE_PREFIX) {

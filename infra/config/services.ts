@@ -41,8 +41,16 @@ const port = z.number({ message: "must be a port number" }).superRefine((value, 
     ctx.addIssue({ code: "custom", message });
   }
 });
-const count = (what: string) => z.number().int({ message: `${what} must be an integer` }).min(1, { message: `${what} must be at least 1` });
-const percent = z.number().int().min(1, { message: "must be a whole percentage from 1 to 100" }).max(100, { message: "must be a whole percentage from 1 to 100" });
+const count = (what: string) =>
+  z
+    .number()
+    .int({ message: `${what} must be an integer` })
+    .min(1, { message: `${what} must be at least 1` });
+const percent = z
+  .number()
+  .int()
+  .min(1, { message: "must be a whole percentage from 1 to 100" })
+  .max(100, { message: "must be a whole percentage from 1 to 100" });
 const amounts = z.strictObject({ cpu: rule(cpuProblem), memory: rule(memoryProblem) });
 
 export const serviceSchema = z.strictObject({
@@ -59,18 +67,39 @@ export const serviceSchema = z.strictObject({
     })
     .optional(),
   resources: z.strictObject({ requests: amounts, limits: amounts }),
-  probes: z.strictObject({ liveness: rule(probePathProblem).optional(), readiness: rule(probePathProblem).optional(), startup: rule(probePathProblem).optional() }).optional(),
+  probes: z
+    .strictObject({
+      liveness: rule(probePathProblem).optional(),
+      readiness: rule(probePathProblem).optional(),
+      startup: rule(probePathProblem).optional(),
+    })
+    .optional(),
   dependsOn: z.array(z.string()).default([]),
   internetEgress: z.boolean({ message: "must be true or false" }).default(false),
   expose: z
     .strictObject({
-      scheme: z.enum(["internet-facing", "internal"], { message: "must be 'internet-facing' (public ALB) or 'internal' (VPC-only ALB)" }),
+      scheme: z.enum(["internet-facing", "internal"], {
+        message: "must be 'internet-facing' (public ALB) or 'internal' (VPC-only ALB)",
+      }),
       host: rule(hostProblem),
       certificateArn: rule(certificateArnProblem).optional(),
     })
     .optional(),
-  secretEnv: z.array(z.strictObject({ name: rule(envNameProblem), secretName: rule(secretNameProblem), key: rule(secretKeyProblem) })).default([]),
-  config: z.record(rule(configKeyProblem), z.string({ message: "config values must be strings (quote numbers and booleans)" })).default({}),
+  secretEnv: z
+    .array(
+      z.strictObject({
+        name: rule(envNameProblem),
+        secretName: rule(secretNameProblem),
+        key: rule(secretKeyProblem),
+      }),
+    )
+    .default([]),
+  config: z
+    .record(
+      rule(configKeyProblem),
+      z.string({ message: "config values must be strings (quote numbers and booleans)" }),
+    )
+    .default({}),
   namespaceQuota: amounts.default({ ...DEFAULT_QUOTA }),
   runAsUser: z
     .number()
@@ -99,8 +128,15 @@ export const serviceSchema = z.strictObject({
 
 export const servicesSchema = z.strictObject({
   ingressController: z.strictObject({
-    chartVersion: z.string().regex(/^\d+\.\d+\.\d+$/, { message: "must be an exact chart version like 1.13.4" }),
-    replicas: z.number().int().min(1, { message: "must be an integer from 1 to 5" }).max(5, { message: "must be an integer from 1 to 5" }).default(2),
+    chartVersion: z
+      .string()
+      .regex(/^\d+\.\d+\.\d+$/, { message: "must be an exact chart version like 1.13.4" }),
+    replicas: z
+      .number()
+      .int()
+      .min(1, { message: "must be an integer from 1 to 5" })
+      .max(5, { message: "must be an integer from 1 to 5" })
+      .default(2),
   }),
   services: z.array(serviceSchema).default([]),
 });
@@ -123,10 +159,18 @@ export function checkServices(value: ServicesConfig, environment: string): Confi
     }
     if (environment === "production") {
       if (service.replicas < 2) {
-        problems.push({ key: at(index, "replicas"), received: service.replicas, message: "production runs at least 2 replicas so a node loss or drain leaves one serving" });
+        problems.push({
+          key: at(index, "replicas"),
+          received: service.replicas,
+          message: "production runs at least 2 replicas so a node loss or drain leaves one serving",
+        });
       }
       if (service.autoscaling === undefined) {
-        problems.push({ key: at(index, "autoscaling"), received: undefined, message: "is required in production (minReplicas, maxReplicas and a CPU or memory target)" });
+        problems.push({
+          key: at(index, "autoscaling"),
+          received: undefined,
+          message: "is required in production (minReplicas, maxReplicas and a CPU or memory target)",
+        });
       } else if (service.autoscaling.minReplicas < 2) {
         problems.push({
           key: at(index, "autoscaling.minReplicas"),

@@ -25,10 +25,16 @@ const imageTag = z
 
 const quantity = z.string().regex(QUANTITY, { message: "must be a Kubernetes quantity like 10Gi or 500m" });
 
-const cron = z.string().refine((v) => {
-  const fields = v.trim().split(/\s+/);
-  return fields.length === 5 && fields.every((f) => CRON_FIELD.test(f));
-}, { message: "must be a 5-field cron expression (minute hour day-of-month month day-of-week), e.g. '0 */6 * * *'" });
+const cron = z.string().refine(
+  (v) => {
+    const fields = v.trim().split(/\s+/);
+    return fields.length === 5 && fields.every((f) => CRON_FIELD.test(f));
+  },
+  {
+    message:
+      "must be a 5-field cron expression (minute hour day-of-month month day-of-week), e.g. '0 */6 * * *'",
+  },
+);
 
 const resources = z.strictObject({
   requests: z.strictObject({ cpu: quantity, memory: quantity }),
@@ -41,24 +47,36 @@ const workload = z.strictObject({
   name: z
     .string()
     .regex(DNS_LABEL, { message: "must be a DNS-1123 label (lowercase letters, digits, '-')" })
-    .refine((n) => n !== "vault", { message: "'vault' is reserved for Vault's own state under platform/vault/" }),
-  namespace: z.string().regex(DNS_LABEL, { message: "must be a DNS-1123 label (a Kubernetes namespace name)" }),
-  serviceAccount: z.string().regex(DNS_SUBDOMAIN, { message: "must be a DNS-1123 subdomain (a Kubernetes service account name)" }),
+    .refine((n) => n !== "vault", {
+      message: "'vault' is reserved for Vault's own state under platform/vault/",
+    }),
+  namespace: z
+    .string()
+    .regex(DNS_LABEL, { message: "must be a DNS-1123 label (a Kubernetes namespace name)" }),
+  serviceAccount: z
+    .string()
+    .regex(DNS_SUBDOMAIN, { message: "must be a DNS-1123 subdomain (a Kubernetes service account name)" }),
   /**
    * PostgreSQL role (created by the service's migrations) that dynamic database users join; when
    * set, the service may read `database/creds/<name>`.
    */
   databaseGroupRole: z
     .string()
-    .regex(/^[a-z_][a-z0-9_]{0,62}$/, { message: "must be a PostgreSQL role name (lowercase letters, digits, '_')" })
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, {
+      message: "must be a PostgreSQL role name (lowercase letters, digits, '_')",
+    })
     .optional(),
 });
 
 export const vaultSchema = z.strictObject({
   /** Version of the `vault` chart from https://helm.releases.hashicorp.com. */
-  chartVersion: z.string().regex(/^\d+\.\d+\.\d+$/, { message: "must be an exact chart version like 0.31.0" }),
+  chartVersion: z
+    .string()
+    .regex(/^\d+\.\d+\.\d+$/, { message: "must be an exact chart version like 0.31.0" }),
   /** Version of the `cert-manager` chart from https://charts.jetstack.io that issues Vault's TLS certificates. */
-  certManagerChartVersion: z.string().regex(/^v\d+\.\d+\.\d+$/, { message: "must be an exact chart version like v1.18.2" }),
+  certManagerChartVersion: z
+    .string()
+    .regex(/^v\d+\.\d+\.\d+$/, { message: "must be an exact chart version like v1.18.2" }),
   images: z.strictObject({
     /** hashicorp/vault: server, agent sidecars, the CLI of the jobs. */
     vault: imageTag,
@@ -68,12 +86,20 @@ export const vaultSchema = z.strictObject({
     awsCli: imageTag,
   }),
   /** Raft voters: 1 (no HA) or an odd number from 3 so a quorum survives a loss. */
-  replicas: z.number().int({ message: "must be an integer" }).min(1, { message: "must be at least 1" }).max(7, {
-    message: "must be at most 7 (Raft voters beyond 7 slow every write)",
-  }),
-  injectorReplicas: z.number().int({ message: "must be an integer" }).min(1, { message: "must be at least 1" }).max(5, {
-    message: "must be at most 5",
-  }),
+  replicas: z
+    .number()
+    .int({ message: "must be an integer" })
+    .min(1, { message: "must be at least 1" })
+    .max(7, {
+      message: "must be at most 7 (Raft voters beyond 7 slow every write)",
+    }),
+  injectorReplicas: z
+    .number()
+    .int({ message: "must be an integer" })
+    .min(1, { message: "must be at least 1" })
+    .max(5, {
+      message: "must be at most 5",
+    }),
   recoveryShares: z
     .number()
     .int({ message: "must be an integer" })
@@ -82,16 +108,25 @@ export const vaultSchema = z.strictObject({
   recoveryThreshold: z
     .number()
     .int({ message: "must be an integer" })
-    .min(MIN_RECOVERY_THRESHOLD, { message: `must be at least ${MIN_RECOVERY_THRESHOLD}: one key alone must never be enough` }),
+    .min(MIN_RECOVERY_THRESHOLD, {
+      message: `must be at least ${MIN_RECOVERY_THRESHOLD}: one key alone must never be enough`,
+    }),
   /** Raft data volume per replica. */
   storageSize: quantity,
   resources,
   snapshotSchedule: cron,
-  snapshotRetentionDays: z.number().int({ message: "must be an integer" }).min(1, { message: "must be at least 1 day" }),
+  snapshotRetentionDays: z
+    .number()
+    .int({ message: "must be an integer" })
+    .min(1, { message: "must be at least 1 day" }),
   /** Days between rotations of the database root credential (and the TTL of CI AppRole secret IDs). */
-  rotationPeriodDays: z.number().int({ message: "must be an integer" }).min(1, { message: "must be from 1 to 365 days" }).max(365, {
-    message: "must be from 1 to 365 days",
-  }),
+  rotationPeriodDays: z
+    .number()
+    .int({ message: "must be an integer" })
+    .min(1, { message: "must be from 1 to 365 days" })
+    .max(365, {
+      message: "must be from 1 to 365 days",
+    }),
   workloads: z.array(workload).default([]),
 });
 
@@ -122,16 +157,25 @@ export function checkVault(vault: VaultConfig, environment: string): ConfigProbl
     problems.push({
       key: `${key}.replicas`,
       received: vault.replicas,
-      message: "must be 1 or an odd number from 3: an even Raft cluster tolerates no more failures than the odd one below it",
+      message:
+        "must be 1 or an odd number from 3: an even Raft cluster tolerates no more failures than the odd one below it",
     });
   }
   if (environment === "production" && vault.replicas !== 3 && vault.replicas !== 5) {
-    problems.push({ key: `${key}.replicas`, received: vault.replicas, message: "production runs 3 or 5 Raft voters spread across zones" });
+    problems.push({
+      key: `${key}.replicas`,
+      received: vault.replicas,
+      message: "production runs 3 or 5 Raft voters spread across zones",
+    });
   }
   const seen = new Set<string>();
   vault.workloads.forEach((w, i) => {
     if (seen.has(w.name)) {
-      problems.push({ key: `${key}.workloads[${i}].name`, received: w.name, message: "is declared twice; workload names must be unique" });
+      problems.push({
+        key: `${key}.workloads[${i}].name`,
+        received: w.name,
+        message: "is declared twice; workload names must be unique",
+      });
     }
     seen.add(w.name);
   });

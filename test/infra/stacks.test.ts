@@ -42,7 +42,9 @@ describe.each(STACKS)("stack %s", (stack) => {
   });
 
   test("outputs hold no secret in clear", () => {
-    expect(JSON.stringify(runs[stack]!.outputs)).not.toMatch(/mock-[0-9a-f]{8}|offline-preview-placeholder-secret/);
+    expect(JSON.stringify(runs[stack]!.outputs)).not.toMatch(
+      /mock-[0-9a-f]{8}|offline-preview-placeholder-secret/,
+    );
   });
 });
 
@@ -50,10 +52,15 @@ describe("environment differences", () => {
   test("production: 3 AZs and one NAT gateway per AZ, flow logs kept 30 days", () => {
     const run = runs.production!;
     const subnets = ofType(run, "aws:ec2/subnet:Subnet");
-    expect(new Set(subnets.map((s) => s.inputs.availabilityZone))).toEqual(new Set(["us-west-2a", "us-west-2b", "us-west-2c"]));
+    expect(new Set(subnets.map((s) => s.inputs.availabilityZone))).toEqual(
+      new Set(["us-west-2a", "us-west-2b", "us-west-2c"]),
+    );
     expect(subnets).toHaveLength(9);
     expect(ofType(run, "aws:ec2/natGateway:NatGateway")).toHaveLength(3);
-    expect(ofType(run, "aws:cloudwatch/logGroup:LogGroup").find((g) => g.name.includes("flow-logs"))!.inputs.retentionInDays).toBe(30);
+    expect(
+      ofType(run, "aws:cloudwatch/logGroup:LogGroup").find((g) => g.name.includes("flow-logs"))!.inputs
+        .retentionInDays,
+    ).toBe(30);
     expect(ofType(run, "aws:ec2/vpc:Vpc")[0].inputs.cidrBlock).toBe("10.0.0.0/16");
   });
 

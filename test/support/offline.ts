@@ -22,7 +22,10 @@ export interface RunOptions {
  * Runs `build` as a Pulumi program under the platform mocks. `build` may return stack outputs.
  * Example: `await runProgram(async () => { const { KmsKeys } = await import("../../components/security/kms"); new KmsKeys("k", {...}); })`
  */
-export async function runProgram(build: () => Promise<unknown> | unknown, options: RunOptions = {}): Promise<OfflineRun> {
+export async function runProgram(
+  build: () => Promise<unknown> | unknown,
+  options: RunOptions = {},
+): Promise<OfflineRun> {
   let run: OfflineRun | undefined;
   await jest.isolateModulesAsync(async () => {
     const { runOffline } = await import("../../tools/offline/harness");
@@ -57,7 +60,9 @@ export function byName(run: OfflineRun, type: string, name: string): RecordedRes
   const found = run.resources.filter((r) => r.type === type && r.name === name);
   if (found.length !== 1) {
     const names = ofType(run, type).map((r) => r.name);
-    throw new Error(`expected one ${type} named '${name}', found ${found.length}; names of that type: ${names.join(", ")}`);
+    throw new Error(
+      `expected one ${type} named '${name}', found ${found.length}; names of that type: ${names.join(", ")}`,
+    );
   }
   return found[0];
 }

@@ -17,7 +17,9 @@ describe("offline harness", () => {
     expect(key.parent).toBe("urn:pulumi:test::platform::platform:test:Thing::thing");
     expect(key.urn).toBe("urn:pulumi:test::platform::platform:test:Thing$aws:kms/key:Key::key");
     const lg = byName(run, "aws:cloudwatch/logGroup:LogGroup", "lg");
-    expect(lg.dependencies).toEqual(expect.arrayContaining([key.urn, byName(run, "random:index/randomPassword:RandomPassword", "pw").urn]));
+    expect(lg.dependencies).toEqual(
+      expect.arrayContaining([key.urn, byName(run, "random:index/randomPassword:RandomPassword", "pw").urn]),
+    );
     expect(lg.inputs.kmsKeyId).toMatch(/^arn:aws:kms:us-west-2:123456789012:key\//);
     expect(run.outputs.password).toBe("[secret]");
     expect(run.secretOutputs).toEqual(["password"]);

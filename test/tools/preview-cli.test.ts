@@ -21,7 +21,9 @@ describe("npm run preview", () => {
     expect(res.stdout).toContain("Offline preview of stack 'dev' (project platform)");
     expect(res.stdout).toContain("pulumi:pulumi:Stack  platform-dev");
     expect(res.stdout).toContain("Resources by type");
-    expect(res.stdout).toMatch(/\d+ resources to create; program [\d.]+ s, total [\d.]+ s since process start/);
+    expect(res.stdout).toMatch(
+      /\d+ resources to create; program [\d.]+ s, total [\d.]+ s since process start/,
+    );
 
     const plan = JSON.parse(readFileSync(planPath, "utf8")) as PlanFile;
     expect(plan.changeSummary).toEqual({ create: plan.steps.length });
@@ -29,7 +31,9 @@ describe("npm run preview", () => {
       expect(step.op).toBe("create");
       expect(step.newState!.urn).toBe(step.urn);
       expect(step.urn).toMatch(/^urn:pulumi:dev::platform::/);
-      expect(Object.keys(step.newState!)).toEqual(expect.arrayContaining(["urn", "type", "custom", "inputs", "protect", "dependencies"]));
+      expect(Object.keys(step.newState!)).toEqual(
+        expect.arrayContaining(["urn", "type", "custom", "inputs", "protect", "dependencies"]),
+      );
     }
     const stackStep = plan.steps.find((s) => s.newState!.type === "pulumi:pulumi:Stack")!;
     expect(plan.steps.filter((s) => s.newState!.parent === undefined)).toEqual([stackStep]);
@@ -41,13 +45,18 @@ describe("npm run preview", () => {
     const stackFile = readFileSync(join(root, "Pulumi.dev.yaml"), "utf8")
       .replace("cidr: 10.2.0.0/16", "cidr: 10.2.0.0/33")
       .replace("natStrategy: single", "natStrategy: none");
-    writeFileSync(join(dir, "Pulumi.broken.yaml"), stackFile.replace("platform:environment: dev", "platform:environment: dev\n  platform:typo: 1"));
+    writeFileSync(
+      join(dir, "Pulumi.broken.yaml"),
+      stackFile.replace("platform:environment: dev", "platform:environment: dev\n  platform:typo: 1"),
+    );
     const res = preview(["broken", "--dir", dir]);
     expect(res.status).toBe(1);
     expect(res.stdout).toBe("");
     expect(res.stderr).toContain("Invalid configuration for stack 'broken' (3 problems):");
     expect(res.stderr).toContain("platform:typo: unknown key");
-    expect(res.stderr).toContain('platform:network.cidr: is not an IPv4 CIDR block of the form a.b.c.d/n (received "10.2.0.0/33")');
+    expect(res.stderr).toContain(
+      'platform:network.cidr: is not an IPv4 CIDR block of the form a.b.c.d/n (received "10.2.0.0/33")',
+    );
     expect(res.stderr).toContain("platform:network.natStrategy: must be 'perAz'");
   });
 

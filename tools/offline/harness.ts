@@ -160,7 +160,10 @@ export async function runOffline(options: OfflineRunOptions): Promise<OfflineRun
         resp.setObject(struct.fromJavaScript(state));
       }
       const secretPaths: string[] = [];
-      const inputs = maskValue(req.getObject()?.toJavaScript() ?? {}, "", secretPaths) as Record<string, unknown>;
+      const inputs = maskValue(req.getObject()?.toJavaScript() ?? {}, "", secretPaths) as Record<
+        string,
+        unknown
+      >;
       resources.push({
         urn: engineUrn(resp.getUrn()),
         type: req.getType(),

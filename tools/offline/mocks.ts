@@ -89,7 +89,13 @@ function computedOutputs(
         endpoint: `https://${stableHex(physicalName, 32).toUpperCase()}.gr7.${region}.eks.amazonaws.com`,
         certificateAuthority: { data: Buffer.from(`mock-ca-${physicalName}`).toString("base64") },
         identities: [
-          { oidcs: [{ issuer: `https://oidc.eks.${region}.amazonaws.com/id/${stableHex(physicalName, 32).toUpperCase()}` }] },
+          {
+            oidcs: [
+              {
+                issuer: `https://oidc.eks.${region}.amazonaws.com/id/${stableHex(physicalName, 32).toUpperCase()}`,
+              },
+            ],
+          },
         ],
         vpcConfig: {
           ...(inputs.vpcConfig as Record<string, unknown>),
@@ -118,7 +124,12 @@ function computedOutputs(
       return { name: physicalName, uniqueId: `AROA${stableHex(physicalName, 17).toUpperCase()}` };
     case "random:index/randomPassword:RandomPassword":
     case "random:index/randomString:RandomString":
-      return { result: `mock-${stableHex(physicalName, Number(inputs.length ?? 32))}`.slice(0, Number(inputs.length ?? 32)) };
+      return {
+        result: `mock-${stableHex(physicalName, Number(inputs.length ?? 32))}`.slice(
+          0,
+          Number(inputs.length ?? 32),
+        ),
+      };
     case "random:index/randomId:RandomId":
       return { hex: stableHex(physicalName, Number(inputs.byteLength ?? 8) * 2) };
     default:
@@ -140,7 +151,9 @@ function physicalId(type: string, physicalName: string): string {
 }
 
 /** Invoke handlers by token. Anything else throws. */
-function invokeHandlers(region: string): Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>> {
+function invokeHandlers(
+  region: string,
+): Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>> {
   return {
     "aws:index/getAvailabilityZones:getAvailabilityZones": () => {
       const letters = ["a", "b", "c", "d"];

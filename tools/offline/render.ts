@@ -5,10 +5,16 @@ import Table from "cli-table3";
 import type { OfflineRun, RecordedResource } from "./harness";
 
 /** Compact table style: no rule between rows. */
-export const COMPACT = { style: { head: [], border: [] }, chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" } };
+export const COMPACT = {
+  style: { head: [], border: [] },
+  chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" },
+};
 
 function label(r: RecordedResource): string {
-  const flags = [r.protect ? "protected" : "", r.secretInputs.length > 0 ? `secret: ${r.secretInputs.join(", ")}` : ""]
+  const flags = [
+    r.protect ? "protected" : "",
+    r.secretInputs.length > 0 ? `secret: ${r.secretInputs.join(", ")}` : "",
+  ]
     .filter(Boolean)
     .join("; ");
   return `${r.type}  ${r.name}${flags ? `  [${flags}]` : ""}`;

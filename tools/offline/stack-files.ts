@@ -40,7 +40,13 @@ function readYaml(path: string): unknown {
 }
 
 function isSecure(value: unknown): boolean {
-  return value !== null && typeof value === "object" && !Array.isArray(value) && Object.keys(value).length === 1 && "secure" in value;
+  return (
+    value !== null &&
+    typeof value === "object" &&
+    !Array.isArray(value) &&
+    Object.keys(value).length === 1 &&
+    "secure" in value
+  );
 }
 
 /** Replaces nested `{secure: ...}` values by the placeholder; reports whether any was found. */

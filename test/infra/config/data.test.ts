@@ -53,17 +53,46 @@ describe("platform:data schema", () => {
     expect(value.postgres.performanceInsightsRetentionDays).toBe(7);
     expect(value.postgres.monitoringIntervalSeconds).toBe(60);
     expect(value.postgres.allowMajorVersionUpgrade).toBe(false);
-    expect(value.redis).toMatchObject({ maxmemoryPolicy: "volatile-lru", authTokenVersion: 1, authTokenUpdateStrategy: "ROTATE", engineVersion: "7.1" });
+    expect(value.redis).toMatchObject({
+      maxmemoryPolicy: "volatile-lru",
+      authTokenVersion: 1,
+      authTokenUpdateStrategy: "ROTATE",
+      engineVersion: "7.1",
+    });
     expect(checkData(value, "production")).toEqual([]);
   });
 
   const pg = "platform:data.postgres";
   const rd = "platform:data.redis";
   test.each<[string, (c: ReturnType<typeof production>) => void, string, unknown, string]>([
-    ["backup retention 0", (c) => (c.postgres.backupRetentionDays = 0), `${pg}.backupRetentionDays`, 0, "0 turns off automated backups and point-in-time recovery; use 1 to 35 days"],
-    ["backup retention 36", (c) => (c.postgres.backupRetentionDays = 36), `${pg}.backupRetentionDays`, 36, "must be an integer from 1 to 35 (the range AWS accepts)"],
-    ["malformed backup window", (c) => (c.postgres.backupWindow = "3:00-4:00"), `${pg}.backupWindow`, "3:00-4:00", "must be a daily UTC window 'hh24:mi-hh24:mi', e.g. 03:00-04:00"],
-    ["short backup window", (c) => (c.postgres.backupWindow = "03:00-03:20"), `${pg}.backupWindow`, "03:00-03:20", "lasts 20 minutes; an RDS backup window needs at least 30"],
+    [
+      "backup retention 0",
+      (c) => (c.postgres.backupRetentionDays = 0),
+      `${pg}.backupRetentionDays`,
+      0,
+      "0 turns off automated backups and point-in-time recovery; use 1 to 35 days",
+    ],
+    [
+      "backup retention 36",
+      (c) => (c.postgres.backupRetentionDays = 36),
+      `${pg}.backupRetentionDays`,
+      36,
+      "must be an integer from 1 to 35 (the range AWS accepts)",
+    ],
+    [
+      "malformed backup window",
+      (c) => (c.postgres.backupWindow = "3:00-4:00"),
+      `${pg}.backupWindow`,
+      "3:00-4:00",
+      "must be a daily UTC window 'hh24:mi-hh24:mi', e.g. 03:00-04:00",
+    ],
+    [
+      "short backup window",
+      (c) => (c.postgres.backupWindow = "03:00-03:20"),
+      `${pg}.backupWindow`,
+      "03:00-03:20",
+      "lasts 20 minutes; an RDS backup window needs at least 30",
+    ],
     [
       "capitalised maintenance day",
       (c) => (c.postgres.maintenanceWindow = "Sun:04:00-Sun:05:00"),
@@ -95,7 +124,13 @@ describe("platform:data schema", () => {
       "db.m5.large",
       "must be <family>.<size> with a family from db.t4g, db.m6g, db.m7g, db.r6g, db.r7g, db.m6i, db.r6i, e.g. db.r6g.xlarge",
     ],
-    ["storage below 20 GiB", (c) => (c.postgres.allocatedStorage = 10), `${pg}.allocatedStorage`, 10, "must be an integer from 20 to 65536 (GiB of gp3 storage RDS accepts)"],
+    [
+      "storage below 20 GiB",
+      (c) => (c.postgres.allocatedStorage = 10),
+      `${pg}.allocatedStorage`,
+      10,
+      "must be an integer from 20 to 65536 (GiB of gp3 storage RDS accepts)",
+    ],
     [
       "autoscaling limit under allocated + 10%",
       (c) => (c.postgres.maxAllocatedStorage = 105),
@@ -103,8 +138,20 @@ describe("platform:data schema", () => {
       105,
       "must be at least 10% above allocatedStorage (100 GiB), i.e. 110 or more, for storage autoscaling",
     ],
-    ["16 read replicas", (c) => (c.postgres.readReplicas = 16), `${pg}.readReplicas`, 16, "must be an integer from 0 to 15 (RDS for PostgreSQL allows at most 15 read replicas)"],
-    ["PostgreSQL 15", (c) => (c.postgres.engineMajorVersion = 15), `${pg}.engineMajorVersion`, 15, "must be one of 16, 17 (majors in RDS standard support)"],
+    [
+      "16 read replicas",
+      (c) => (c.postgres.readReplicas = 16),
+      `${pg}.readReplicas`,
+      16,
+      "must be an integer from 0 to 15 (RDS for PostgreSQL allows at most 15 read replicas)",
+    ],
+    [
+      "PostgreSQL 15",
+      (c) => (c.postgres.engineMajorVersion = 15),
+      `${pg}.engineMajorVersion`,
+      15,
+      "must be one of 16, 17 (majors in RDS standard support)",
+    ],
     [
       "Performance Insights kept 30 days",
       (c) => (c.postgres.performanceInsightsRetentionDays = 30),
@@ -126,8 +173,20 @@ describe("platform:data schema", () => {
       31,
       "must be a retention CloudWatch Logs accepts: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 days",
     ],
-    ["unknown postgres key", (c) => (c.postgres.storageType = "gp2"), `${pg}`, ["storageType"], "unknown key 'storageType'; check the spelling against the documented keys"],
-    ["cluster count 7", (c) => (c.redis.numCacheClusters = 7), `${rd}.numCacheClusters`, 7, "must be an integer from 1 to 6 (a primary plus up to 5 replicas)"],
+    [
+      "unknown postgres key",
+      (c) => (c.postgres.storageType = "gp2"),
+      `${pg}`,
+      ["storageType"],
+      "unknown key 'storageType'; check the spelling against the documented keys",
+    ],
+    [
+      "cluster count 7",
+      (c) => (c.redis.numCacheClusters = 7),
+      `${rd}.numCacheClusters`,
+      7,
+      "must be an integer from 1 to 6 (a primary plus up to 5 replicas)",
+    ],
     [
       "failover with one node",
       (c) => {
@@ -145,9 +204,27 @@ describe("platform:data schema", () => {
       true,
       "needs automaticFailover: true (ElastiCache Multi-AZ promotes a replica in another AZ)",
     ],
-    ["snapshot retention 0", (c) => (c.redis.snapshotRetentionDays = 0), `${rd}.snapshotRetentionDays`, 0, "0 turns off automatic snapshots; use 1 to 35 days"],
-    ["snapshot retention 40", (c) => (c.redis.snapshotRetentionDays = 40), `${rd}.snapshotRetentionDays`, 40, "must be an integer from 1 to 35 (the range AWS accepts)"],
-    ["snapshot window of 30 minutes", (c) => (c.redis.snapshotWindow = "03:00-03:30"), `${rd}.snapshotWindow`, "03:00-03:30", "lasts 30 minutes; an ElastiCache snapshot window needs at least 60"],
+    [
+      "snapshot retention 0",
+      (c) => (c.redis.snapshotRetentionDays = 0),
+      `${rd}.snapshotRetentionDays`,
+      0,
+      "0 turns off automatic snapshots; use 1 to 35 days",
+    ],
+    [
+      "snapshot retention 40",
+      (c) => (c.redis.snapshotRetentionDays = 40),
+      `${rd}.snapshotRetentionDays`,
+      40,
+      "must be an integer from 1 to 35 (the range AWS accepts)",
+    ],
+    [
+      "snapshot window of 30 minutes",
+      (c) => (c.redis.snapshotWindow = "03:00-03:30"),
+      `${rd}.snapshotWindow`,
+      "03:00-03:30",
+      "lasts 30 minutes; an ElastiCache snapshot window needs at least 60",
+    ],
     [
       "redis maintenance overlapping snapshots",
       (c) => (c.redis.maintenanceWindow = "mon:04:00-mon:05:00"),
@@ -162,9 +239,27 @@ describe("platform:data schema", () => {
       "cache.r6gd.xlarge",
       "must be <family>.<size> with a family from cache.t4g, cache.m6g, cache.m7g, cache.r6g, cache.r7g, e.g. cache.r6g.large",
     ],
-    ["redis 6.2", (c) => (c.redis.engineVersion = "6.2"), `${rd}.engineVersion`, "6.2", "must be one of 7.0, 7.1"],
-    ["noeviction", (c) => (c.redis.maxmemoryPolicy = "noeviction"), `${rd}.maxmemoryPolicy`, "noeviction", "must be one of volatile-lru, allkeys-lru, volatile-lfu, allkeys-lfu"],
-    ["auth token version 0", (c) => (c.redis.authTokenVersion = 0), `${rd}.authTokenVersion`, 0, "must be an integer of 1 or more; raise it to rotate the AUTH token"],
+    [
+      "redis 6.2",
+      (c) => (c.redis.engineVersion = "6.2"),
+      `${rd}.engineVersion`,
+      "6.2",
+      "must be one of 7.0, 7.1",
+    ],
+    [
+      "noeviction",
+      (c) => (c.redis.maxmemoryPolicy = "noeviction"),
+      `${rd}.maxmemoryPolicy`,
+      "noeviction",
+      "must be one of volatile-lru, allkeys-lru, volatile-lfu, allkeys-lfu",
+    ],
+    [
+      "auth token version 0",
+      (c) => (c.redis.authTokenVersion = 0),
+      `${rd}.authTokenVersion`,
+      0,
+      "must be an integer of 1 or more; raise it to rotate the AUTH token",
+    ],
     ["missing node type", (c) => delete c.redis.nodeType, `${rd}.nodeType`, undefined, "must be a string"],
   ])("rejects %s with exactly one clear problem", (_label, mutate, key, received, message) => {
     const raw = production();
@@ -194,15 +289,33 @@ describe("platform:data schema", () => {
     const raw = production();
     raw.postgres.instanceClass = 42;
     raw.postgres.maxAllocatedStorage = 50;
-    expect(schemaProblems(raw)).toEqual([{ key: `${pg}.instanceClass`, received: 42, message: "must be a string" }]);
+    expect(schemaProblems(raw)).toEqual([
+      { key: `${pg}.instanceClass`, received: 42, message: "must be a string" },
+    ]);
   });
 });
 
 describe("checkData", () => {
   function dev(): ReturnType<typeof production> {
     const c = production();
-    Object.assign(c.postgres, { instanceClass: "db.t4g.medium", allocatedStorage: 20, maxAllocatedStorage: 100, multiAz: false, readReplicas: 0, backupRetentionDays: 7, deletionProtection: false, logRetentionDays: 30 });
-    Object.assign(c.redis, { nodeType: "cache.t4g.small", numCacheClusters: 1, automaticFailover: false, multiAz: false, snapshotRetentionDays: 1, logRetentionDays: 30 });
+    Object.assign(c.postgres, {
+      instanceClass: "db.t4g.medium",
+      allocatedStorage: 20,
+      maxAllocatedStorage: 100,
+      multiAz: false,
+      readReplicas: 0,
+      backupRetentionDays: 7,
+      deletionProtection: false,
+      logRetentionDays: 30,
+    });
+    Object.assign(c.redis, {
+      nodeType: "cache.t4g.small",
+      numCacheClusters: 1,
+      automaticFailover: false,
+      multiAz: false,
+      snapshotRetentionDays: 1,
+      logRetentionDays: 30,
+    });
     return c;
   }
 
@@ -225,22 +338,52 @@ describe("checkData", () => {
     c.postgres.backupRetentionDays = 6;
     c.redis.snapshotRetentionDays = 6;
     expect(checkData(parsed(c), "production")).toEqual([
-      { key: "platform:data.postgres.multiAz", received: false, message: "must be true in production: a standby in a second AZ takes over when the primary's AZ fails" },
-      { key: "platform:data.postgres.readReplicas", received: 0, message: "must be at least 1 in production (seeds: 2) to serve reads and keep a warm copy" },
-      { key: "platform:data.postgres.backupRetentionDays", received: 6, message: "must be at least 7 days in production (seeds: 35)" },
-      { key: "platform:data.postgres.deletionProtection", received: false, message: "must be true in production" },
+      {
+        key: "platform:data.postgres.multiAz",
+        received: false,
+        message:
+          "must be true in production: a standby in a second AZ takes over when the primary's AZ fails",
+      },
+      {
+        key: "platform:data.postgres.readReplicas",
+        received: 0,
+        message: "must be at least 1 in production (seeds: 2) to serve reads and keep a warm copy",
+      },
+      {
+        key: "platform:data.postgres.backupRetentionDays",
+        received: 6,
+        message: "must be at least 7 days in production (seeds: 35)",
+      },
+      {
+        key: "platform:data.postgres.deletionProtection",
+        received: false,
+        message: "must be true in production",
+      },
       {
         key: "platform:data.postgres.instanceClass",
         received: "db.t4g.medium",
         message: "must not be a burstable (t) class in production: sustained load exhausts its CPU credits",
       },
-      { key: "platform:data.redis.automaticFailover", received: false, message: "must be true in production: a replica takes over when the primary fails" },
-      { key: "platform:data.redis.multiAz", received: false, message: "must be true in production: nodes in several AZs survive the loss of one" },
-      { key: "platform:data.redis.snapshotRetentionDays", received: 6, message: "must be at least 7 days in production" },
+      {
+        key: "platform:data.redis.automaticFailover",
+        received: false,
+        message: "must be true in production: a replica takes over when the primary fails",
+      },
+      {
+        key: "platform:data.redis.multiAz",
+        received: false,
+        message: "must be true in production: nodes in several AZs survive the loss of one",
+      },
+      {
+        key: "platform:data.redis.snapshotRetentionDays",
+        received: 6,
+        message: "must be at least 7 days in production",
+      },
       {
         key: "platform:data.redis.nodeType",
         received: "cache.t4g.small",
-        message: "must not be a burstable (t) node type in production: sustained load exhausts its CPU credits",
+        message:
+          "must not be a burstable (t) node type in production: sustained load exhausts its CPU credits",
       },
     ]);
   });

@@ -10,7 +10,11 @@ function productionRaw(): Record<string, string> {
   return { ...readStackFiles(PROJECT_DIR, "production").config };
 }
 
-function withObject(raw: Record<string, string>, key: string, change: (v: Record<string, unknown>) => void): RawConfig {
+function withObject(
+  raw: Record<string, string>,
+  key: string,
+  change: (v: Record<string, unknown>) => void,
+): RawConfig {
   const value = JSON.parse(raw[key]) as Record<string, unknown>;
   change(value);
   return { ...raw, [key]: JSON.stringify(value) };
@@ -51,7 +55,12 @@ describe("stack files", () => {
   test("production follows the seed layout; dev is the cheap one", () => {
     const prod = parseConfig(productionRaw(), "platform", "production");
     expect(prod.region).toBe("us-west-2");
-    expect(prod.network).toMatchObject({ cidr: "10.0.0.0/16", azCount: 3, natStrategy: "perAz", flowLogRetentionDays: 30 });
+    expect(prod.network).toMatchObject({
+      cidr: "10.0.0.0/16",
+      azCount: 3,
+      natStrategy: "perAz",
+      flowLogRetentionDays: 30,
+    });
     expect(prod.kms.deletionWindowInDays).toBe(30);
     expect(prod.protectStatefulResources).toBe(true);
     const dev = parseConfig(readStackFiles(PROJECT_DIR, "dev").config, "platform", "dev");
@@ -63,70 +72,169 @@ describe("stack files", () => {
 describe("config validation", () => {
   const net = "platform:network";
   test.each<[string, (raw: Record<string, string>) => RawConfig, string[]]>([
-    ["malformed CIDR", (r) => withObject(r, net, (n) => (n.cidr = "10.0.0.0/33")), [
-      "platform:network.cidr: is not an IPv4 CIDR block of the form a.b.c.d/n",
-    ]],
-    ["CIDR with host bits", (r) => withObject(r, net, (n) => (n.cidr = "10.0.1.0/16")), [
-      "platform:network.cidr: has host bits set; the network address is 10.0.0.0/16",
-    ]],
-    ["VPC too large", (r) => withObject(r, net, (n) => (n.cidr = "10.0.0.0/8")), [
-      "platform:network.cidr: must have a prefix length from /16 to /28, the range AWS accepts for a VPC",
-    ]],
-    ["overlapping peer", (r) => withObject(r, net, (n) => (n.peerCidrs = ["10.0.128.0/17"])), [
-      "platform:network.peerCidrs[0]: overlaps the VPC CIDR 10.0.0.0/16; environments must not overlap so they can be peered",
-    ]],
-    ["overlapping tiers", (r) => withObject(r, net, (n) => ((n.subnets as Record<string, unknown>).public = { newBits: 8, netnumStart: 0 })), [
-      "platform:network.subnets.private.netnumStart: private subnet 10.0.0.0/19 (AZ 1) overlaps public subnet 10.0.0.0/24 (AZ 1); move one tier's netnumStart",
-    ]],
-    ["subnets that do not fit", (r) => withObject(r, net, (n) => ((n.subnets as Record<string, unknown>).data = { newBits: 8, netnumStart: 254 })), [
-      "platform:network.subnets.data.netnumStart: subnets 254..256 of /24 do not fit in 10.0.0.0/16 (only 256 exist); lower netnumStart or newBits",
-    ]],
-    ["private subnets too small for pods", (r) => withObject(r, net, (n) => ((n.subnets as Record<string, unknown>).private = { newBits: 8, netnumStart: 0 })), [
-      "platform:network.subnets.private.newBits: gives /24 private subnets; pods take VPC addresses, so private subnets must be /21 or larger",
-    ]],
-    ["AZ count out of range", (r) => withObject(r, net, (n) => (n.azCount = 7)), ["platform:network.azCount: must be an integer from 2 to 6"]],
-    ["production with two AZs", (r) => withObject(r, net, (n) => (n.azCount = 2)), [
-      "platform:network.azCount: production needs at least 3 AZs to survive the loss of one",
-    ]],
-    ["AZ of another region", (r) => withObject(r, net, (n) => (n.availabilityZones = ["us-west-2a", "us-west-2b", "us-east-1a"])), [
-      "platform:network.availabilityZones: must be AZs of the stack's region us-west-2",
-    ]],
-    ["unknown NAT strategy", (r) => withObject(r, net, (n) => (n.natStrategy = "none")), [
-      "platform:network.natStrategy: must be 'perAz' (one NAT gateway per AZ, survives an AZ outage) or 'single' (one NAT gateway, cheaper)",
-    ]],
-    ["retention CloudWatch refuses", (r) => withObject(r, net, (n) => (n.flowLogRetentionDays = 31)), [
-      "platform:network.flowLogRetentionDays: must be a retention CloudWatch Logs accepts: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 days",
-    ]],
-    ["unknown field in an object", (r) => withObject(r, net, (n) => (n.natStrategey = "single")), [
-      "platform:network: unknown key 'natStrategey'; check the spelling against the documented keys",
-    ]],
-    ["missing tag", (r) => withObject(r, "platform:tags", (t) => delete t.CostCenter), [
-      "platform:tags.CostCenter: required tag CostCenter is missing or empty; set a non-empty value",
-    ]],
-    ["empty tag", (r) => withObject(r, "platform:tags", (t) => (t.Compliance = " ")), [
-      "platform:tags.Compliance: required tag Compliance is missing or empty; set a non-empty value",
-    ]],
-    ["tag value AWS refuses", (r) => withObject(r, "platform:tags", (t) => (t.Compliance = "SOC2,GDPR")), [
-      "platform:tags.Compliance: tag values may only contain letters, digits, spaces and _ . : / = + - @ (the set every AWS service accepts)",
-    ]],
-    ["Environment tag disagrees", (r) => withObject(r, "platform:tags", (t) => (t.Environment = "prod")), [
-      "platform:tags.Environment: must equal platform:environment ('production')",
-    ]],
-    ["KMS window out of range", (r) => withObject(r, "platform:kms", (k) => (k.deletionWindowInDays = 45)), [
-      "platform:kms.deletionWindowInDays: must be an integer from 7 to 30 (the range AWS accepts)",
-    ]],
-    ["short KMS window in production", (r) => withObject(r, "platform:kms", (k) => (k.deletionWindowInDays = 7)), [
-      "platform:kms.deletionWindowInDays: production keeps the full 30-day window, so a mistaken deletion can be cancelled",
-    ]],
-    ["unknown key in the namespace", (r) => ({ ...r, "platform:netwrok": "{}" }), [
-      expect.stringMatching(/^platform:netwrok: unknown key; the project's keys are platform:/) as unknown as string,
-    ]],
-    ["unknown environment", (r) => ({ ...r, "platform:environment": "prod" }), ["platform:environment: must be one of dev, staging, production"]],
-    ["missing region", (r) => { const c = { ...r }; delete c["aws:region"]; return c; }, ["aws:region: must be an AWS region such as us-west-2"]],
-    ["section that is not an object", (r) => ({ ...r, "platform:kms": "7" }), ["platform:kms: must be a YAML object (a map of settings)"]],
-    ["missing section", (r) => { const c = { ...r }; delete c["platform:kms"]; return c; }, [
-      "platform:kms: is required; see docs/configuration.md for its fields",
-    ]],
+    [
+      "malformed CIDR",
+      (r) => withObject(r, net, (n) => (n.cidr = "10.0.0.0/33")),
+      ["platform:network.cidr: is not an IPv4 CIDR block of the form a.b.c.d/n"],
+    ],
+    [
+      "CIDR with host bits",
+      (r) => withObject(r, net, (n) => (n.cidr = "10.0.1.0/16")),
+      ["platform:network.cidr: has host bits set; the network address is 10.0.0.0/16"],
+    ],
+    [
+      "VPC too large",
+      (r) => withObject(r, net, (n) => (n.cidr = "10.0.0.0/8")),
+      ["platform:network.cidr: must have a prefix length from /16 to /28, the range AWS accepts for a VPC"],
+    ],
+    [
+      "overlapping peer",
+      (r) => withObject(r, net, (n) => (n.peerCidrs = ["10.0.128.0/17"])),
+      [
+        "platform:network.peerCidrs[0]: overlaps the VPC CIDR 10.0.0.0/16; environments must not overlap so they can be peered",
+      ],
+    ],
+    [
+      "overlapping tiers",
+      (r) =>
+        withObject(
+          r,
+          net,
+          (n) => ((n.subnets as Record<string, unknown>).public = { newBits: 8, netnumStart: 0 }),
+        ),
+      [
+        "platform:network.subnets.private.netnumStart: private subnet 10.0.0.0/19 (AZ 1) overlaps public subnet 10.0.0.0/24 (AZ 1); move one tier's netnumStart",
+      ],
+    ],
+    [
+      "subnets that do not fit",
+      (r) =>
+        withObject(
+          r,
+          net,
+          (n) => ((n.subnets as Record<string, unknown>).data = { newBits: 8, netnumStart: 254 }),
+        ),
+      [
+        "platform:network.subnets.data.netnumStart: subnets 254..256 of /24 do not fit in 10.0.0.0/16 (only 256 exist); lower netnumStart or newBits",
+      ],
+    ],
+    [
+      "private subnets too small for pods",
+      (r) =>
+        withObject(
+          r,
+          net,
+          (n) => ((n.subnets as Record<string, unknown>).private = { newBits: 8, netnumStart: 0 }),
+        ),
+      [
+        "platform:network.subnets.private.newBits: gives /24 private subnets; pods take VPC addresses, so private subnets must be /21 or larger",
+      ],
+    ],
+    [
+      "AZ count out of range",
+      (r) => withObject(r, net, (n) => (n.azCount = 7)),
+      ["platform:network.azCount: must be an integer from 2 to 6"],
+    ],
+    [
+      "production with two AZs",
+      (r) => withObject(r, net, (n) => (n.azCount = 2)),
+      ["platform:network.azCount: production needs at least 3 AZs to survive the loss of one"],
+    ],
+    [
+      "AZ of another region",
+      (r) => withObject(r, net, (n) => (n.availabilityZones = ["us-west-2a", "us-west-2b", "us-east-1a"])),
+      ["platform:network.availabilityZones: must be AZs of the stack's region us-west-2"],
+    ],
+    [
+      "unknown NAT strategy",
+      (r) => withObject(r, net, (n) => (n.natStrategy = "none")),
+      [
+        "platform:network.natStrategy: must be 'perAz' (one NAT gateway per AZ, survives an AZ outage) or 'single' (one NAT gateway, cheaper)",
+      ],
+    ],
+    [
+      "retention CloudWatch refuses",
+      (r) => withObject(r, net, (n) => (n.flowLogRetentionDays = 31)),
+      [
+        "platform:network.flowLogRetentionDays: must be a retention CloudWatch Logs accepts: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 days",
+      ],
+    ],
+    [
+      "unknown field in an object",
+      (r) => withObject(r, net, (n) => (n.natStrategey = "single")),
+      ["platform:network: unknown key 'natStrategey'; check the spelling against the documented keys"],
+    ],
+    [
+      "missing tag",
+      (r) => withObject(r, "platform:tags", (t) => delete t.CostCenter),
+      ["platform:tags.CostCenter: required tag CostCenter is missing or empty; set a non-empty value"],
+    ],
+    [
+      "empty tag",
+      (r) => withObject(r, "platform:tags", (t) => (t.Compliance = " ")),
+      ["platform:tags.Compliance: required tag Compliance is missing or empty; set a non-empty value"],
+    ],
+    [
+      "tag value AWS refuses",
+      (r) => withObject(r, "platform:tags", (t) => (t.Compliance = "SOC2,GDPR")),
+      [
+        "platform:tags.Compliance: tag values may only contain letters, digits, spaces and _ . : / = + - @ (the set every AWS service accepts)",
+      ],
+    ],
+    [
+      "Environment tag disagrees",
+      (r) => withObject(r, "platform:tags", (t) => (t.Environment = "prod")),
+      ["platform:tags.Environment: must equal platform:environment ('production')"],
+    ],
+    [
+      "KMS window out of range",
+      (r) => withObject(r, "platform:kms", (k) => (k.deletionWindowInDays = 45)),
+      ["platform:kms.deletionWindowInDays: must be an integer from 7 to 30 (the range AWS accepts)"],
+    ],
+    [
+      "short KMS window in production",
+      (r) => withObject(r, "platform:kms", (k) => (k.deletionWindowInDays = 7)),
+      [
+        "platform:kms.deletionWindowInDays: production keeps the full 30-day window, so a mistaken deletion can be cancelled",
+      ],
+    ],
+    [
+      "unknown key in the namespace",
+      (r) => ({ ...r, "platform:netwrok": "{}" }),
+      [
+        expect.stringMatching(
+          /^platform:netwrok: unknown key; the project's keys are platform:/,
+        ) as unknown as string,
+      ],
+    ],
+    [
+      "unknown environment",
+      (r) => ({ ...r, "platform:environment": "prod" }),
+      ["platform:environment: must be one of dev, staging, production"],
+    ],
+    [
+      "missing region",
+      (r) => {
+        const c = { ...r };
+        delete c["aws:region"];
+        return c;
+      },
+      ["aws:region: must be an AWS region such as us-west-2"],
+    ],
+    [
+      "section that is not an object",
+      (r) => ({ ...r, "platform:kms": "7" }),
+      ["platform:kms: must be a YAML object (a map of settings)"],
+    ],
+    [
+      "missing section",
+      (r) => {
+        const c = { ...r };
+        delete c["platform:kms"];
+        return c;
+      },
+      ["platform:kms: is required; see docs/configuration.md for its fields"],
+    ],
   ])("%s", (_label, change, expected) => {
     expect(problemsOf(change(productionRaw()))).toEqual(expected);
   });
@@ -154,7 +262,9 @@ describe("config validation", () => {
       "platform:kms.deletionWindowInDays",
     ]);
     expect(error!.message).toContain("Invalid configuration for stack 'production' (5 problems):");
-    expect(error!.message).toContain('platform:network.cidr: is not an IPv4 CIDR block of the form a.b.c.d/n (received "10.0.0.0/33")');
+    expect(error!.message).toContain(
+      'platform:network.cidr: is not an IPv4 CIDR block of the form a.b.c.d/n (received "10.0.0.0/33")',
+    );
     expect(error!.message).toContain("platform:network.azCount: must be an integer from 2 to 6 (received 1)");
   });
 });
