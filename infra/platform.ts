@@ -1,10 +1,22 @@
 /**
  * Builds one environment of the platform from its validated configuration. No branching on the
  * stack name: every difference between environments is a value in `Pulumi.<stack>.yaml`.
+ *
+ * Order: provider (default tags) -> KMS keys -> network -> EKS -> data tier -> ingress controller
+ * -> services -> cert-manager and Vault.
  */
 import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { EksCluster } from "../components/cluster/cluster";
+import { PostgresDatabase } from "../components/data/postgres";
+import { RedisCache } from "../components/data/redis";
 import { Network } from "../components/network/vpc";
+import { CertManager } from "../components/secrets/cert-manager";
+import { Vault } from "../components/secrets/vault";
 import { KEY_PURPOSES, KmsKeys } from "../components/security/kms";
+import { AwsLoadBalancerController } from "../components/workloads/ingress-controller";
+import { PlatformService } from "../components/workloads/service";
+import { callersByService } from "../components/workloads/spec";
 import type { PlatformConfig } from "./config";
 
 /** The AWS provider every component uses: region and governance tags applied once, as default tags. */
@@ -15,8 +27,19 @@ export function createAwsProvider(config: PlatformConfig): aws.Provider {
   });
 }
 
+/** Where platform add-ons (Vault, cert-manager, the ALB controller) run: the on-demand system nodes. */
+const SYSTEM_TAINT = { key: "CriticalAddonsOnly", operator: "Equal", value: "true", effect: "NoSchedule" } as const;
+
+function systemNodeLabel(config: PlatformConfig): { key: string; value: string } {
+  const system = Object.values(config.cluster.nodeGroups).find((g) => g.role === "system");
+  const [key, value] = Object.entries(system?.labels ?? {})[0] ?? ["eks.amazonaws.com/capacityType", "ON_DEMAND"];
+  return { key, value };
+}
+
 export async function createPlatform(config: PlatformConfig) {
   const provider = createAwsProvider(config);
+  const awsOpts = { providers: [provider] };
+
   const kms = new KmsKeys(
     "kms",
     {
@@ -26,7 +49,7 @@ export async function createPlatform(config: PlatformConfig) {
       rotationPeriodInDays: config.kms.rotationPeriodInDays,
       protect: config.protectStatefulResources,
     },
-    { provider },
+    awsOpts,
   );
 
   // AZ names become child names, so the stack files pin them; the lookup is the fallback.
@@ -50,27 +73,170 @@ export async function createPlatform(config: PlatformConfig) {
       flowLogRetentionDays: config.network.flowLogRetentionDays,
       flowLogKmsKeyArn: kms.keyArns.logs,
       interfaceEndpoints: config.network.interfaceEndpoints,
+      clusterName: config.cluster.name,
     },
-    { providers: [provider] },
+    awsOpts,
+  );
+
+  const cluster = new EksCluster(
+    "platform",
+    {
+      ...config.cluster,
+      clusterName: config.cluster.name,
+      region: config.region,
+      vpcId: network.vpcId,
+      privateSubnetIds: network.privateSubnetIds,
+      availabilityZones: network.availabilityZones,
+      keys: { eksSecretsKeyArn: kms.keyArns.eks, logsKeyArn: kms.keyArns.logs, ebsKeyArn: kms.keyArns.ebs },
+      tags: config.tags,
+    },
+    awsOpts,
+  );
+
+  const dataAccess = {
+    vpcId: network.vpcId,
+    dataSubnetIds: network.dataSubnetIds,
+    allowedSecurityGroupIds: [cluster.clusterSecurityGroupId, cluster.nodeSecurityGroupId],
+    logsKmsKeyArn: kms.keyArns.logs,
+    secretsKmsKeyArn: kms.keyArns.secrets,
+    protect: config.protectStatefulResources,
+  };
+  const postgres = new PostgresDatabase(
+    "postgres",
+    { ...dataAccess, ...config.data.postgres, kmsKeyArn: kms.keyArns.rds, identifier: `${config.project}-${config.stack}` },
+    awsOpts,
+  );
+  const redis = new RedisCache(
+    "redis",
+    {
+      ...dataAccess,
+      ...config.data.redis,
+      kmsKeyArn: kms.keyArns.elasticache,
+      replicationGroupId: `${config.project}-${config.stack}`,
+    },
+    awsOpts,
+  );
+
+  const k8sOpts = { providers: { kubernetes: cluster.provider, aws: provider } };
+  const albController = new AwsLoadBalancerController(
+    "alb-controller",
+    {
+      clusterName: cluster.clusterName,
+      vpcId: network.vpcId,
+      region: config.region,
+      chartVersion: config.services.ingressController.chartVersion,
+      replicas: config.services.ingressController.replicas,
+      systemNodeLabel: systemNodeLabel(config),
+    },
+    k8sOpts,
+  );
+
+  const declared = config.services.services;
+  const callers = callersByService(declared);
+  const servicePorts = Object.fromEntries(declared.map((s) => [s.name, s.ports.http]));
+  const services = declared.map(
+    (s) =>
+      new PlatformService(
+        s.name,
+        {
+          ...s,
+          clusterName: cluster.clusterName,
+          dataCidrs: network.dataSubnetCidrs,
+          publicCidrs: network.publicSubnetCidrs,
+          servicePorts,
+          callers: callers.get(s.name),
+          postgres: { host: postgres.address, port: postgres.port },
+          redis: { host: redis.primaryEndpoint, port: redis.port },
+          nodeSelector: { workload: "application" },
+        },
+        // The controller's webhook admits pods in exposed namespaces: it must exist first.
+        { ...k8sOpts, dependsOn: [albController] },
+      ),
+  );
+
+  const systemPlacement = {
+    nodeSelector: { [systemNodeLabel(config).key]: systemNodeLabel(config).value },
+    tolerations: [SYSTEM_TAINT],
+  };
+  const certManager = new CertManager(
+    "cert-manager",
+    { chartVersion: config.vault.certManagerChartVersion, ...systemPlacement },
+    k8sOpts,
+  );
+  const { certManagerChartVersion: _certManagerChartVersion, ...vaultConfig } = config.vault;
+  const vault = new Vault(
+    "vault",
+    {
+      ...vaultConfig,
+      ...systemPlacement,
+      protect: config.protectStatefulResources,
+      clusterName: cluster.clusterName,
+      region: config.region,
+      kmsKeyArn: kms.keyArns.vault,
+      backupKmsKeyArn: kms.keyArns.backup,
+      secretsKmsKeyArn: kms.keyArns.secrets,
+      storageClassName: cluster.storageClassName,
+      certManager,
+      database: {
+        host: postgres.address,
+        port: postgres.port,
+        masterSecretArn: postgres.masterUserSecretArn.apply((arn) => arn ?? ""),
+        cidrBlocks: network.dataSubnetCidrs,
+      },
+    },
+    k8sOpts,
   );
 
   return {
     region: config.region,
+    // Keys
+    kmsKeyArns: kms.keyArns,
+    kmsAliases: Object.fromEntries(KEY_PURPOSES.map((p) => [p, kms.keys[p].aliasName])),
+    // Network
     vpcId: network.vpcId,
     vpcCidrBlock: network.vpcCidrBlock,
     availabilityZones: network.availabilityZones,
     publicSubnetIds: network.publicSubnetIds,
     privateSubnetIds: network.privateSubnetIds,
     dataSubnetIds: network.dataSubnetIds,
-    subnetCidrs: {
-      public: network.publicSubnetCidrs,
-      private: network.privateSubnetCidrs,
-      data: network.dataSubnetCidrs,
-    },
+    subnetCidrs: { public: network.publicSubnetCidrs, private: network.privateSubnetCidrs, data: network.dataSubnetCidrs },
     natGatewayIds: network.natGatewayIds,
     endpointSecurityGroupId: network.endpointSecurityGroupId,
     flowLogGroupName: network.flowLogGroupName,
-    kmsKeyArns: kms.keyArns,
-    kmsAliases: Object.fromEntries(KEY_PURPOSES.map((p) => [p, kms.keys[p].aliasName])),
+    // Cluster
+    clusterName: cluster.clusterName,
+    clusterArn: cluster.clusterArn,
+    clusterEndpoint: cluster.endpoint,
+    oidcProviderArn: cluster.oidcProviderArn,
+    oidcIssuer: cluster.oidcIssuer,
+    clusterSecurityGroupId: cluster.clusterSecurityGroupId,
+    nodeSecurityGroupId: cluster.nodeSecurityGroupId,
+    nodeGroupNames: cluster.nodeGroupNames,
+    storageClassName: cluster.storageClassName,
+    kubeconfig: pulumi.secret(cluster.kubeconfig),
+    // Data
+    postgresEndpoint: postgres.endpoint,
+    postgresAddress: postgres.address,
+    postgresPort: postgres.port,
+    postgresReadReplicaAddresses: postgres.readReplicaAddresses,
+    postgresSecurityGroupId: postgres.securityGroupId,
+    postgresMasterUserSecretArn: postgres.masterUserSecretArn,
+    redisPrimaryEndpoint: redis.primaryEndpoint,
+    redisReaderEndpoint: redis.readerEndpoint,
+    redisPort: redis.port,
+    redisSecurityGroupId: redis.securityGroupId,
+    redisAuthTokenSecretArn: redis.authTokenSecretArn,
+    // Workloads
+    albControllerRoleArn: albController.roleArn,
+    services: Object.fromEntries(
+      services.map((s, i) => [declared[i].name, { namespace: s.namespace, clusterHost: s.clusterHost }]),
+    ),
+    // Vault
+    vaultNamespace: vault.namespace,
+    vaultAddress: vault.address,
+    vaultRecoveryKeysSecretArn: vault.recoveryKeysSecretArn,
+    vaultRootTokenSecretArn: vault.rootTokenSecretArn,
+    vaultSnapshotBucket: vault.snapshotBucketName,
+    vaultServerRoleArn: vault.serverRoleArn,
   };
 }

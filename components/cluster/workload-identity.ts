@@ -55,13 +55,19 @@ export function validateWorkloadIdentityArgs(args: WorkloadIdentityArgs): string
   const problems: string[] = [];
   const mechanism = args.mechanism ?? "pod-identity";
   if (!DNS_LABEL.test(args.namespace)) {
-    problems.push(`namespace '${args.namespace}' must be a DNS-1123 label (lowercase letters, digits, '-', at most 63 characters)`);
+    problems.push(
+      `namespace '${args.namespace}' must be a DNS-1123 label (lowercase letters, digits, '-', at most 63 characters)`,
+    );
   }
   if (!DNS_SUBDOMAIN.test(args.serviceAccount)) {
-    problems.push(`serviceAccount '${args.serviceAccount}' must be a DNS-1123 subdomain (lowercase letters, digits, '-', '.')`);
+    problems.push(
+      `serviceAccount '${args.serviceAccount}' must be a DNS-1123 subdomain (lowercase letters, digits, '-', '.')`,
+    );
   }
   if (args.policyJson === undefined && (args.managedPolicyArns ?? []).length === 0) {
-    problems.push("grant something: set policyJson, managedPolicyArns or both (a role without permissions is a mistake)");
+    problems.push(
+      "grant something: set policyJson, managedPolicyArns or both (a role without permissions is a mistake)",
+    );
   }
   if (mechanism === "irsa") {
     if (args.oidcProviderArn === undefined) {
@@ -70,11 +76,15 @@ export function validateWorkloadIdentityArgs(args: WorkloadIdentityArgs): string
     if (args.oidcIssuer === undefined) {
       problems.push("mechanism 'irsa' needs oidcIssuer (issuer host/path without https://)");
     } else if (typeof args.oidcIssuer === "string" && args.oidcIssuer.startsWith("https://")) {
-      problems.push(`oidcIssuer '${args.oidcIssuer}' must be given without the https:// scheme, as IAM condition keys use it`);
+      problems.push(
+        `oidcIssuer '${args.oidcIssuer}' must be given without the https:// scheme, as IAM condition keys use it`,
+      );
     }
   } else if (mechanism === "pod-identity") {
     if (args.oidcProviderArn !== undefined || args.oidcIssuer !== undefined) {
-      problems.push("oidcProviderArn and oidcIssuer are only used with mechanism 'irsa'; remove them or set mechanism: 'irsa'");
+      problems.push(
+        "oidcProviderArn and oidcIssuer are only used with mechanism 'irsa'; remove them or set mechanism: 'irsa'",
+      );
     }
   } else {
     problems.push(`mechanism '${String(mechanism)}' is not supported; use 'pod-identity' or 'irsa'`);
@@ -170,7 +180,11 @@ export class WorkloadIdentity extends pulumi.ComponentResource {
       { parent: this },
     );
     if (args.policyJson !== undefined) {
-      new aws.iam.RolePolicy(`${name}-policy`, { role: role.name, policy: args.policyJson }, { parent: this });
+      new aws.iam.RolePolicy(
+        `${name}-policy`,
+        { role: role.name, policy: args.policyJson },
+        { parent: this },
+      );
     }
     const managed = args.managedPolicyArns ?? [];
     if (managed.length > 0) {

@@ -110,7 +110,10 @@ export const clusterSchema = z.strictObject({
   }),
   version: z
     .string()
-    .regex(/^1\.\d{2}$/, { message: "must be a Kubernetes minor version like 1.33 (a quoted string)" })
+    .regex(/^1\.\d{2}$/, {
+      message: "must be a Kubernetes minor version like 1.33 (a quoted string)",
+      abort: true,
+    })
     .refine((v) => (SUPPORTED_KUBERNETES_VERSIONS as readonly string[]).includes(v), {
       message: `must be a version EKS supports: ${SUPPORTED_KUBERNETES_VERSIONS.join(", ")}`,
     }),

@@ -7,9 +7,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { checkTags, environmentSchema, type Environment, tagsSchema } from "./core";
+import { checkCluster, clusterSchema } from "./cluster";
+import { checkData, dataSchema } from "./data";
 import { checkKms, kmsSchema } from "./kms";
 import { checkNetwork, networkSchema } from "./network";
 import { type ConfigProblem, ConfigError, parseSection } from "./problems";
+import { checkServices, servicesSchema } from "./services";
+import { checkVault, vaultSchema } from "./vault";
 
 export { ConfigError } from "./problems";
 export type { ConfigProblem } from "./problems";
@@ -42,6 +46,10 @@ export const SECTIONS = {
   tags: section(tagsSchema, (v, ctx) => checkTags(v, ctx.environment, ctx.project)),
   network: section(networkSchema, (v, ctx) => checkNetwork(v, ctx.environment, ctx.region)),
   kms: section(kmsSchema, (v, ctx) => checkKms(v, ctx.environment)),
+  cluster: section(clusterSchema, (v, ctx) => checkCluster(v, ctx.environment)),
+  data: section(dataSchema, (v, ctx) => checkData(v, ctx.environment)),
+  services: section(servicesSchema, (v, ctx) => checkServices(v, ctx.environment)),
+  vault: section(vaultSchema, (v, ctx) => checkVault(v, ctx.environment)),
 };
 
 /** Scalar keys (`platform:<key>`), declared with type and default in Pulumi.yaml. */

@@ -7,7 +7,7 @@ import {
   DEFAULT_QUOTA,
   DEFAULT_RUN_AS_USER,
   certificateArnProblem,
-  configKeyProblem,
+  credentialKeyProblem,
   cpuProblem,
   crossFieldProblems,
   envNameProblem,
@@ -95,10 +95,15 @@ export const serviceSchema = z.strictObject({
     )
     .default([]),
   config: z
-    .record(
-      rule(configKeyProblem),
-      z.string({ message: "config values must be strings (quote numbers and booleans)" }),
-    )
+    .record(z.string(), z.string({ message: "config values must be strings (quote numbers and booleans)" }))
+    .superRefine((config, ctx) => {
+      for (const key of Object.keys(config)) {
+        const message = envNameProblem(key);
+        if (message !== undefined) {
+          ctx.addIssue({ code: "custom", path: [key], message });
+        }
+      }
+    })
     .default({}),
   namespaceQuota: amounts.default({ ...DEFAULT_QUOTA }),
   runAsUser: z
@@ -154,6 +159,13 @@ export function checkServices(value: ServicesConfig, environment: string): Confi
   const problems: ConfigProblem[] = [];
   const at = (index: number, path: string) => `${key}.services[${index}].${path}`;
   value.services.forEach((service, index) => {
+    for (const name of Object.keys(service.config)) {
+      // Checked here, not in the schema, so the error shows the key and never the value.
+      const message = credentialKeyProblem(name);
+      if (message !== undefined) {
+        problems.push({ key: at(index, `config.${name}`), received: name, message });
+      }
+    }
     for (const p of crossFieldProblems(service)) {
       problems.push({ key: at(index, p.path), received: p.received, message: p.message });
     }

@@ -111,6 +111,15 @@ function computedOutputs(
         endpoint: `${physicalName}.${stableHex(physicalName, 12)}.${region}.rds.amazonaws.com:5432`,
         port: inputs.port ?? 5432,
         resourceId: `db-${stableHex(physicalName, 26).toUpperCase()}`,
+        masterUserSecrets: inputs.manageMasterUserPassword
+          ? [
+              {
+                kmsKeyId: inputs.masterUserSecretKmsKeyId,
+                secretStatus: "active",
+                secretArn: `arn:${MOCK_PARTITION}:secretsmanager:${region}:${MOCK_ACCOUNT_ID}:secret:rds!db-${stableHex(physicalName, 8)}-${stableHex(`${physicalName}-s`, 6)}`,
+              },
+            ]
+          : [],
       };
     case "aws:elasticache/replicationGroup:ReplicationGroup":
       return {
@@ -120,6 +129,10 @@ function computedOutputs(
       };
     case "aws:kms/key:Key":
       return { keyId: id };
+    case "aws:ec2/launchTemplate:LaunchTemplate":
+      return { latestVersion: 1, defaultVersion: 1 };
+    case "aws:eks/nodeGroup:NodeGroup":
+      return { nodeGroupName: inputs.nodeGroupName ?? physicalName };
     case "aws:iam/role:Role":
       return { name: physicalName, uniqueId: `AROA${stableHex(physicalName, 17).toUpperCase()}` };
     case "random:index/randomPassword:RandomPassword":
@@ -199,7 +212,9 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
 
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
     const inputs = (args.inputs ?? {}) as Record<string, unknown>;
-    const explicitName = typeof inputs.name === "string" ? inputs.name : undefined;
+    const explicitName = [inputs.name, inputs.identifier, inputs.replicationGroupId].find(
+      (v): v is string => typeof v === "string",
+    );
     const physicalName = explicitName ?? args.name;
     const id = args.id || physicalId(args.type, physicalName);
     const arn = arnFor(args.type, physicalName, id, this.options.region);

@@ -1,5 +1,8 @@
 import { byName, json, ofType, runProgram, type OfflineRun } from "../../support/offline";
-import { validateWorkloadIdentityArgs, type WorkloadIdentityArgs } from "../../../components/cluster/workload-identity";
+import {
+  validateWorkloadIdentityArgs,
+  type WorkloadIdentityArgs,
+} from "../../../components/cluster/workload-identity";
 
 const ISSUER = "oidc.eks.us-west-2.amazonaws.com/id/ABCDEF0123456789";
 const PROVIDER_ARN = `arn:aws:iam::123456789012:oidc-provider/${ISSUER}`;
@@ -14,7 +17,10 @@ describe("WorkloadIdentity with EKS Pod Identity (default)", () => {
         namespace: "kube-system",
         serviceAccount: "ebs-csi-controller-sa",
         managedPolicyArns: ["arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"],
-        policyJson: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "kms:Decrypt", Resource: "*" }] }),
+        policyJson: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Action: "kms:Decrypt", Resource: "*" }],
+        }),
       });
       return { roleArn: wi.roleArn, roleName: wi.roleName };
     });
@@ -76,7 +82,11 @@ describe("WorkloadIdentity with EKS Pod Identity (default)", () => {
       Version: "2012-10-17",
       Statement: [{ Effect: "Allow", Action: "kms:Decrypt", Resource: "*" }],
     });
-    const attachments = byName(run, "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive", "ebs-managed-policies");
+    const attachments = byName(
+      run,
+      "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",
+      "ebs-managed-policies",
+    );
     expect(attachments.inputs).toEqual({
       roleName: "ebs-role",
       policyArns: ["arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"],
@@ -96,7 +106,10 @@ describe("WorkloadIdentity with IRSA", () => {
         mechanism: "irsa",
         oidcProviderArn: PROVIDER_ARN,
         oidcIssuer: ISSUER,
-        policyJson: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "kms:Encrypt", Resource: "*" }] }),
+        policyJson: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Action: "kms:Encrypt", Resource: "*" }],
+        }),
       });
     });
   });
@@ -124,25 +137,59 @@ describe("WorkloadIdentity with IRSA", () => {
 
   test("creates no Pod Identity association and no managed attachments", () => {
     expect(ofType(run, "aws:eks/podIdentityAssociation:PodIdentityAssociation")).toHaveLength(0);
-    expect(ofType(run, "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive")).toHaveLength(0);
+    expect(ofType(run, "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive")).toHaveLength(
+      0,
+    );
     expect(ofType(run, "aws:iam/rolePolicy:RolePolicy").map((r) => r.name)).toEqual(["vault-policy"]);
   });
 });
 
 describe("validateWorkloadIdentityArgs", () => {
-  const valid: WorkloadIdentityArgs = { clusterName: "c", namespace: "kube-system", serviceAccount: "sa", policyJson: "{}" };
+  const valid: WorkloadIdentityArgs = {
+    clusterName: "c",
+    namespace: "kube-system",
+    serviceAccount: "sa",
+    policyJson: "{}",
+  };
 
   test("accepts valid args", () => {
     expect(validateWorkloadIdentityArgs(valid)).toEqual([]);
-    expect(validateWorkloadIdentityArgs({ ...valid, mechanism: "irsa", oidcProviderArn: PROVIDER_ARN, oidcIssuer: ISSUER })).toEqual([]);
+    expect(
+      validateWorkloadIdentityArgs({
+        ...valid,
+        mechanism: "irsa",
+        oidcProviderArn: PROVIDER_ARN,
+        oidcIssuer: ISSUER,
+      }),
+    ).toEqual([]);
   });
 
   test.each<[string, Partial<WorkloadIdentityArgs>, string]>([
-    ["bad namespace", { namespace: "Kube_System" }, "namespace 'Kube_System' must be a DNS-1123 label (lowercase letters, digits, '-', at most 63 characters)"],
-    ["bad service account", { serviceAccount: "SA" }, "serviceAccount 'SA' must be a DNS-1123 subdomain (lowercase letters, digits, '-', '.')"],
-    ["no permissions", { policyJson: undefined, managedPolicyArns: [] }, "grant something: set policyJson, managedPolicyArns or both (a role without permissions is a mistake)"],
-    ["irsa without provider", { mechanism: "irsa", oidcIssuer: ISSUER }, "mechanism 'irsa' needs oidcProviderArn (the cluster's IAM OIDC provider)"],
-    ["irsa without issuer", { mechanism: "irsa", oidcProviderArn: PROVIDER_ARN }, "mechanism 'irsa' needs oidcIssuer (issuer host/path without https://)"],
+    [
+      "bad namespace",
+      { namespace: "Kube_System" },
+      "namespace 'Kube_System' must be a DNS-1123 label (lowercase letters, digits, '-', at most 63 characters)",
+    ],
+    [
+      "bad service account",
+      { serviceAccount: "SA" },
+      "serviceAccount 'SA' must be a DNS-1123 subdomain (lowercase letters, digits, '-', '.')",
+    ],
+    [
+      "no permissions",
+      { policyJson: undefined, managedPolicyArns: [] },
+      "grant something: set policyJson, managedPolicyArns or both (a role without permissions is a mistake)",
+    ],
+    [
+      "irsa without provider",
+      { mechanism: "irsa", oidcIssuer: ISSUER },
+      "mechanism 'irsa' needs oidcProviderArn (the cluster's IAM OIDC provider)",
+    ],
+    [
+      "irsa without issuer",
+      { mechanism: "irsa", oidcProviderArn: PROVIDER_ARN },
+      "mechanism 'irsa' needs oidcIssuer (issuer host/path without https://)",
+    ],
     [
       "issuer with scheme",
       { mechanism: "irsa", oidcProviderArn: PROVIDER_ARN, oidcIssuer: `https://${ISSUER}` },
@@ -158,7 +205,12 @@ describe("validateWorkloadIdentityArgs", () => {
   });
 
   test("reports every problem at once and the constructor throws with all of them", async () => {
-    const bad: WorkloadIdentityArgs = { clusterName: "c", namespace: "NS", serviceAccount: "SA", mechanism: "irsa" };
+    const bad: WorkloadIdentityArgs = {
+      clusterName: "c",
+      namespace: "NS",
+      serviceAccount: "SA",
+      mechanism: "irsa",
+    };
     expect(validateWorkloadIdentityArgs(bad)).toHaveLength(5);
     await expect(
       runProgram(async () => {

@@ -137,7 +137,11 @@ describe("config validation", () => {
     ],
     [
       "production with two AZs",
-      (r) => withObject(r, net, (n) => (n.azCount = 2)),
+      (r) =>
+        withObject(r, net, (n) => {
+          n.azCount = 2;
+          n.availabilityZones = ["us-west-2a", "us-west-2b"];
+        }),
       ["platform:network.azCount: production needs at least 3 AZs to survive the loss of one"],
     ],
     [

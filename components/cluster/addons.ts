@@ -1,0 +1,193 @@
+/**
+ * EKS managed add-ons: their configuration values (pure builders, tested on their own) and the IAM
+ * policies of the add-ons that call AWS APIs.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+/** The add-ons every cluster gets, in the order EKS needs them. */
+export const ADDONS = [
+  "vpc-cni",
+  "eks-pod-identity-agent",
+  "kube-proxy",
+  "coredns",
+  "aws-ebs-csi-driver",
+] as const;
+export type AddonName = (typeof ADDONS)[number];
+/** Add-ons nodes need to become Ready (networking, credentials): created before any node group. */
+export const NODE_PREREQUISITE_ADDONS: readonly AddonName[] = [
+  "vpc-cni",
+  "eks-pod-identity-agent",
+  "kube-proxy",
+];
+
+/** A Kubernetes taint (Kubernetes spelling of the effect). */
+export interface Taint {
+  readonly key: string;
+  readonly value: string;
+  readonly effect: "NoSchedule" | "NoExecute" | "PreferNoSchedule";
+}
+
+/** A Kubernetes toleration matching a taint exactly. */
+export interface Toleration {
+  readonly key: string;
+  readonly operator: "Equal";
+  readonly value: string;
+  readonly effect: string;
+}
+
+export function tolerationsFor(taints: readonly Taint[]): Toleration[] {
+  return taints.map((t) => ({ key: t.key, operator: "Equal", value: t.value, effect: t.effect }));
+}
+
+/**
+ * VPC CNI: network policy enforcement (the node agent) and prefix delegation (a /28 per ENI slot,
+ * many more pods per node and faster pod start), keeping one spare prefix warm.
+ */
+export function vpcCniConfiguration(): string {
+  return JSON.stringify({
+    enableNetworkPolicy: "true",
+    env: { ENABLE_PREFIX_DELEGATION: "true", WARM_PREFIX_TARGET: "1" },
+  });
+}
+
+/**
+ * CoreDNS: the configured replicas on system nodes, spread across zones and nodes so neither a node
+ * nor an AZ outage takes DNS down, tolerating the system taints.
+ */
+export function corednsConfiguration(
+  replicas: number,
+  systemNodeSelector: Readonly<Record<string, string>>,
+  systemTaints: readonly Taint[],
+): string {
+  const selector = { matchLabels: { "k8s-app": "kube-dns" } };
+  return JSON.stringify({
+    replicaCount: replicas,
+    nodeSelector: systemNodeSelector,
+    tolerations: tolerationsFor(systemTaints),
+    affinity: {
+      podAntiAffinity: {
+        preferredDuringSchedulingIgnoredDuringExecution: [
+          {
+            weight: 100,
+            podAffinityTerm: { labelSelector: selector, topologyKey: "kubernetes.io/hostname" },
+          },
+        ],
+      },
+    },
+    topologySpreadConstraints: [
+      {
+        maxSkew: 1,
+        topologyKey: "topology.kubernetes.io/zone",
+        whenUnsatisfiable: "ScheduleAnyway",
+        labelSelector: selector,
+      },
+      {
+        maxSkew: 1,
+        topologyKey: "kubernetes.io/hostname",
+        whenUnsatisfiable: "DoNotSchedule",
+        labelSelector: selector,
+      },
+    ],
+  });
+}
+
+/** EBS CSI controller on system nodes; the node DaemonSet tolerates every taint by default. */
+export function ebsCsiConfiguration(
+  systemNodeSelector: Readonly<Record<string, string>>,
+  systemTaints: readonly Taint[],
+): string {
+  return JSON.stringify({
+    controller: { nodeSelector: systemNodeSelector, tolerations: tolerationsFor(systemTaints) },
+  });
+}
+
+/**
+ * Lets the EBS CSI driver use the customer-managed EBS key for the volumes it creates (the managed
+ * AmazonEBSCSIDriverPolicy covers EC2 calls but not customer-managed keys).
+ */
+export function ebsCsiKmsPolicy(ebsKeyArn: pulumi.Input<string>): pulumi.Output<string> {
+  return pulumi.jsonStringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "GrantsForAttachedVolumes",
+        Effect: "Allow",
+        Action: ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"],
+        Resource: [ebsKeyArn],
+        Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
+      },
+      {
+        Sid: "UseKeyForVolumes",
+        Effect: "Allow",
+        Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+        Resource: [ebsKeyArn],
+      },
+    ],
+  });
+}
+
+/**
+ * Cluster Autoscaler: read-only discovery everywhere, and scaling only of the Auto Scaling groups
+ * EKS tags `k8s.io/cluster-autoscaler/<cluster>=owned` (every managed node group of this cluster).
+ */
+export function clusterAutoscalerPolicy(clusterName: pulumi.Input<string>): pulumi.Output<string> {
+  return pulumi.output(clusterName).apply((cluster) =>
+    JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "Discover",
+          Effect: "Allow",
+          Action: [
+            "autoscaling:DescribeAutoScalingGroups",
+            "autoscaling:DescribeAutoScalingInstances",
+            "autoscaling:DescribeLaunchConfigurations",
+            "autoscaling:DescribeScalingActivities",
+            "autoscaling:DescribeTags",
+            "ec2:DescribeImages",
+            "ec2:DescribeInstanceTypes",
+            "ec2:DescribeLaunchTemplateVersions",
+            "ec2:GetInstanceTypesFromInstanceRequirements",
+            "eks:DescribeNodegroup",
+          ],
+          Resource: "*",
+        },
+        {
+          Sid: "ScaleOwnedGroups",
+          Effect: "Allow",
+          Action: ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"],
+          Resource: "*",
+          Condition: { StringEquals: { [`aws:ResourceTag/k8s.io/cluster-autoscaler/${cluster}`]: "owned" } },
+        },
+      ],
+    }),
+  );
+}
+
+export interface AddonSpec {
+  readonly clusterName: pulumi.Input<string>;
+  readonly addonName: AddonName;
+  readonly version: string;
+  readonly configurationValues?: string;
+}
+
+/** One managed add-on; Pulumi is the source of truth for its settings (OVERWRITE on create and update). */
+export function createAddon(
+  name: string,
+  spec: AddonSpec,
+  opts: pulumi.CustomResourceOptions,
+): aws.eks.Addon {
+  return new aws.eks.Addon(
+    `${name}-${spec.addonName}`,
+    {
+      clusterName: spec.clusterName,
+      addonName: spec.addonName,
+      addonVersion: spec.version,
+      configurationValues: spec.configurationValues,
+      resolveConflictsOnCreate: "OVERWRITE",
+      resolveConflictsOnUpdate: "OVERWRITE",
+    },
+    opts,
+  );
+}

@@ -1,0 +1,132 @@
+/**
+ * Kubernetes objects the cluster itself needs, created through the cluster's own provider: the
+ * default encrypted StorageClass and the Helm releases (Cluster Autoscaler, metrics-server, NVIDIA
+ * device plugin). Helm releases are `helm.v3.Release` with pinned chart versions: a custom resource,
+ * visible to previews and to the policy pack (a `helm.v4.Chart` is opaque under mocks).
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { tolerationsFor, type Taint } from "./addons";
+
+export const CHART_REPOSITORIES = {
+  clusterAutoscaler: "https://kubernetes.github.io/autoscaler",
+  metricsServer: "https://kubernetes-sigs.github.io/metrics-server/",
+  nvidiaDevicePlugin: "https://nvidia.github.io/k8s-device-plugin",
+} as const;
+
+/** Service account the Cluster Autoscaler runs as; its workload identity trusts exactly this one. */
+export const CLUSTER_AUTOSCALER_SERVICE_ACCOUNT = "cluster-autoscaler";
+
+/** Where system pods run: the system group's labels, tolerating its taints. */
+export interface Placement {
+  readonly nodeSelector: Readonly<Record<string, string>>;
+  readonly taints: readonly Taint[];
+}
+
+export function clusterAutoscalerValues(
+  clusterName: string,
+  region: string,
+  imageTag: string,
+  system: Placement,
+): Record<string, unknown> {
+  return {
+    fullnameOverride: "cluster-autoscaler",
+    cloudProvider: "aws",
+    awsRegion: region,
+    autoDiscovery: { clusterName },
+    image: { tag: imageTag },
+    rbac: { serviceAccount: { create: true, name: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT } },
+    nodeSelector: { ...system.nodeSelector },
+    tolerations: tolerationsFor(system.taints),
+    extraArgs: {
+      // Spot and multi-type groups look alike: keep zones balanced when scaling.
+      "balance-similar-node-groups": true,
+      expander: "least-waste",
+      "skip-nodes-with-system-pods": false,
+      "skip-nodes-with-local-storage": false,
+    },
+    podDisruptionBudget: { maxUnavailable: 1 },
+  };
+}
+
+export function metricsServerValues(replicas: number, system: Placement): Record<string, unknown> {
+  return {
+    replicas,
+    nodeSelector: { ...system.nodeSelector },
+    tolerations: tolerationsFor(system.taints),
+    podDisruptionBudget: { enabled: replicas > 1, maxUnavailable: 1 },
+  };
+}
+
+/** The device plugin only runs on GPU nodes and tolerates their taints. */
+export function nvidiaDevicePluginValues(gpu: Placement): Record<string, unknown> {
+  return {
+    nodeSelector: { ...gpu.nodeSelector },
+    tolerations: tolerationsFor(gpu.taints),
+  };
+}
+
+export interface ReleaseSpec {
+  readonly chart: string;
+  readonly version: string;
+  readonly repo: string;
+  readonly values: pulumi.Input<Record<string, unknown>>;
+}
+
+/** A pinned Helm release in kube-system, rolled back if it fails to become ready. */
+export function createRelease(
+  name: string,
+  spec: ReleaseSpec,
+  opts: pulumi.CustomResourceOptions,
+): k8s.helm.v3.Release {
+  return new k8s.helm.v3.Release(
+    name,
+    {
+      name: spec.chart,
+      chart: spec.chart,
+      version: spec.version,
+      repositoryOpts: { repo: spec.repo },
+      namespace: "kube-system",
+      values: spec.values,
+      atomic: true,
+      cleanupOnFail: true,
+      timeout: 600,
+    },
+    opts,
+  );
+}
+
+/** Name of the default StorageClass. */
+export const DEFAULT_STORAGE_CLASS = "gp3-encrypted";
+
+/**
+ * The default StorageClass: gp3 through the EBS CSI driver, encrypted with the EBS key, bound when
+ * the pod is scheduled (so the volume lands in the pod's AZ), expandable. Since Kubernetes 1.30 EKS
+ * no longer marks gp2 as default, so this class is the only default.
+ */
+export function createDefaultStorageClass(
+  name: string,
+  ebsKeyArn: pulumi.Input<string>,
+  opts: pulumi.CustomResourceOptions,
+): k8s.storage.v1.StorageClass {
+  return new k8s.storage.v1.StorageClass(
+    name,
+    {
+      metadata: {
+        name: DEFAULT_STORAGE_CLASS,
+        annotations: { "storageclass.kubernetes.io/is-default-class": "true" },
+      },
+      provisioner: "ebs.csi.aws.com",
+      parameters: {
+        type: "gp3",
+        encrypted: "true",
+        kmsKeyId: ebsKeyArn,
+        "csi.storage.k8s.io/fstype": "ext4",
+      },
+      volumeBindingMode: "WaitForFirstConsumer",
+      allowVolumeExpansion: true,
+      reclaimPolicy: "Delete",
+    },
+    opts,
+  );
+}

@@ -1,0 +1,54 @@
+/**
+ * Kubeconfig for an EKS cluster that authenticates with `aws eks get-token` (no static token in
+ * state): whoever uses it needs AWS credentials mapped to an access entry of the cluster.
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+export interface KubeconfigInputs {
+  readonly clusterName: pulumi.Input<string>;
+  /** API server URL (`https://...`). */
+  readonly endpoint: pulumi.Input<string>;
+  /** Base64 cluster CA certificate. */
+  readonly certificateAuthority: pulumi.Input<string>;
+  readonly region: string;
+}
+
+/** The kubeconfig as JSON (valid YAML); the caller wraps it in `pulumi.secret`. */
+export function buildKubeconfig(inputs: KubeconfigInputs): pulumi.Output<string> {
+  return pulumi.jsonStringify({
+    apiVersion: "v1",
+    kind: "Config",
+    clusters: [
+      {
+        name: inputs.clusterName,
+        cluster: { server: inputs.endpoint, "certificate-authority-data": inputs.certificateAuthority },
+      },
+    ],
+    contexts: [
+      { name: inputs.clusterName, context: { cluster: inputs.clusterName, user: inputs.clusterName } },
+    ],
+    "current-context": inputs.clusterName,
+    users: [
+      {
+        name: inputs.clusterName,
+        user: {
+          exec: {
+            apiVersion: "client.authentication.k8s.io/v1beta1",
+            command: "aws",
+            args: [
+              "eks",
+              "get-token",
+              "--cluster-name",
+              inputs.clusterName,
+              "--region",
+              inputs.region,
+              "--output",
+              "json",
+            ],
+            interactiveMode: "Never",
+          },
+        },
+      },
+    ],
+  });
+}

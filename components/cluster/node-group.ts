@@ -1,0 +1,146 @@
+/**
+ * One managed node group and its launch template: IMDSv2 only, encrypted gp3 root volume with the
+ * EBS key, no SSH key, instance and volume tags, rolling updates that respect PodDisruptionBudgets.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { Taint } from "./addons";
+
+/** What runs on a node group. */
+export type NodeRole = "system" | "application" | "gpu";
+
+/** A node group as the stack describes it (the `platform:cluster.nodeGroups.<key>` shape). */
+export interface NodeGroupSpec {
+  /** `system` (add-ons), `application` or `gpu` (gets the NVIDIA device plugin). */
+  readonly role: NodeRole;
+  readonly capacityType: "ON_DEMAND" | "SPOT";
+  /** Interchangeable instance types; SPOT groups should list several. */
+  readonly instanceTypes: readonly string[];
+  /** EKS AMI type, e.g. `AL2023_x86_64_STANDARD`, `AL2023_x86_64_NVIDIA`. */
+  readonly amiType: string;
+  readonly minSize: number;
+  readonly maxSize: number;
+  /** Initial size; afterwards the Cluster Autoscaler owns it (changes are ignored). */
+  readonly desiredSize: number;
+  /** Root volume size in GiB (gp3, encrypted). */
+  readonly diskSizeGiB: number;
+  /**
+   * Kubernetes node labels.
+   * @default none (gpu groups always get `nvidia.com/gpu.present=true`)
+   */
+  readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * Kubernetes node taints.
+   * @default none
+   */
+  readonly taints?: readonly Taint[];
+  /**
+   * Share of nodes replaced at once during an update.
+   * @default 33
+   */
+  readonly maxUnavailablePercentage?: number;
+}
+
+/** Label the NVIDIA device plugin's default node affinity selects. */
+export const GPU_PRESENT_LABEL = "nvidia.com/gpu.present";
+
+const EKS_TAINT_EFFECT: Record<Taint["effect"], string> = {
+  NoSchedule: "NO_SCHEDULE",
+  NoExecute: "NO_EXECUTE",
+  PreferNoSchedule: "PREFER_NO_SCHEDULE",
+};
+
+/** Node labels as applied: the configured ones plus the GPU marker on gpu groups. */
+export function nodeLabels(spec: NodeGroupSpec): Record<string, string> {
+  return spec.role === "gpu"
+    ? { ...(spec.labels ?? {}), [GPU_PRESENT_LABEL]: "true" }
+    : { ...(spec.labels ?? {}) };
+}
+
+export interface NodeGroupInputs {
+  readonly clusterName: pulumi.Input<string>;
+  /** Kubernetes version of the control plane; nodes follow it after it is upgraded. */
+  readonly version: pulumi.Input<string>;
+  readonly group: string;
+  readonly spec: NodeGroupSpec;
+  readonly nodeRoleArn: pulumi.Input<string>;
+  readonly subnetIds: pulumi.Input<string>[];
+  readonly nodeSecurityGroupId: pulumi.Input<string>;
+  readonly ebsKeyArn: pulumi.Input<string>;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** Creates `${name}-${group}` launch template and node group. */
+export function createNodeGroup(
+  name: string,
+  inputs: NodeGroupInputs,
+  opts: pulumi.CustomResourceOptions,
+): { launchTemplate: aws.ec2.LaunchTemplate; nodeGroup: aws.eks.NodeGroup } {
+  const { group, spec } = inputs;
+  const instanceTags = pulumi
+    .output(inputs.clusterName)
+    .apply((cluster) => ({ ...inputs.tags, Name: `${cluster}-${group}` }));
+  const launchTemplate = new aws.ec2.LaunchTemplate(
+    `${name}-${group}`,
+    {
+      description: `EKS node group ${group}: IMDSv2, encrypted gp3 root volume, no SSH key`,
+      updateDefaultVersion: true,
+      // Pods use EKS Pod Identity, so they never need the instance's credentials: one hop keeps
+      // IMDS reachable from the node (and host-network add-ons) but not from pods.
+      metadataOptions: {
+        httpEndpoint: "enabled",
+        httpTokens: "required",
+        httpPutResponseHopLimit: 1,
+        instanceMetadataTags: "disabled",
+      },
+      blockDeviceMappings: [
+        {
+          deviceName: "/dev/xvda",
+          ebs: {
+            volumeType: "gp3",
+            volumeSize: spec.diskSizeGiB,
+            encrypted: "true",
+            kmsKeyId: inputs.ebsKeyArn,
+            deleteOnTermination: "true",
+          },
+        },
+      ],
+      vpcSecurityGroupIds: [inputs.nodeSecurityGroupId],
+      tagSpecifications: [
+        { resourceType: "instance", tags: instanceTags },
+        { resourceType: "volume", tags: instanceTags },
+        { resourceType: "network-interface", tags: instanceTags },
+      ],
+    },
+    opts,
+  );
+
+  const nodeGroup = new aws.eks.NodeGroup(
+    `${name}-${group}`,
+    {
+      clusterName: inputs.clusterName,
+      version: inputs.version,
+      nodeRoleArn: inputs.nodeRoleArn,
+      subnetIds: inputs.subnetIds,
+      capacityType: spec.capacityType,
+      instanceTypes: [...spec.instanceTypes],
+      amiType: spec.amiType,
+      scalingConfig: { minSize: spec.minSize, maxSize: spec.maxSize, desiredSize: spec.desiredSize },
+      updateConfig: { maxUnavailablePercentage: spec.maxUnavailablePercentage ?? 33 },
+      // Never force: a rollout that would violate a PodDisruptionBudget fails instead of evicting.
+      forceUpdateVersion: false,
+      launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply((v) => `${v}`) },
+      labels: nodeLabels(spec),
+      taints: (spec.taints ?? []).map((t) => ({
+        key: t.key,
+        value: t.value,
+        effect: EKS_TAINT_EFFECT[t.effect],
+      })),
+      nodeRepairConfig: { enabled: true },
+      tags: { Name: pulumi.interpolate`${inputs.clusterName}-${group}` },
+    },
+    // The Cluster Autoscaler owns the desired size once the group exists.
+    pulumi.mergeOptions(opts, { ignoreChanges: ["scalingConfig.desiredSize"] }),
+  );
+  return { launchTemplate, nodeGroup };
+}

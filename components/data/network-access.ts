@@ -1,0 +1,73 @@
+/**
+ * The security group every data store of the platform sits behind: one ingress rule for the
+ * store's port from exactly the given security groups, and no egress at all.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+export interface DataSecurityGroupArgs {
+  readonly vpcId: pulumi.Input<string>;
+  readonly port: number;
+  /** The only sources admitted (EKS cluster and node security groups). */
+  readonly allowedSecurityGroupIds: pulumi.Input<string>[];
+  /** Fixed text, part of the group's identity (AWS replaces a group whose description changes). */
+  readonly description: string;
+  readonly ruleDescription: string;
+}
+
+/**
+ * Rules are inline on purpose (docs/decisions/0022): the group is then authoritative, so a rule
+ * added out of band (an egress rule, a 0.0.0.0/0 ingress) is reverted by the next `pulumi up`,
+ * and one rule lists every allowed source without naming children after list positions.
+ * `egress: []` removes the allow-all egress rule AWS adds: RDS and ElastiCache answer on
+ * connections they accepted (security groups are stateful) and open none themselves.
+ */
+export function createDataSecurityGroup(
+  name: string,
+  args: DataSecurityGroupArgs,
+  parent: pulumi.Resource,
+): aws.ec2.SecurityGroup {
+  return new aws.ec2.SecurityGroup(
+    name,
+    {
+      vpcId: args.vpcId,
+      description: args.description,
+      ingress: [
+        {
+          description: args.ruleDescription,
+          protocol: "tcp",
+          fromPort: args.port,
+          toPort: args.port,
+          securityGroups: args.allowedSecurityGroupIds,
+        },
+      ],
+      egress: [],
+      tags: { Name: name },
+    },
+    { parent },
+  );
+}
+
+/** Problems with the wiring args every data component shares. */
+export function wiringProblems(args: {
+  readonly dataSubnetIds: readonly unknown[];
+  readonly allowedSecurityGroupIds: readonly unknown[];
+}): { field: string; received: unknown; message: string }[] {
+  const problems: { field: string; received: unknown; message: string }[] = [];
+  if (args.dataSubnetIds.length < 2) {
+    problems.push({
+      field: "dataSubnetIds",
+      received: args.dataSubnetIds.length,
+      message:
+        "must list at least 2 subnets (in different AZs): subnet groups need them for a standby or replica elsewhere",
+    });
+  }
+  if (args.allowedSecurityGroupIds.length === 0) {
+    problems.push({
+      field: "allowedSecurityGroupIds",
+      received: 0,
+      message: "must list at least one security group to admit (the EKS cluster's)",
+    });
+  }
+  return problems;
+}

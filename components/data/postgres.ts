@@ -1,0 +1,404 @@
+/**
+ * RDS for PostgreSQL: a primary (Multi-AZ when asked) and read replicas in the data subnets,
+ * reachable on 5432 only from the given security groups, encrypted with the RDS key, TLS enforced,
+ * backed up, monitored, and with a master password that RDS generates, keeps in Secrets Manager
+ * and rotates (docs/decisions/0020).
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { type StatefulArgs, statefulOptions } from "../shared/stateful";
+import { createDataSecurityGroup, wiringProblems } from "./network-access";
+import {
+  type PostgresSettings,
+  type SettingProblem,
+  formatSettingProblems,
+  postgresSettingsProblems,
+} from "./rules";
+
+export const POSTGRES_PORT = 5432;
+/** CA of the server certificates; clients verify the endpoint against it. */
+export const RDS_CA_CERT = "rds-ca-rsa2048-g1";
+/** Log types RDS for PostgreSQL exports to CloudWatch Logs. */
+export const POSTGRES_LOG_EXPORTS = ["postgresql", "upgrade"] as const;
+
+export interface PostgresDatabaseArgs extends StatefulArgs {
+  /** VPC of the data subnets; the security group is created in it. */
+  readonly vpcId: pulumi.Input<string>;
+  /** Data-tier subnets, at least two AZs; the DB subnet group spans them. */
+  readonly dataSubnetIds: pulumi.Input<string>[];
+  /** Security groups admitted on 5432 (EKS cluster and node groups); nothing else is. */
+  readonly allowedSecurityGroupIds: pulumi.Input<string>[];
+  /** KMS key ARN for storage, snapshots, replicas and Performance Insights. */
+  readonly kmsKeyArn: pulumi.Input<string>;
+  /** KMS key ARN for the CloudWatch log groups of the exported logs. */
+  readonly logsKmsKeyArn: pulumi.Input<string>;
+  /** KMS key ARN for the RDS-managed master user secret in Secrets Manager. */
+  readonly secretsKmsKeyArn: pulumi.Input<string>;
+  /**
+   * DB instance identifier (unique per account and region); replicas get `<identifier>-replica-<n>`.
+   * @default the component name
+   */
+  readonly identifier?: string;
+  /** PostgreSQL major version (16 or 17); RDS applies minor versions in the maintenance window. */
+  readonly engineMajorVersion: number;
+  /**
+   * Let a change of `engineMajorVersion` upgrade the running instance.
+   * @default false (a major version change is refused until this is set on purpose)
+   */
+  readonly allowMajorVersionUpgrade?: boolean;
+  /** Instance class of the primary and the replicas, e.g. `db.r6g.xlarge`. */
+  readonly instanceClass: string;
+  /** Initial gp3 storage in GiB (20 to 65536). */
+  readonly allocatedStorage: number;
+  /** Storage autoscaling limit in GiB, at least 10% above `allocatedStorage`. */
+  readonly maxAllocatedStorage: number;
+  /**
+   * Synchronous standby in another AZ with automatic failover.
+   * @default true
+   */
+  readonly multiAz?: boolean;
+  /**
+   * Number of read replicas, named `<identifier>-replica-1` to `-<n>`; lowering it removes the
+   * highest-numbered ones.
+   * @default 0
+   */
+  readonly readReplicas?: number;
+  /** Days of automated backups and point-in-time recovery (1 to 35). */
+  readonly backupRetentionDays: number;
+  /** Daily UTC backup window `hh24:mi-hh24:mi`, at least 30 minutes, disjoint from maintenance. */
+  readonly backupWindow: string;
+  /** Weekly UTC maintenance window `ddd:hh24:mi-ddd:hh24:mi`, at least 30 minutes. */
+  readonly maintenanceWindow: string;
+  /**
+   * Refuse `DeleteDBInstance` on the primary and replicas.
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+  /**
+   * Performance Insights retention in days: 7, 731 or a multiple of 31.
+   * @default 7 (the free tier)
+   */
+  readonly performanceInsightsRetentionDays?: number;
+  /**
+   * Enhanced monitoring interval in seconds (1, 5, 10, 15, 30 or 60).
+   * @default 60
+   */
+  readonly monitoringIntervalSeconds?: number;
+  /** Retention of the exported PostgreSQL and upgrade logs, in days CloudWatch Logs accepts. */
+  readonly logRetentionDays: number;
+  /**
+   * Database created with the instance.
+   * @default "app"
+   */
+  readonly databaseName?: string;
+  /**
+   * Master user name (its password lives only in the RDS-managed secret).
+   * @default "platform_admin"
+   */
+  readonly masterUsername?: string;
+  /**
+   * `log_min_duration_statement`: statements slower than this many milliseconds are logged.
+   * @default 1000
+   */
+  readonly slowStatementThresholdMs?: number;
+}
+
+type Resolved = Required<Omit<PostgresDatabaseArgs, keyof StatefulArgs>>;
+
+const IDENTIFIER = /^[a-z](?:[a-z0-9]|-(?!-))*[a-z0-9]$|^[a-z]$/;
+const PG_NAME = /^[a-z][a-z0-9_]{0,62}$/;
+/** Role names RDS for PostgreSQL keeps for itself or PostgreSQL reserves (plus every `pg_` name). */
+const RESERVED_USERS = ["rdsadmin", "rdsrepladmin", "rds_superuser", "public"];
+
+function resolve(name: string, args: PostgresDatabaseArgs): Resolved {
+  return {
+    ...args,
+    identifier: args.identifier ?? name,
+    allowMajorVersionUpgrade: args.allowMajorVersionUpgrade ?? false,
+    multiAz: args.multiAz ?? true,
+    readReplicas: args.readReplicas ?? 0,
+    deletionProtection: args.deletionProtection ?? true,
+    performanceInsightsRetentionDays: args.performanceInsightsRetentionDays ?? 7,
+    monitoringIntervalSeconds: args.monitoringIntervalSeconds ?? 60,
+    databaseName: args.databaseName ?? "app",
+    masterUsername: args.masterUsername ?? "platform_admin",
+    slowStatementThresholdMs: args.slowStatementThresholdMs ?? 1000,
+  };
+}
+
+function replicaIdentifier(identifier: string, n: number): string {
+  return `${identifier}-replica-${n}`;
+}
+
+/** Every problem with the (resolved) args; empty when valid. */
+export function postgresDatabaseArgsProblems(args: Resolved): SettingProblem[] {
+  const problems: SettingProblem[] = [
+    ...wiringProblems(args),
+    ...postgresSettingsProblems(args as PostgresSettings),
+  ];
+  const longest =
+    args.readReplicas > 0 ? replicaIdentifier(args.identifier, args.readReplicas) : args.identifier;
+  if (!IDENTIFIER.test(args.identifier) || longest.length > 63) {
+    problems.push({
+      field: "identifier",
+      received: args.identifier,
+      message:
+        "must start with a lowercase letter, contain only lowercase letters, digits and single hyphens, not end with a hyphen, " +
+        "and stay within 63 characters including the '-replica-<n>' suffix of replicas",
+    });
+  }
+  if (!PG_NAME.test(args.databaseName)) {
+    problems.push({
+      field: "databaseName",
+      received: args.databaseName,
+      message: "must be 1 to 63 lowercase letters, digits or '_', starting with a letter",
+    });
+  }
+  if (
+    !PG_NAME.test(args.masterUsername) ||
+    RESERVED_USERS.includes(args.masterUsername) ||
+    args.masterUsername.startsWith("pg_")
+  ) {
+    problems.push({
+      field: "masterUsername",
+      received: args.masterUsername,
+      message: `must be 1 to 63 lowercase letters, digits or '_', starting with a letter, not start with 'pg_' nor be one of ${RESERVED_USERS.join(", ")}`,
+    });
+  }
+  if (!Number.isInteger(args.slowStatementThresholdMs) || args.slowStatementThresholdMs < 0) {
+    problems.push({
+      field: "slowStatementThresholdMs",
+      received: args.slowStatementThresholdMs,
+      message: "must be an integer of 0 or more milliseconds",
+    });
+  }
+  return problems;
+}
+
+/** Throws one error listing every problem; returns the args with defaults applied. */
+export function validatePostgresDatabaseArgs(name: string, args: PostgresDatabaseArgs): Resolved {
+  const resolved = resolve(name, args);
+  const problems = postgresDatabaseArgsProblems(resolved);
+  if (problems.length > 0) {
+    throw new Error(formatSettingProblems("PostgresDatabase", problems));
+  }
+  return resolved;
+}
+
+/**
+ * Parameters of the instances' parameter group. All are dynamic (applied without a reboot).
+ * `rds.force_ssl` refuses unencrypted connections; the log settings record connections,
+ * disconnections, lock waits, DDL, temp files and slow statements for audits and tuning.
+ */
+export function postgresParameters(
+  slowStatementThresholdMs: number,
+): { name: string; value: string; applyMethod: string }[] {
+  const dynamic = (name: string, value: string) => ({ name, value, applyMethod: "immediate" });
+  return [
+    dynamic("rds.force_ssl", "1"),
+    dynamic("password_encryption", "scram-sha-256"),
+    dynamic("log_connections", "1"),
+    dynamic("log_disconnections", "1"),
+    dynamic("log_lock_waits", "1"),
+    dynamic("log_min_duration_statement", String(slowStatementThresholdMs)),
+    dynamic("log_statement", "ddl"),
+    dynamic("log_temp_files", "10240"),
+    dynamic("log_autovacuum_min_duration", "10000"),
+  ];
+}
+
+/** A PostgreSQL database on RDS. */
+export class PostgresDatabase extends pulumi.ComponentResource {
+  /** `address:port` of the primary. */
+  public readonly endpoint: pulumi.Output<string>;
+  /** DNS name of the primary (follows a Multi-AZ failover). */
+  public readonly address: pulumi.Output<string>;
+  public readonly port: pulumi.Output<number>;
+  /** DNS names of the read replicas, replica 1 first. */
+  public readonly readReplicaAddresses: pulumi.Output<string[]>;
+  /** Security group of the instances (5432 from the allowed groups only). */
+  public readonly securityGroupId: pulumi.Output<string>;
+  /**
+   * ARN of the RDS-managed Secrets Manager secret holding `{"username","password"}` of the master
+   * user. `undefined` only where the provider has not reported it (offline mocks).
+   */
+  public readonly masterUserSecretArn: pulumi.Output<string | undefined>;
+  public readonly instanceIdentifier: pulumi.Output<string>;
+
+  constructor(name: string, args: PostgresDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("platform:data:PostgresDatabase", name, {}, opts);
+    const a = validatePostgresDatabaseArgs(name, args);
+    const stateful = (extra?: pulumi.CustomResourceOptions) => statefulOptions(this, args.protect, extra);
+
+    const securityGroup = createDataSecurityGroup(
+      `${name}-sg`,
+      {
+        vpcId: a.vpcId,
+        port: POSTGRES_PORT,
+        allowedSecurityGroupIds: a.allowedSecurityGroupIds,
+        description: `PostgreSQL ${a.identifier}: ${POSTGRES_PORT} from the EKS cluster only`,
+        ruleDescription: "PostgreSQL from the EKS cluster",
+      },
+      this,
+    );
+    const subnetGroup = new aws.rds.SubnetGroup(
+      `${name}-subnets`,
+      { description: `Data subnets of ${a.identifier}`, subnetIds: a.dataSubnetIds },
+      { parent: this },
+    );
+    // Auto-named, so a new family (major upgrade) creates the new group before dropping the old.
+    const parameterGroup = new aws.rds.ParameterGroup(
+      `${name}-params`,
+      {
+        family: `postgres${a.engineMajorVersion}`,
+        description: `PostgreSQL ${a.engineMajorVersion} for ${a.identifier}: TLS required, audit and slow-query logging`,
+        parameters: postgresParameters(a.slowStatementThresholdMs),
+      },
+      { parent: this },
+    );
+    const monitoringRole = this.createMonitoringRole(name);
+
+    const common = {
+      instanceClass: a.instanceClass,
+      storageType: "gp3",
+      maxAllocatedStorage: a.maxAllocatedStorage,
+      storageEncrypted: true,
+      kmsKeyId: a.kmsKeyArn,
+      publiclyAccessible: false,
+      vpcSecurityGroupIds: [securityGroup.id],
+      parameterGroupName: parameterGroup.name,
+      port: POSTGRES_PORT,
+      caCertIdentifier: RDS_CA_CERT,
+      iamDatabaseAuthenticationEnabled: true,
+      autoMinorVersionUpgrade: true,
+      allowMajorVersionUpgrade: a.allowMajorVersionUpgrade,
+      applyImmediately: false,
+      maintenanceWindow: a.maintenanceWindow,
+      deletionProtection: a.deletionProtection,
+      copyTagsToSnapshot: true,
+      performanceInsightsEnabled: true,
+      performanceInsightsKmsKeyId: a.kmsKeyArn,
+      performanceInsightsRetentionPeriod: a.performanceInsightsRetentionDays,
+      monitoringInterval: a.monitoringIntervalSeconds,
+      monitoringRoleArn: monitoringRole.arn,
+      enabledCloudwatchLogsExports: [...POSTGRES_LOG_EXPORTS],
+    };
+
+    const primary = new aws.rds.Instance(
+      `${name}-primary`,
+      {
+        ...common,
+        identifier: a.identifier,
+        engine: "postgres",
+        // A major version only: RDS picks the latest minor and auto-upgrades minors.
+        engineVersion: String(a.engineMajorVersion),
+        allocatedStorage: a.allocatedStorage,
+        dbSubnetGroupName: subnetGroup.name,
+        multiAz: a.multiAz,
+        dbName: a.databaseName,
+        username: a.masterUsername,
+        manageMasterUserPassword: true,
+        masterUserSecretKmsKeyId: a.secretsKmsKeyArn,
+        backupRetentionPeriod: a.backupRetentionDays,
+        backupWindow: a.backupWindow,
+        // Automated backups survive the instance, so point-in-time recovery stays possible after a deletion.
+        deleteAutomatedBackups: false,
+        skipFinalSnapshot: false,
+        finalSnapshotIdentifier: `${a.identifier}-final`,
+        tags: { Name: a.identifier },
+      },
+      stateful({ dependsOn: this.createLogGroups(`${name}-primary`, a.identifier, a) }),
+    );
+
+    const replicas: aws.rds.Instance[] = [];
+    for (let n = 1; n <= a.readReplicas; n++) {
+      const identifier = replicaIdentifier(a.identifier, n);
+      replicas.push(
+        new aws.rds.Instance(
+          `${name}-replica-${n}`,
+          {
+            ...common,
+            identifier,
+            // Same region, no subnet group given: the replica joins the primary's subnet group.
+            replicateSourceDb: primary.identifier,
+            multiAz: false,
+            // Replicas hold no data of their own; RDS refuses a final snapshot of a replica.
+            skipFinalSnapshot: true,
+            tags: { Name: identifier },
+          },
+          // Not protected: a replica is a copy that lowering `readReplicas` must be able to remove.
+          { parent: this, dependsOn: this.createLogGroups(`${name}-replica-${n}`, identifier, a) },
+        ),
+      );
+    }
+
+    this.endpoint = primary.endpoint;
+    this.address = primary.address;
+    this.port = primary.port;
+    this.readReplicaAddresses = pulumi.all(replicas.map((r) => r.address));
+    this.securityGroupId = securityGroup.id;
+    this.masterUserSecretArn = primary.masterUserSecrets.apply((secrets) => secrets?.[0]?.secretArn);
+    this.instanceIdentifier = primary.identifier;
+    this.registerOutputs({
+      endpoint: this.endpoint,
+      address: this.address,
+      port: this.port,
+      readReplicaAddresses: this.readReplicaAddresses,
+      securityGroupId: this.securityGroupId,
+      masterUserSecretArn: this.masterUserSecretArn,
+      instanceIdentifier: this.instanceIdentifier,
+    });
+  }
+
+  /** The role enhanced monitoring publishes OS metrics with, usable only by RDS of this account. */
+  private createMonitoringRole(name: string): aws.iam.Role {
+    const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
+    const partition = aws.getPartitionOutput({}, { parent: this }).partition;
+    const role = new aws.iam.Role(
+      `${name}-monitoring`,
+      {
+        description: "RDS enhanced monitoring",
+        assumeRolePolicy: pulumi.jsonStringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Effect: "Allow",
+              Principal: { Service: "monitoring.rds.amazonaws.com" },
+              Action: "sts:AssumeRole",
+              Condition: { StringEquals: { "aws:SourceAccount": account } },
+            },
+          ],
+        }),
+      },
+      { parent: this },
+    );
+    new aws.iam.RolePolicyAttachment(
+      `${name}-monitoring`,
+      {
+        role: role.name,
+        policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole`,
+      },
+      { parent: this },
+    );
+    return role;
+  }
+
+  /**
+   * The log groups RDS exports into, created first so they are encrypted and expire (RDS would
+   * otherwise create them unencrypted and kept forever).
+   */
+  private createLogGroups(childName: string, identifier: string, a: Resolved): aws.cloudwatch.LogGroup[] {
+    return POSTGRES_LOG_EXPORTS.map(
+      (log) =>
+        new aws.cloudwatch.LogGroup(
+          `${childName}-${log}`,
+          {
+            name: `/aws/rds/instance/${identifier}/${log}`,
+            kmsKeyId: a.logsKmsKeyArn,
+            retentionInDays: a.logRetentionDays,
+          },
+          { parent: this },
+        ),
+    );
+  }
+}

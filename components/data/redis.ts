@@ -1,0 +1,273 @@
+/**
+ * ElastiCache for Redis: a cluster-mode-disabled replication group (a primary plus replicas, with
+ * automatic failover across AZs when asked) in the data subnets, reachable on 6379 only from the
+ * given security groups, encrypted at rest with the ElastiCache key and in transit (TLS required),
+ * protected by an AUTH token generated here and kept in Secrets Manager (docs/decisions/0021).
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { type StatefulArgs, statefulOptions } from "../shared/stateful";
+import { createDataSecurityGroup, wiringProblems } from "./network-access";
+import {
+  type RedisSettings,
+  type SettingProblem,
+  formatSettingProblems,
+  redisSettingsProblems,
+} from "./rules";
+
+export const REDIS_PORT = 6379;
+/** The only non-alphanumeric characters ElastiCache accepts in an AUTH token. */
+export const AUTH_TOKEN_SPECIAL_CHARACTERS = "!&#$^<>-";
+export const AUTH_TOKEN_LENGTH = 64;
+/** Log types delivered to CloudWatch Logs. */
+export const REDIS_LOG_TYPES = ["slow-log", "engine-log"] as const;
+
+export interface RedisCacheArgs extends StatefulArgs {
+  /** VPC of the data subnets; the security group is created in it. */
+  readonly vpcId: pulumi.Input<string>;
+  /** Data-tier subnets, at least two AZs; the cache subnet group spans them. */
+  readonly dataSubnetIds: pulumi.Input<string>[];
+  /** Security groups admitted on 6379 (EKS cluster and node groups); nothing else is. */
+  readonly allowedSecurityGroupIds: pulumi.Input<string>[];
+  /** KMS key ARN for data at rest and snapshots. */
+  readonly kmsKeyArn: pulumi.Input<string>;
+  /** KMS key ARN for the slow-log and engine-log log groups. */
+  readonly logsKmsKeyArn: pulumi.Input<string>;
+  /** KMS key ARN for the Secrets Manager secret holding the AUTH token. */
+  readonly secretsKmsKeyArn: pulumi.Input<string>;
+  /**
+   * Replication group ID (unique per account and region, at most 40 characters).
+   * @default the component name
+   */
+  readonly replicationGroupId?: string;
+  /**
+   * Redis engine version (major.minor); minor patches are applied in the maintenance window.
+   * @default "7.1"
+   */
+  readonly engineVersion?: string;
+  /** Node type, e.g. `cache.r6g.large`. */
+  readonly nodeType: string;
+  /** Nodes in the group: one primary plus `numCacheClusters - 1` replicas (1 to 6). */
+  readonly numCacheClusters: number;
+  /**
+   * Promote a replica when the primary fails (needs 2 or more nodes).
+   * @default true when numCacheClusters >= 2, false otherwise
+   */
+  readonly automaticFailover?: boolean;
+  /**
+   * Spread nodes over AZs and fail over across them (needs automatic failover).
+   * @default true when numCacheClusters >= 2, false otherwise
+   */
+  readonly multiAz?: boolean;
+  /** Days automatic snapshots are kept (1 to 35). */
+  readonly snapshotRetentionDays: number;
+  /** Daily UTC snapshot window `hh24:mi-hh24:mi`, at least 60 minutes. */
+  readonly snapshotWindow: string;
+  /** Weekly UTC maintenance window `ddd:hh24:mi-ddd:hh24:mi`, at least 60 minutes, disjoint from snapshots. */
+  readonly maintenanceWindow: string;
+  /**
+   * Eviction policy when memory is full.
+   * @default "volatile-lru" (evict keys with a TTL, least recently used first)
+   */
+  readonly maxmemoryPolicy?: string;
+  /** Retention of the slow log and engine log, in days CloudWatch Logs accepts. */
+  readonly logRetentionDays: number;
+  /**
+   * Generation of the AUTH token: raising it generates a new token, updates the group and the secret.
+   * @default 1
+   */
+  readonly authTokenVersion?: number;
+  /**
+   * How a changed token is applied: ROTATE keeps the previous one valid too, SET drops it.
+   * @default "ROTATE"
+   */
+  readonly authTokenUpdateStrategy?: "ROTATE" | "SET";
+}
+
+type Resolved = Required<Omit<RedisCacheArgs, keyof StatefulArgs>>;
+
+const GROUP_ID = /^[a-z](?:[a-z0-9]|-(?!-))*[a-z0-9]$|^[a-z]$/;
+
+function resolve(name: string, args: RedisCacheArgs): Resolved {
+  const replicated = args.numCacheClusters >= 2;
+  return {
+    ...args,
+    replicationGroupId: args.replicationGroupId ?? name,
+    engineVersion: args.engineVersion ?? "7.1",
+    automaticFailover: args.automaticFailover ?? replicated,
+    multiAz: args.multiAz ?? replicated,
+    maxmemoryPolicy: args.maxmemoryPolicy ?? "volatile-lru",
+    authTokenVersion: args.authTokenVersion ?? 1,
+    authTokenUpdateStrategy: args.authTokenUpdateStrategy ?? "ROTATE",
+  };
+}
+
+/** Every problem with the (resolved) args; empty when valid. */
+export function redisCacheArgsProblems(args: Resolved): SettingProblem[] {
+  const problems: SettingProblem[] = [
+    ...wiringProblems(args),
+    ...redisSettingsProblems(args as RedisSettings),
+  ];
+  if (!GROUP_ID.test(args.replicationGroupId) || args.replicationGroupId.length > 40) {
+    problems.push({
+      field: "replicationGroupId",
+      received: args.replicationGroupId,
+      message:
+        "must be 1 to 40 lowercase letters, digits and single hyphens, starting with a letter and not ending with a hyphen",
+    });
+  }
+  return problems;
+}
+
+/** Throws one error listing every problem; returns the args with defaults applied. */
+export function validateRedisCacheArgs(name: string, args: RedisCacheArgs): Resolved {
+  const resolved = resolve(name, args);
+  const problems = redisCacheArgsProblems(resolved);
+  if (problems.length > 0) {
+    throw new Error(formatSettingProblems("RedisCache", problems));
+  }
+  return resolved;
+}
+
+/** A Redis cache on ElastiCache. */
+export class RedisCache extends pulumi.ComponentResource {
+  /** DNS name of the primary (writes; follows a failover). */
+  public readonly primaryEndpoint: pulumi.Output<string>;
+  /** DNS name spreading reads over the replicas. */
+  public readonly readerEndpoint: pulumi.Output<string>;
+  public readonly port: pulumi.Output<number>;
+  /** Security group of the nodes (6379 from the allowed groups only). */
+  public readonly securityGroupId: pulumi.Output<string>;
+  /** ARN of the Secrets Manager secret whose value is the AUTH token. */
+  public readonly authTokenSecretArn: pulumi.Output<string>;
+  public readonly replicationGroupId: pulumi.Output<string>;
+
+  constructor(name: string, args: RedisCacheArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("platform:data:RedisCache", name, {}, opts);
+    const a = validateRedisCacheArgs(name, args);
+    const id = a.replicationGroupId;
+
+    const securityGroup = createDataSecurityGroup(
+      `${name}-sg`,
+      {
+        vpcId: a.vpcId,
+        port: REDIS_PORT,
+        allowedSecurityGroupIds: a.allowedSecurityGroupIds,
+        description: `Redis ${id}: ${REDIS_PORT} from the EKS cluster only`,
+        ruleDescription: "Redis from the EKS cluster",
+      },
+      this,
+    );
+    const subnetGroup = new aws.elasticache.SubnetGroup(
+      `${name}-subnets`,
+      { description: `Data subnets of ${id}`, subnetIds: a.dataSubnetIds },
+      { parent: this },
+    );
+    const parameterGroup = new aws.elasticache.ParameterGroup(
+      `${name}-params`,
+      {
+        family: `redis${a.engineVersion.split(".")[0]}`,
+        description: `Redis ${a.engineVersion} for ${id}: ${a.maxmemoryPolicy} eviction`,
+        parameters: [{ name: "maxmemory-policy", value: a.maxmemoryPolicy }],
+      },
+      { parent: this },
+    );
+    const logGroups = REDIS_LOG_TYPES.map(
+      (log) =>
+        new aws.cloudwatch.LogGroup(
+          `${name}-${log}`,
+          {
+            name: `/aws/elasticache/${id}/${log}`,
+            kmsKeyId: a.logsKmsKeyArn,
+            retentionInDays: a.logRetentionDays,
+          },
+          { parent: this },
+        ),
+    );
+
+    // Not protected: raising authTokenVersion must be able to replace it. Its result is a secret output.
+    const authToken = new random.RandomPassword(
+      `${name}-auth-token`,
+      {
+        length: AUTH_TOKEN_LENGTH,
+        special: true,
+        overrideSpecial: AUTH_TOKEN_SPECIAL_CHARACTERS,
+        minUpper: 1,
+        minLower: 1,
+        minNumeric: 1,
+        minSpecial: 1,
+        keepers: { version: String(a.authTokenVersion) },
+      },
+      { parent: this },
+    );
+    const secret = new aws.secretsmanager.Secret(
+      `${name}-auth-token`,
+      {
+        name: `elasticache/${id}/auth-token`,
+        description: `AUTH token of the ElastiCache replication group ${id}`,
+        kmsKeyId: a.secretsKmsKeyArn,
+        recoveryWindowInDays: 30,
+      },
+      statefulOptions(this, args.protect),
+    );
+    new aws.secretsmanager.SecretVersion(
+      `${name}-auth-token`,
+      { secretId: secret.id, secretString: authToken.result },
+      { parent: this },
+    );
+
+    const group = new aws.elasticache.ReplicationGroup(
+      `${name}-group`,
+      {
+        replicationGroupId: id,
+        description: `Redis cache ${id}`,
+        engine: "redis",
+        engineVersion: a.engineVersion,
+        nodeType: a.nodeType,
+        numCacheClusters: a.numCacheClusters,
+        automaticFailoverEnabled: a.automaticFailover,
+        multiAzEnabled: a.multiAz,
+        port: REDIS_PORT,
+        subnetGroupName: subnetGroup.name,
+        securityGroupIds: [securityGroup.id],
+        parameterGroupName: parameterGroup.name,
+        atRestEncryptionEnabled: true,
+        kmsKeyId: a.kmsKeyArn,
+        transitEncryptionEnabled: true,
+        transitEncryptionMode: "required",
+        authToken: authToken.result,
+        authTokenUpdateStrategy: a.authTokenUpdateStrategy,
+        snapshotRetentionLimit: a.snapshotRetentionDays,
+        snapshotWindow: a.snapshotWindow,
+        maintenanceWindow: a.maintenanceWindow,
+        finalSnapshotIdentifier: `${id}-final`,
+        autoMinorVersionUpgrade: true,
+        applyImmediately: false,
+        logDeliveryConfigurations: logGroups.map((lg, i) => ({
+          destination: lg.name,
+          destinationType: "cloudwatch-logs",
+          logFormat: "json",
+          logType: REDIS_LOG_TYPES[i],
+        })),
+        tags: { Name: id },
+      },
+      statefulOptions(this, args.protect),
+    );
+
+    this.primaryEndpoint = group.primaryEndpointAddress;
+    this.readerEndpoint = group.readerEndpointAddress;
+    this.port = group.port.apply((p) => p ?? REDIS_PORT);
+    this.securityGroupId = securityGroup.id;
+    this.authTokenSecretArn = secret.arn;
+    this.replicationGroupId = group.replicationGroupId;
+    this.registerOutputs({
+      primaryEndpoint: this.primaryEndpoint,
+      readerEndpoint: this.readerEndpoint,
+      port: this.port,
+      securityGroupId: this.securityGroupId,
+      authTokenSecretArn: this.authTokenSecretArn,
+      replicationGroupId: this.replicationGroupId,
+    });
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * cert-manager from its official chart: issues and renews in-cluster TLS certificates (Vault's
+ * listener first). Installed with its CRDs by a `helm.v3.Release`; the components that create
+ * Issuers and Certificates depend on this component so the CRDs exist first.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import {
+  restrictedContainerSecurityContext,
+  restrictedPodSecurityContext,
+  type Toleration,
+} from "./vault-values";
+
+export interface CertManagerArgs {
+  /** Exact version of the `cert-manager` chart from https://charts.jetstack.io, e.g. `v1.18.2`. Required. */
+  readonly chartVersion: string;
+  /**
+   * Replicas of the controller, webhook and CA injector.
+   * @default 2 (one may be drained at a time)
+   */
+  readonly replicas?: number;
+  /**
+   * Node selector of all cert-manager pods (e.g. the system node group's label).
+   * @default none: any schedulable node
+   */
+  readonly nodeSelector?: Readonly<Record<string, string>>;
+  /**
+   * Tolerations of all cert-manager pods (e.g. `CriticalAddonsOnly`).
+   * @default none
+   */
+  readonly tolerations?: readonly Toleration[];
+}
+
+export const CERT_MANAGER_NAMESPACE = "cert-manager";
+
+export function validateCertManagerArgs(args: CertManagerArgs): string[] {
+  const problems: string[] = [];
+  if (!/^v\d+\.\d+\.\d+$/.test(args.chartVersion)) {
+    problems.push(`chartVersion '${args.chartVersion}' must be an exact chart version like v1.18.2`);
+  }
+  const replicas = args.replicas ?? 2;
+  if (!Number.isInteger(replicas) || replicas < 1) {
+    problems.push(`replicas ${replicas} must be an integer of at least 1`);
+  }
+  return problems;
+}
+
+/** Helm values: restricted security contexts everywhere, CRDs installed and kept on uninstall. */
+export function certManagerHelmValues(args: CertManagerArgs): Record<string, unknown> {
+  const replicas = args.replicas ?? 2;
+  const placement = {
+    replicaCount: replicas,
+    nodeSelector: { ...(args.nodeSelector ?? {}) },
+    tolerations: (args.tolerations ?? []).map((t) => ({ ...t })),
+    podDisruptionBudget: { enabled: replicas > 1, maxUnavailable: 1 },
+    securityContext: restrictedPodSecurityContext(1000, 1000),
+    containerSecurityContext: restrictedContainerSecurityContext(),
+  };
+  return {
+    crds: { enabled: true, keep: true },
+    ...placement,
+    webhook: { ...placement },
+    cainjector: { ...placement },
+    startupapicheck: {
+      securityContext: restrictedPodSecurityContext(1000, 1000),
+      containerSecurityContext: restrictedContainerSecurityContext(),
+      nodeSelector: placement.nodeSelector,
+      tolerations: placement.tolerations,
+    },
+    prometheus: { enabled: true },
+  };
+}
+
+/** cert-manager in its own namespace (PSS restricted). Kubernetes provider from `opts`. */
+export class CertManager extends pulumi.ComponentResource {
+  /** The Helm release; depend on it before creating Issuers or Certificates. */
+  public readonly release: k8s.helm.v3.Release;
+  public readonly namespace: pulumi.Output<string>;
+
+  constructor(name: string, args: CertManagerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("platform:secrets:CertManager", name, {}, opts);
+    const problems = validateCertManagerArgs(args);
+    if (problems.length > 0) {
+      throw new Error(`CertManager '${name}' has invalid arguments:\n  - ${problems.join("\n  - ")}`);
+    }
+    const pss = { enforce: "restricted", audit: "restricted", warn: "restricted" };
+    const ns = new k8s.core.v1.Namespace(
+      `${name}-namespace`,
+      {
+        metadata: {
+          name: CERT_MANAGER_NAMESPACE,
+          labels: Object.fromEntries(
+            Object.entries(pss).map(([mode, level]) => [`pod-security.kubernetes.io/${mode}`, level]),
+          ),
+        },
+      },
+      { parent: this },
+    );
+    this.release = new k8s.helm.v3.Release(
+      `${name}-release`,
+      {
+        name: "cert-manager",
+        chart: "cert-manager",
+        version: args.chartVersion,
+        repositoryOpts: { repo: "https://charts.jetstack.io" },
+        namespace: ns.metadata.name,
+        createNamespace: false,
+        values: certManagerHelmValues(args),
+        maxHistory: 10,
+      },
+      { parent: this },
+    );
+    this.namespace = ns.metadata.name;
+    this.registerOutputs({ namespace: this.namespace });
+  }
+}

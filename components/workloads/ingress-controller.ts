@@ -1,0 +1,120 @@
+/**
+ * The AWS Load Balancer Controller: turns `ingressClassName: alb` Ingresses into ALBs. Installed
+ * from the upstream Helm chart (pinned version) into kube-system, on the system node group, with two
+ * replicas and its own IAM role through {@link WorkloadIdentity} (EKS Pod Identity).
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { WorkloadIdentity } from "../cluster/workload-identity";
+import { albControllerPolicy } from "./alb-controller-policy";
+import { ALB_SSL_POLICY } from "./service";
+
+export interface AwsLoadBalancerControllerArgs {
+  /** EKS cluster name: the controller tags what it creates with it and the role is bound to it. */
+  readonly clusterName: pulumi.Input<string>;
+  /** VPC of the cluster (passed explicitly: pods cannot reach the instance metadata service). */
+  readonly vpcId: pulumi.Input<string>;
+  /** AWS region of the cluster. */
+  readonly region: pulumi.Input<string>;
+  /** Version of the `aws-load-balancer-controller` chart from https://aws.github.io/eks-charts (pinned, e.g. `1.13.4`). */
+  readonly chartVersion: string;
+  /** Controller replicas (leader election; the second takes over and serves the webhooks). @default 2 */
+  readonly replicas?: number;
+  /** Label key and value of the system node group; the pods are pinned there and tolerate its taint. */
+  readonly systemNodeLabel: { readonly key: string; readonly value: string };
+  /** AWS partition for the policy's ARNs. @default "aws" */
+  readonly partition?: string;
+}
+
+export const ALB_CONTROLLER_CHART_REPO = "https://aws.github.io/eks-charts";
+export const ALB_CONTROLLER_NAMESPACE = "kube-system";
+export const ALB_CONTROLLER_SERVICE_ACCOUNT = "aws-load-balancer-controller";
+const CHART_VERSION = /^\d+\.\d+\.\d+$/;
+const LABEL_KEY = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
+
+/** Every problem with the args, as sentences; empty when valid. */
+export function validateAwsLoadBalancerControllerArgs(args: AwsLoadBalancerControllerArgs): string[] {
+  const problems: string[] = [];
+  if (!CHART_VERSION.test(args.chartVersion)) {
+    problems.push(
+      `chartVersion '${args.chartVersion}' must be an exact chart version like 1.13.4 (no ranges: upgrades are deliberate)`,
+    );
+  }
+  const replicas = args.replicas ?? 2;
+  if (!Number.isInteger(replicas) || replicas < 1 || replicas > 5) {
+    problems.push(`replicas ${replicas} must be an integer from 1 to 5 (2 survives the loss of a node)`);
+  }
+  if (!LABEL_KEY.test(args.systemNodeLabel.key) || !LABEL_VALUE.test(args.systemNodeLabel.value)) {
+    problems.push(
+      `systemNodeLabel '${args.systemNodeLabel.key}=${args.systemNodeLabel.value}' must be a valid Kubernetes label key and value`,
+    );
+  }
+  return problems;
+}
+
+export class AwsLoadBalancerController extends pulumi.ComponentResource {
+  /** ARN of the controller's IAM role. */
+  public readonly roleArn: pulumi.Output<string>;
+  /** Helm release name (also the controller's Deployment and ServiceAccount name). */
+  public readonly releaseName: pulumi.Output<string>;
+  /** The IngressClass the chart creates and Ingresses name. */
+  public readonly ingressClassName: string = "alb";
+
+  constructor(name: string, args: AwsLoadBalancerControllerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("platform:workloads:AwsLoadBalancerController", name, {}, opts);
+    const problems = validateAwsLoadBalancerControllerArgs(args);
+    if (problems.length > 0) {
+      throw new Error(
+        `AwsLoadBalancerController '${name}' has invalid arguments:\n  - ${problems.join("\n  - ")}`,
+      );
+    }
+    const identity = new WorkloadIdentity(
+      `${name}-identity`,
+      {
+        clusterName: args.clusterName,
+        namespace: ALB_CONTROLLER_NAMESPACE,
+        serviceAccount: ALB_CONTROLLER_SERVICE_ACCOUNT,
+        policyJson: JSON.stringify(albControllerPolicy(args.partition ?? "aws")),
+      },
+      { parent: this },
+    );
+    const release = new k8s.helm.v3.Release(
+      name,
+      {
+        name: "aws-load-balancer-controller",
+        chart: "aws-load-balancer-controller",
+        version: args.chartVersion,
+        repositoryOpts: { repo: ALB_CONTROLLER_CHART_REPO },
+        namespace: ALB_CONTROLLER_NAMESPACE,
+        atomic: true,
+        cleanupOnFail: true,
+        maxHistory: 10,
+        timeout: 600,
+        values: {
+          clusterName: args.clusterName,
+          region: args.region,
+          vpcId: args.vpcId,
+          replicaCount: args.replicas ?? 2,
+          serviceAccount: { create: true, name: ALB_CONTROLLER_SERVICE_ACCOUNT },
+          nodeSelector: { [args.systemNodeLabel.key]: args.systemNodeLabel.value },
+          tolerations: [
+            { key: "CriticalAddonsOnly", operator: "Equal", value: "true", effect: "NoSchedule" },
+          ],
+          podDisruptionBudget: { maxUnavailable: 1 },
+          createIngressClassResource: true,
+          ingressClass: "alb",
+          defaultSSLPolicy: ALB_SSL_POLICY,
+          // Services of type LoadBalancer are not used (the service quotas forbid them): leave them alone.
+          enableServiceMutatorWebhook: false,
+          resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } },
+        },
+      },
+      // The Pod Identity association must exist before the controller's pods start.
+      { parent: this, dependsOn: [identity] },
+    );
+    this.roleArn = identity.roleArn;
+    this.releaseName = release.name;
+    this.registerOutputs({ roleArn: this.roleArn, releaseName: this.releaseName });
+  }
+}

@@ -1,0 +1,616 @@
+/**
+ * One hardened service on the cluster, from one declaration: its own namespace (Pod Security
+ * Standards `restricted`, quota, LimitRange, default-deny network policies), a ServiceAccount with
+ * no API token, a Deployment with locked-down security contexts, probes and graceful shutdown, a
+ * ClusterIP Service, an HTTPS-only ALB Ingress when exposed, an HPA when autoscaling is declared and
+ * a PodDisruptionBudget that never blocks a drain.
+ *
+ * All Kubernetes objects use the provider the caller passes (`opts.provider` or
+ * `opts.providers`); the optional AWS role goes through {@link WorkloadIdentity}.
+ */
+import { createHash } from "crypto";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { WorkloadIdentity } from "../cluster/workload-identity";
+import { parseCidr } from "../network/cidr";
+import {
+  DEFAULT_PROBES,
+  DEFAULT_QUOTA,
+  DEFAULT_RUN_AS_USER,
+  crossFieldProblems,
+  fieldProblems,
+  scalingPlan,
+  serviceNameProblem,
+  type ServiceDeclaration,
+} from "./spec";
+
+/** A data-tier endpoint handed to dependents as plain (non-secret) environment. */
+export interface DataEndpoint {
+  /** Host name of the endpoint (RDS address, ElastiCache primary endpoint). */
+  readonly host: pulumi.Input<string>;
+  /** TCP port; also the port the egress policy opens. */
+  readonly port: pulumi.Input<number>;
+}
+
+export interface PlatformServiceArgs extends Omit<ServiceDeclaration, "awsPolicyJson"> {
+  /**
+   * Inline IAM policy for the service's own role, bound to its ServiceAccount by EKS Pod Identity.
+   * @default no AWS role
+   */
+  readonly awsPolicyJson?: pulumi.Input<string>;
+  /** EKS cluster name; required with `awsPolicyJson`. @default none (no AWS role possible) */
+  readonly clusterName?: pulumi.Input<string>;
+  /** CIDRs of the data subnets (RDS, ElastiCache): the only egress destinations for 5432/6379. */
+  readonly dataCidrs: readonly string[];
+  /**
+   * CIDRs of the public subnets. An internet-facing ALB (target type ip) reaches pods from its ENIs
+   * there, so the http port admits these CIDRs (docs/decisions/0041).
+   */
+  readonly publicCidrs: readonly string[];
+  /**
+   * CIDRs of the subnets internal ALBs are placed in. Required for a service exposed with scheme
+   * `internal`. Avoid the pod subnets: an ipBlock over them admits every pod of the cluster.
+   * @default none
+   */
+  readonly internalCidrs?: readonly string[];
+  /**
+   * HTTP ports of the other services, by name; must hold every service named in `dependsOn`.
+   * @default none (then the service may depend only on postgres and redis)
+   */
+  readonly servicePorts?: Readonly<Record<string, number>>;
+  /**
+   * Services that call this one (their `dependsOn` names it); each may reach the http port.
+   * Compute once for all services with `callersByService`.
+   * @default none
+   */
+  readonly callers?: readonly string[];
+  /** PostgreSQL endpoint, exposed as POSTGRES_HOST/POSTGRES_PORT when `dependsOn` has postgres. @default no env, port 5432 */
+  readonly postgres?: DataEndpoint;
+  /** Redis endpoint, exposed as REDIS_HOST/REDIS_PORT when `dependsOn` has redis. @default no env, port 6379 */
+  readonly redis?: DataEndpoint;
+  /** Node labels the pods must land on, e.g. `{ workload: "application" }`. @default any untainted node */
+  readonly nodeSelector?: Readonly<Record<string, string>>;
+}
+
+/** Seconds the preStop hook waits so the ALB and kube-proxy stop routing before the process gets SIGTERM. */
+export const PRE_STOP_SECONDS = 15;
+/** Time a terminating pod gets: the preStop delay plus 30 s for in-flight requests, plus margin. */
+export const TERMINATION_GRACE_SECONDS = 60;
+/** ALB target deregistration delay, shorter than the time left after preStop. */
+export const DEREGISTRATION_DELAY_SECONDS = 30;
+export const ALB_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+/** Private IPv4 ranges (RFC 1918): never reached by the internet egress rule. */
+export const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"] as const;
+const PSS_LEVEL = "restricted";
+
+/** Every problem with the args, as sentences; empty when valid. Pure, so tests call it directly. */
+export function validatePlatformServiceArgs(args: PlatformServiceArgs): string[] {
+  const declaration = { ...args, awsPolicyJson: undefined };
+  const problems = [...fieldProblems(declaration), ...crossFieldProblems(declaration)].map(
+    (p) => `${p.path}: ${p.message} (received ${JSON.stringify(p.received) ?? "nothing"})`,
+  );
+  const cidrs = (label: string, list: readonly string[] | undefined) =>
+    (list ?? []).forEach((cidr) => {
+      const parsed = parseCidr(cidr);
+      if (typeof parsed === "string") {
+        problems.push(`${label}: '${cidr}' ${parsed}`);
+      }
+    });
+  cidrs("dataCidrs", args.dataCidrs);
+  cidrs("publicCidrs", args.publicCidrs);
+  cidrs("internalCidrs", args.internalCidrs);
+  const dependsOn = args.dependsOn ?? [];
+  if ((dependsOn.includes("postgres") || dependsOn.includes("redis")) && args.dataCidrs.length === 0) {
+    problems.push(
+      "dataCidrs: is empty but the service depends on the data tier; pass the data subnets' CIDRs",
+    );
+  }
+  if (args.expose?.scheme === "internet-facing" && args.publicCidrs.length === 0) {
+    problems.push(
+      "publicCidrs: is empty but the service is exposed internet-facing; pass the public subnets' CIDRs",
+    );
+  }
+  if (args.expose?.scheme === "internal" && (args.internalCidrs ?? []).length === 0) {
+    problems.push(
+      "internalCidrs: is required for an internal exposure; pass the CIDRs of the subnets internal ALBs use",
+    );
+  }
+  for (const dep of dependsOn) {
+    if (dep !== "postgres" && dep !== "redis" && args.servicePorts?.[dep] === undefined) {
+      problems.push(
+        `dependsOn: '${dep}' has no entry in servicePorts; pass the http port of every service it calls`,
+      );
+    }
+  }
+  for (const caller of args.callers ?? []) {
+    const problem = serviceNameProblem(caller);
+    if (problem !== undefined) {
+      problems.push(`callers: '${caller}' ${problem}`);
+    }
+  }
+  if (args.awsPolicyJson !== undefined && args.clusterName === undefined) {
+    problems.push(
+      "clusterName: is required with awsPolicyJson (the Pod Identity association names the cluster)",
+    );
+  }
+  return problems;
+}
+
+/** Content hash for a ConfigMap name: new values, new name, so the Deployment rolls out. */
+export function configHash(data: Readonly<Record<string, string>>): string {
+  const stable = Object.keys(data)
+    .sort()
+    .map((k) => [k, data[k]]);
+  return createHash("sha256").update(JSON.stringify(stable)).digest("hex").slice(0, 10);
+}
+
+/** A hardened service: namespace, identity, workload, exposure, scaling and network isolation. */
+export class PlatformService extends pulumi.ComponentResource {
+  /** Namespace holding every object of the service (named after the service). */
+  public readonly namespace: pulumi.Output<string>;
+  /** In-cluster DNS name of the Service: `<name>.<name>.svc.cluster.local`. */
+  public readonly clusterHost: pulumi.Output<string>;
+  /** The Deployment's name. */
+  public readonly deploymentName: pulumi.Output<string>;
+  /** ARN of the service's AWS role; undefined without `awsPolicyJson`. */
+  public readonly roleArn: pulumi.Output<string> | undefined;
+  /** Public or internal host name of the ALB; undefined when not exposed. */
+  public readonly loadBalancerHostname: pulumi.Output<string> | undefined;
+
+  constructor(name: string, args: PlatformServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("platform:workloads:Service", name, {}, opts);
+    const problems = validatePlatformServiceArgs(args);
+    if (problems.length > 0) {
+      throw new Error(`PlatformService '${name}' has invalid arguments:\n  - ${problems.join("\n  - ")}`);
+    }
+    const svc = args.name;
+    const plan = scalingPlan(args);
+    const selector = { "app.kubernetes.io/name": svc };
+    const labels = {
+      ...selector,
+      "app.kubernetes.io/part-of": "platform",
+      "app.kubernetes.io/managed-by": "pulumi",
+    };
+    const dependsOn = args.dependsOn ?? [];
+    const quota = args.namespaceQuota ?? DEFAULT_QUOTA;
+    const uid = args.runAsUser ?? DEFAULT_RUN_AS_USER;
+    const probes = {
+      liveness: args.probes?.liveness ?? DEFAULT_PROBES.liveness,
+      readiness: args.probes?.readiness ?? DEFAULT_PROBES.readiness,
+      startup: args.probes?.startup ?? args.probes?.liveness ?? DEFAULT_PROBES.liveness,
+    };
+    const child = { parent: this };
+
+    // ---- Namespace, quota, defaults ---------------------------------------------------------
+    const ns = new k8s.core.v1.Namespace(
+      `${name}-namespace`,
+      {
+        metadata: {
+          name: svc,
+          labels: {
+            ...labels,
+            "pod-security.kubernetes.io/enforce": PSS_LEVEL,
+            "pod-security.kubernetes.io/enforce-version": "latest",
+            "pod-security.kubernetes.io/audit": PSS_LEVEL,
+            "pod-security.kubernetes.io/audit-version": "latest",
+            "pod-security.kubernetes.io/warn": PSS_LEVEL,
+            "pod-security.kubernetes.io/warn-version": "latest",
+            // The ALB controller's webhook adds a readiness gate: a rollout waits for ALB health.
+            ...(args.expose ? { "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" } : {}),
+          },
+        },
+      },
+      child,
+    );
+    const namespace = ns.metadata.name;
+    const meta = (objectName: string) => ({ name: objectName, namespace, labels });
+
+    new k8s.core.v1.ResourceQuota(
+      `${name}-quota`,
+      {
+        metadata: meta(`${svc}-quota`),
+        spec: {
+          hard: {
+            "requests.cpu": quota.cpu,
+            "requests.memory": quota.memory,
+            // Exposure goes through the Ingress only: no load-balancer or node-port Services.
+            "services.loadbalancers": "0",
+            "services.nodeports": "0",
+          },
+        },
+      },
+      child,
+    );
+    new k8s.core.v1.LimitRange(
+      `${name}-limits`,
+      {
+        metadata: meta(`${svc}-limits`),
+        spec: {
+          limits: [
+            {
+              type: "Container",
+              default: { ...args.resources.limits },
+              defaultRequest: { ...args.resources.requests },
+              max: { ...args.resources.limits },
+            },
+          ],
+        },
+      },
+      child,
+    );
+
+    // ---- Identity ---------------------------------------------------------------------------
+    const serviceAccount = new k8s.core.v1.ServiceAccount(
+      `${name}-service-account`,
+      { metadata: meta(svc), automountServiceAccountToken: false },
+      child,
+    );
+    const identity =
+      args.awsPolicyJson !== undefined
+        ? new WorkloadIdentity(
+            `${name}-identity`,
+            {
+              clusterName: args.clusterName!,
+              namespace: svc,
+              serviceAccount: svc,
+              policyJson: args.awsPolicyJson,
+            },
+            child,
+          )
+        : undefined;
+
+    // ---- Configuration and environment --------------------------------------------------------
+    const config = args.config ?? {};
+    const configMap =
+      Object.keys(config).length > 0
+        ? new k8s.core.v1.ConfigMap(
+            `${name}-config`,
+            { metadata: meta(`${svc}-config-${configHash(config)}`), immutable: true, data: { ...config } },
+            child,
+          )
+        : undefined;
+    const env: k8s.types.input.core.v1.EnvVar[] = [];
+    if (dependsOn.includes("postgres") && args.postgres) {
+      env.push({ name: "POSTGRES_HOST", value: args.postgres.host });
+      env.push({ name: "POSTGRES_PORT", value: pulumi.output(args.postgres.port).apply(String) });
+    }
+    if (dependsOn.includes("redis") && args.redis) {
+      env.push({ name: "REDIS_HOST", value: args.redis.host });
+      env.push({ name: "REDIS_PORT", value: pulumi.output(args.redis.port).apply(String) });
+    }
+    for (const secret of args.secretEnv ?? []) {
+      env.push({
+        name: secret.name,
+        valueFrom: { secretKeyRef: { name: secret.secretName, key: secret.key, optional: false } },
+      });
+    }
+
+    // ---- Workload -----------------------------------------------------------------------------
+    const ports = [
+      { name: "http", containerPort: args.ports.http, protocol: "TCP" },
+      ...(args.ports.metrics !== undefined
+        ? [{ name: "metrics", containerPort: args.ports.metrics, protocol: "TCP" }]
+        : []),
+    ];
+    const httpGet = (path: string) => ({ httpGet: { path, port: "http", scheme: "HTTP" } });
+    const spread = (topologyKey: string) => ({
+      maxSkew: 1,
+      topologyKey,
+      // Soft: in an AZ outage the surviving zones must still take the replacements.
+      whenUnsatisfiable: "ScheduleAnyway",
+      labelSelector: { matchLabels: selector },
+      matchLabelKeys: ["pod-template-hash"],
+      nodeTaintsPolicy: "Honor",
+    });
+    const deployment = new k8s.apps.v1.Deployment(
+      `${name}-deployment`,
+      {
+        metadata: meta(svc),
+        spec: {
+          // With an HPA the count is left to it (Kubernetes' advice): re-applying a fixed count
+          // would scale the service down on every update.
+          replicas: plan.deploymentReplicas,
+          revisionHistoryLimit: 5,
+          selector: { matchLabels: selector },
+          strategy: {
+            type: "RollingUpdate",
+            rollingUpdate: { maxSurge: plan.maxSurge, maxUnavailable: plan.maxUnavailable },
+          },
+          template: {
+            metadata: {
+              labels,
+              annotations:
+                args.ports.metrics !== undefined
+                  ? {
+                      "prometheus.io/scrape": "true",
+                      "prometheus.io/port": String(args.ports.metrics),
+                      "prometheus.io/path": "/metrics",
+                    }
+                  : {},
+            },
+            spec: {
+              serviceAccountName: serviceAccount.metadata.name,
+              automountServiceAccountToken: false,
+              enableServiceLinks: false,
+              terminationGracePeriodSeconds: TERMINATION_GRACE_SECONDS,
+              nodeSelector: args.nodeSelector ? { ...args.nodeSelector } : undefined,
+              securityContext: {
+                runAsNonRoot: true,
+                runAsUser: uid,
+                runAsGroup: uid,
+                fsGroup: uid,
+                fsGroupChangePolicy: "OnRootMismatch",
+                seccompProfile: { type: "RuntimeDefault" },
+              },
+              topologySpreadConstraints: [
+                spread("topology.kubernetes.io/zone"),
+                spread("kubernetes.io/hostname"),
+              ],
+              containers: [
+                {
+                  name: svc,
+                  image: args.image,
+                  imagePullPolicy: "IfNotPresent",
+                  ports,
+                  env,
+                  envFrom: configMap ? [{ configMapRef: { name: configMap.metadata.name } }] : undefined,
+                  resources: {
+                    requests: { ...args.resources.requests },
+                    limits: { ...args.resources.limits },
+                  },
+                  startupProbe: {
+                    ...httpGet(probes.startup),
+                    periodSeconds: 5,
+                    timeoutSeconds: 2,
+                    failureThreshold: 30,
+                  },
+                  readinessProbe: {
+                    ...httpGet(probes.readiness),
+                    periodSeconds: 10,
+                    timeoutSeconds: 2,
+                    failureThreshold: 3,
+                  },
+                  livenessProbe: {
+                    ...httpGet(probes.liveness),
+                    periodSeconds: 10,
+                    timeoutSeconds: 2,
+                    failureThreshold: 3,
+                  },
+                  lifecycle: { preStop: { sleep: { seconds: PRE_STOP_SECONDS } } },
+                  securityContext: {
+                    allowPrivilegeEscalation: false,
+                    privileged: false,
+                    readOnlyRootFilesystem: true,
+                    runAsNonRoot: true,
+                    capabilities: { drop: ["ALL"] },
+                  },
+                  volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+                },
+              ],
+              volumes: [{ name: "tmp", emptyDir: { sizeLimit: "256Mi" } }],
+            },
+          },
+        },
+      },
+      // The Pod Identity association must exist before the first pod, or it starts without credentials.
+      { parent: this, dependsOn: identity ? [identity] : [] },
+    );
+
+    const service = new k8s.core.v1.Service(
+      `${name}-service`,
+      {
+        metadata: meta(svc),
+        spec: {
+          type: "ClusterIP",
+          selector,
+          ports: ports.map((p) => ({
+            name: p.name,
+            port: p.containerPort,
+            targetPort: p.name,
+            protocol: "TCP",
+            appProtocol: "http",
+          })),
+        },
+      },
+      child,
+    );
+
+    let ingress: k8s.networking.v1.Ingress | undefined;
+    if (args.expose) {
+      ingress = new k8s.networking.v1.Ingress(
+        `${name}-ingress`,
+        {
+          metadata: {
+            ...meta(svc),
+            annotations: {
+              "alb.ingress.kubernetes.io/scheme": args.expose.scheme,
+              "alb.ingress.kubernetes.io/target-type": "ip",
+              "alb.ingress.kubernetes.io/listen-ports": '[{"HTTP":80},{"HTTPS":443}]',
+              "alb.ingress.kubernetes.io/ssl-redirect": "443",
+              "alb.ingress.kubernetes.io/certificate-arn": args.expose.certificateArn!,
+              "alb.ingress.kubernetes.io/ssl-policy": ALB_SSL_POLICY,
+              "alb.ingress.kubernetes.io/backend-protocol": "HTTP",
+              "alb.ingress.kubernetes.io/healthcheck-path": probes.readiness,
+              "alb.ingress.kubernetes.io/healthcheck-port": "traffic-port",
+              "alb.ingress.kubernetes.io/target-group-attributes": `deregistration_delay.timeout_seconds=${DEREGISTRATION_DELAY_SECONDS}`,
+              "alb.ingress.kubernetes.io/load-balancer-attributes":
+                "routing.http.drop_invalid_header_fields.enabled=true",
+            },
+          },
+          spec: {
+            ingressClassName: "alb",
+            rules: [
+              {
+                host: args.expose.host,
+                http: {
+                  paths: [
+                    {
+                      path: "/",
+                      pathType: "Prefix",
+                      backend: { service: { name: service.metadata.name, port: { name: "http" } } },
+                    },
+                  ],
+                },
+              },
+            ],
+          },
+        },
+        child,
+      );
+    }
+
+    // ---- Scaling and disruption -------------------------------------------------------------
+    if (plan.hpa && args.autoscaling) {
+      const metric = (resource: string, utilization: number) => ({
+        type: "Resource",
+        resource: { name: resource, target: { type: "Utilization", averageUtilization: utilization } },
+      });
+      new k8s.autoscaling.v2.HorizontalPodAutoscaler(
+        `${name}-hpa`,
+        {
+          metadata: meta(svc),
+          spec: {
+            scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deployment.metadata.name },
+            minReplicas: plan.hpa.minReplicas,
+            maxReplicas: plan.hpa.maxReplicas,
+            metrics: [
+              ...(args.autoscaling.cpuUtilization !== undefined
+                ? [metric("cpu", args.autoscaling.cpuUtilization)]
+                : []),
+              ...(args.autoscaling.memoryUtilization !== undefined
+                ? [metric("memory", args.autoscaling.memoryUtilization)]
+                : []),
+            ],
+            behavior: {
+              scaleUp: {
+                stabilizationWindowSeconds: 0,
+                selectPolicy: "Max",
+                policies: [
+                  { type: "Percent", value: 100, periodSeconds: 15 },
+                  { type: "Pods", value: 4, periodSeconds: 15 },
+                ],
+              },
+              scaleDown: {
+                stabilizationWindowSeconds: 300,
+                selectPolicy: "Max",
+                policies: [{ type: "Percent", value: 50, periodSeconds: 60 }],
+              },
+            },
+          },
+        },
+        child,
+      );
+    }
+    new k8s.policy.v1.PodDisruptionBudget(
+      `${name}-pdb`,
+      {
+        metadata: meta(svc),
+        spec: {
+          maxUnavailable: plan.pdbMaxUnavailable,
+          selector: { matchLabels: selector },
+          // Pods that are not ready protect nothing: they may always be evicted, so a drain never hangs.
+          unhealthyPodEvictionPolicy: "AlwaysAllow",
+        },
+      },
+      child,
+    );
+
+    // ---- Network policies -------------------------------------------------------------------
+    const policy = (key: string, objectName: string, spec: k8s.types.input.networking.v1.NetworkPolicySpec) =>
+      new k8s.networking.v1.NetworkPolicy(`${name}-${key}`, { metadata: meta(objectName), spec }, child);
+    const tcp = (port: pulumi.Input<number>) => ({ protocol: "TCP", port });
+    const cidrPeers = (cidrs: readonly string[]) => cidrs.map((cidr) => ({ ipBlock: { cidr } }));
+    const namespacePeer = (ns: string, pods?: Record<string, string>) => ({
+      namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ns } },
+      ...(pods ? { podSelector: { matchLabels: pods } } : {}),
+    });
+
+    policy("deny-all", "default-deny", { podSelector: {}, policyTypes: ["Ingress", "Egress"] });
+    policy("allow-dns", "allow-dns", {
+      podSelector: {},
+      policyTypes: ["Egress"],
+      egress: [
+        {
+          to: [namespacePeer("kube-system", { "k8s-app": "kube-dns" })],
+          ports: [
+            { protocol: "UDP", port: 53 },
+            { protocol: "TCP", port: 53 },
+          ],
+        },
+      ],
+    });
+    if (args.expose) {
+      const sources =
+        args.expose.scheme === "internet-facing" ? args.publicCidrs : (args.internalCidrs ?? []);
+      policy("allow-load-balancer", "allow-from-load-balancer", {
+        podSelector: { matchLabels: selector },
+        policyTypes: ["Ingress"],
+        ingress: [{ from: cidrPeers(sources), ports: [tcp(args.ports.http)] }],
+      });
+    }
+    if (args.ports.metrics !== undefined) {
+      policy("allow-metrics", "allow-metrics-scrape", {
+        podSelector: { matchLabels: selector },
+        policyTypes: ["Ingress"],
+        ingress: [{ from: [namespacePeer("monitoring")], ports: [tcp(args.ports.metrics)] }],
+      });
+    }
+    for (const caller of [...new Set(args.callers ?? [])].sort()) {
+      policy(`from-${caller}`, `allow-from-${caller}`, {
+        podSelector: { matchLabels: selector },
+        policyTypes: ["Ingress"],
+        ingress: [
+          {
+            from: [namespacePeer(caller, { "app.kubernetes.io/name": caller })],
+            ports: [tcp(args.ports.http)],
+          },
+        ],
+      });
+    }
+    const dataPorts = { postgres: args.postgres?.port ?? 5432, redis: args.redis?.port ?? 6379 };
+    for (const dep of dependsOn) {
+      if (dep === "postgres" || dep === "redis") {
+        policy(`allow-${dep}`, `allow-${dep}`, {
+          podSelector: { matchLabels: selector },
+          policyTypes: ["Egress"],
+          egress: [{ to: cidrPeers(args.dataCidrs), ports: [tcp(dataPorts[dep])] }],
+        });
+      } else {
+        policy(`to-${dep}`, `allow-to-${dep}`, {
+          podSelector: { matchLabels: selector },
+          policyTypes: ["Egress"],
+          egress: [
+            {
+              to: [namespacePeer(dep, { "app.kubernetes.io/name": dep })],
+              ports: [tcp(args.servicePorts![dep])],
+            },
+          ],
+        });
+      }
+    }
+    if (args.internetEgress) {
+      policy("allow-internet-https", "allow-internet-https", {
+        podSelector: { matchLabels: selector },
+        policyTypes: ["Egress"],
+        egress: [
+          { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: [...PRIVATE_RANGES] } }], ports: [tcp(443)] },
+        ],
+      });
+    }
+
+    this.namespace = namespace;
+    this.clusterHost = pulumi.interpolate`${service.metadata.name}.${namespace}.svc.cluster.local`;
+    this.deploymentName = deployment.metadata.name;
+    this.roleArn = identity?.roleArn;
+    this.loadBalancerHostname = ingress?.status.loadBalancer.ingress.apply(
+      (entries) => entries?.[0]?.hostname ?? "",
+    );
+    this.registerOutputs({
+      namespace: this.namespace,
+      clusterHost: this.clusterHost,
+      deploymentName: this.deploymentName,
+      roleArn: this.roleArn,
+      loadBalancerHostname: this.loadBalancerHostname,
+    });
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * Every policy of the pack, and their metadata. Safe to import anywhere (tests, tools): unlike
+ * `policy/index.ts`, it does not construct the PolicyPack, which would start the analyzer server.
+ */
+import { dataPolicies } from "./data";
+import { eksPolicies } from "./eks";
+import { encryptionPolicies } from "./encryption";
+import { governancePolicies } from "./governance";
+import { kubernetesPolicies } from "./kubernetes";
+import { networkPolicies } from "./network";
+import type { PlatformPolicy, PolicyMetadata } from "./lib/types";
+
+export const PACK_NAME = "platform-readiness";
+
+export const ALL_POLICIES: readonly PlatformPolicy[] = [
+  ...networkPolicies,
+  ...encryptionPolicies,
+  ...eksPolicies,
+  ...dataPolicies,
+  ...kubernetesPolicies,
+  ...governancePolicies,
+];
+
+export const POLICY_METADATA: Readonly<Record<string, PolicyMetadata>> = Object.fromEntries(
+  ALL_POLICIES.map((p) => [
+    p.name,
+    {
+      category: p.category,
+      group: p.group,
+      severity: p.severity,
+      enforcementLevel: p.enforcementLevel,
+      references: p.references,
+      kind: "validateStack" in p ? "stack" : "resource",
+    },
+  ]),
+);

@@ -1,0 +1,309 @@
+/** Data policies: RDS PostgreSQL and ElastiCache Redis exposure, encryption, availability, backups, TLS. */
+import * as aws from "@pulumi/aws";
+import { validateResourceOfType } from "@pulumi/policy";
+import { asArray, asRecord, asStrings, dependenciesOfType, subjects, violation } from "./lib/props";
+import type { PlatformResourcePolicy, PlatformStackPolicy } from "./lib/types";
+
+export const rdsNotPublic: PlatformResourcePolicy = {
+  name: "rds-not-publicly-accessible",
+  description: "RDS instances are not publicly accessible.",
+  severity: "critical",
+  enforcementLevel: "mandatory",
+  category: "Network Security",
+  group: "Security",
+  references: ["AWS FSBP RDS.2", "Checkov CKV_AWS_17"],
+  validateResource: validateResourceOfType(aws.rds.Instance, (db, args, report) => {
+    if (db.publiclyAccessible === true) {
+      report(
+        violation(
+          `Database '${args.name}' is publicly accessible`,
+          `set 'publiclyAccessible: false' on database '${args.name}'.`,
+        ),
+      );
+    }
+  }),
+};
+
+export const rdsEncryptedCmk: PlatformResourcePolicy = {
+  name: "rds-encrypted-cmk",
+  description: "RDS storage and Performance Insights are encrypted with a customer-managed KMS key.",
+  severity: "high",
+  enforcementLevel: "mandatory",
+  category: "Storage and Backup",
+  group: "Security",
+  references: ["AWS FSBP RDS.3", "Checkov CKV_AWS_16", "Checkov CKV_AWS_354"],
+  validateResource: validateResourceOfType(aws.rds.Instance, (db, args, report) => {
+    if (db.storageEncrypted !== true || !db.kmsKeyId) {
+      report(
+        violation(
+          `Database '${args.name}' storage is not encrypted with a customer-managed key`,
+          `set 'storageEncrypted: true' and 'kmsKeyId' on database '${args.name}'.`,
+        ),
+      );
+    }
+    if (db.performanceInsightsEnabled === true && !db.performanceInsightsKmsKeyId) {
+      report(
+        violation(
+          `Database '${args.name}' Performance Insights data is not encrypted with a customer-managed key`,
+          `set 'performanceInsightsKmsKeyId' on database '${args.name}'.`,
+        ),
+      );
+    }
+  }),
+};
+
+export const rdsMultiAz: PlatformResourcePolicy = {
+  name: "rds-multi-az",
+  description: "RDS instances run Multi-AZ with a synchronous standby.",
+  severity: "high",
+  enforcementLevel: "mandatory",
+  category: "Disaster Recovery",
+  group: "Reliability",
+  references: ["AWS FSBP RDS.5", "Checkov CKV_AWS_157"],
+  validateResource: validateResourceOfType(aws.rds.Instance, (db, args, report) => {
+    if (db.replicateSourceDb) {
+      args.notApplicable("Read replicas follow their source's availability");
+    }
+    if (db.multiAz !== true) {
+      report(
+        violation(
+          `Database '${args.name}' runs in a single availability zone`,
+          `set 'multiAz: true' on database '${args.name}'.`,
+        ),
+      );
+    }
+  }),
+};
+
+export const rdsBackupRetention: PlatformResourcePolicy = {
+  name: "rds-backup-retention",
+  description: "RDS automated backups are kept at least the configured number of days.",
+  severity: "high",
+  enforcementLevel: "mandatory",
+  category: "Storage and Backup",
+  group: "Reliability",
+  references: ["AWS FSBP RDS.11", "Checkov CKV_AWS_133"],
+  configSchema: { properties: { minDays: { type: "integer", minimum: 1, maximum: 35, default: 7 } } },
+  validateResource: validateResourceOfType(aws.rds.Instance, (db, args, report) => {
+    const { minDays } = args.getConfig<{ minDays: number }>();
+    if (db.replicateSourceDb) {
+      args.notApplicable("Read replicas have no automated backups of their own");
+    }
+    const days = db.backupRetentionPeriod ?? 1; // RDS default for the API
+    if (days < minDays) {
+      report(
+        violation(
+          `Database '${args.name}' keeps backups ${days} day(s), less than ${minDays}`,
+          `set 'backupRetentionPeriod' to at least ${minDays} on database '${args.name}'.`,
+        ),
+      );
+    }
+  }),
+};
+
+export const rdsDeletionProtection: PlatformResourcePolicy = {
+  name: "rds-deletion-protection",
+  description: "RDS instances have deletion protection on and take a final snapshot when deleted.",
+  severity: "high",
+  enforcementLevel: "mandatory",
+  category: "Disaster Recovery",
+  group: "Reliability",
+  references: ["AWS FSBP RDS.8", "Checkov CKV_AWS_293"],
+  validateResource: validateResourceOfType(aws.rds.Instance, (db, args, report) => {
+    if (db.deletionProtection !== true) {
+      report(
+        violation(
+          `Database '${args.name}' can be deleted without protection`,
+          `set 'deletionProtection: true' on database '${args.name}'.`,
+        ),
+      );
+    }
+    // RDS takes no final snapshot of a read replica: it holds no data of its own.
+    if (!db.replicateSourceDb && (db.skipFinalSnapshot === true || !db.finalSnapshotIdentifier)) {
+      report(
+        violation(
+          `Database '${args.name}' would be deleted without a final snapshot`,
+          `set 'skipFinalSnapshot: false' and 'finalSnapshotIdentifier' on database '${args.name}'.`,
+        ),
+      );
+    }
+  }),
+};
+
+export const rdsMonitoringEnabled: PlatformResourcePolicy = {
+  name: "rds-monitoring-enabled",
+  description: "RDS instances have enhanced monitoring, Performance Insights and engine logs in CloudWatch.",
+  severity: "medium",
+  enforcementLevel: "mandatory",
+  category: "Monitoring and Observability",
+  group: "Reliability",
+  references: ["AWS FSBP RDS.9", "Checkov CKV_AWS_118", "Checkov CKV_AWS_353"],
+  configSchema: {
+    properties: { requiredLogExports: { type: "array", items: { type: "string" }, default: ["postgresql"] } },
+  },
+  validateResource: validateResourceOfType(aws.rds.Instance, (db, args, report) => {
+    const { requiredLogExports } = args.getConfig<{ requiredLogExports: string[] }>();
+    if (!db.monitoringInterval || !db.monitoringRoleArn) {
+      report(
+        violation(
+          `Database '${args.name}' has no enhanced monitoring`,
+          `set 'monitoringInterval' (e.g. 60) and 'monitoringRoleArn' on database '${args.name}'.`,
+        ),
+      );
+    }
+    if (db.performanceInsightsEnabled !== true) {
+      report(
+        violation(
+          `Database '${args.name}' has no Performance Insights`,
+          `set 'performanceInsightsEnabled: true' on database '${args.name}'.`,
+        ),
+      );
+    }
+    const exports = asStrings(db.enabledCloudwatchLogsExports);
+    const missing = requiredLogExports.filter((l) => !exports.includes(l));
+    if (missing.length > 0) {
+      report(
+        violation(
+          `Database '${args.name}' does not export ${missing.join(", ")} logs`,
+          `add ${missing.join(", ")} to 'enabledCloudwatchLogsExports' on database '${args.name}'.`,
+        ),
+      );
+    }
+  }),
+};
+
+export const rdsTlsEnforced: PlatformStackPolicy = {
+  name: "rds-tls-enforced",
+  description: "RDS PostgreSQL instances use a parameter group that sets rds.force_ssl=1.",
+  severity: "high",
+  enforcementLevel: "mandatory",
+  category: "Network Security",
+  group: "Security",
+  references: ["Checkov CKV2_AWS_69", "AWS FSBP RDS (encryption in transit)"],
+  validateStack: (args, report) => {
+    const dbs = subjects(
+      args,
+      (r) => r.type === "aws:rds/instance:Instance" && String(r.props.engine).startsWith("postgres"),
+      "PostgreSQL database",
+    );
+    for (const db of dbs) {
+      const groups = dependenciesOfType(db, "aws:rds/parameterGroup:ParameterGroup");
+      const forced = groups.some((g) =>
+        asArray(g.props.parameters).some(
+          (p) => asRecord(p).name === "rds.force_ssl" && String(asRecord(p).value) === "1",
+        ),
+      );
+      if (!forced) {
+        report(
+          violation(
+            `Database '${db.name}' does not force TLS`,
+            `set 'parameterGroupName' of database '${db.name}' to a parameter group with parameter rds.force_ssl = "1".`,
+          ),
+          db.urn,
+        );
+      }
+    }
+  },
+};
+
+export const elasticacheEncrypted: PlatformResourcePolicy = {
+  name: "elasticache-encrypted",
+  description:
+    "ElastiCache replication groups encrypt at rest with a customer-managed key and in transit, with AUTH.",
+  severity: "high",
+  enforcementLevel: "mandatory",
+  category: "Storage and Backup",
+  group: "Security",
+  references: [
+    "AWS FSBP ElastiCache.4",
+    "AWS FSBP ElastiCache.5",
+    "AWS FSBP ElastiCache.6",
+    "Checkov CKV_AWS_29",
+    "Checkov CKV_AWS_30",
+    "Checkov CKV_AWS_31",
+  ],
+  validateResource: validateResourceOfType(aws.elasticache.ReplicationGroup, (rg, args, report) => {
+    if (rg.atRestEncryptionEnabled !== true || !rg.kmsKeyId) {
+      report(
+        violation(
+          `Cache '${args.name}' is not encrypted at rest with a customer-managed key`,
+          `set 'atRestEncryptionEnabled: true' and 'kmsKeyId' on cache '${args.name}'.`,
+        ),
+      );
+    }
+    if (rg.transitEncryptionEnabled !== true || (rg.transitEncryptionMode ?? "required") !== "required") {
+      report(
+        violation(
+          `Cache '${args.name}' does not require TLS`,
+          `set 'transitEncryptionEnabled: true' (and leave 'transitEncryptionMode' "required") on cache '${args.name}'.`,
+        ),
+      );
+    }
+    if (!rg.authToken && asArray(rg.userGroupIds).length === 0) {
+      report(
+        violation(
+          `Cache '${args.name}' accepts clients without AUTH`,
+          `set 'authToken' (a secret) or 'userGroupIds' on cache '${args.name}'.`,
+        ),
+      );
+    }
+  }),
+};
+
+export const elasticacheHighAvailability: PlatformResourcePolicy = {
+  name: "elasticache-high-availability",
+  description: "ElastiCache replication groups run replicas across AZs with automatic failover.",
+  severity: "high",
+  enforcementLevel: "mandatory",
+  category: "Disaster Recovery",
+  group: "Reliability",
+  references: ["AWS FSBP ElastiCache.3"],
+  validateResource: validateResourceOfType(aws.elasticache.ReplicationGroup, (rg, args, report) => {
+    const nodes = rg.numCacheClusters ?? 1;
+    if (rg.automaticFailoverEnabled !== true || rg.multiAzEnabled !== true || nodes < 2) {
+      report(
+        violation(
+          `Cache '${args.name}' cannot fail over to another zone`,
+          `set 'automaticFailoverEnabled: true', 'multiAzEnabled: true' and 'numCacheClusters' of at least 2 on cache '${args.name}'.`,
+        ),
+      );
+    }
+  }),
+};
+
+export const elasticacheSnapshotRetention: PlatformResourcePolicy = {
+  name: "elasticache-snapshot-retention",
+  description:
+    "ElastiCache replication groups keep automatic snapshots at least the configured number of days.",
+  severity: "medium",
+  enforcementLevel: "mandatory",
+  category: "Storage and Backup",
+  group: "Reliability",
+  references: ["AWS FSBP ElastiCache.1", "Checkov CKV_AWS_134"],
+  configSchema: { properties: { minDays: { type: "integer", minimum: 1, default: 1 } } },
+  validateResource: validateResourceOfType(aws.elasticache.ReplicationGroup, (rg, args, report) => {
+    const { minDays } = args.getConfig<{ minDays: number }>();
+    const days = rg.snapshotRetentionLimit ?? 0;
+    if (days < minDays) {
+      report(
+        violation(
+          `Cache '${args.name}' keeps snapshots ${days} day(s), less than ${minDays}`,
+          `set 'snapshotRetentionLimit' to at least ${minDays} on cache '${args.name}'.`,
+        ),
+      );
+    }
+  }),
+};
+
+export const dataPolicies = [
+  rdsNotPublic,
+  rdsEncryptedCmk,
+  rdsMultiAz,
+  rdsBackupRetention,
+  rdsDeletionProtection,
+  rdsMonitoringEnabled,
+  rdsTlsEnforced,
+  elasticacheEncrypted,
+  elasticacheHighAvailability,
+  elasticacheSnapshotRetention,
+];

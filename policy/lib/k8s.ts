@@ -1,0 +1,53 @@
+/** Reading Kubernetes workloads as CrossGuard passes them: the pod template of each kind. */
+import { asArray, asRecord } from "./props";
+
+export type Obj = Record<string, unknown>;
+
+export const WORKLOAD_TYPES = {
+  deployment: "kubernetes:apps/v1:Deployment",
+  statefulSet: "kubernetes:apps/v1:StatefulSet",
+  daemonSet: "kubernetes:apps/v1:DaemonSet",
+  job: "kubernetes:batch/v1:Job",
+  cronJob: "kubernetes:batch/v1:CronJob",
+} as const;
+
+/** The pod template (`metadata` and `spec`) of a workload's props. */
+export function podTemplate(type: string, props: Obj): { metadata: Obj; spec: Obj } {
+  const spec = asRecord(props.spec);
+  const template = asRecord(
+    type === WORKLOAD_TYPES.cronJob
+      ? asRecord(asRecord(asRecord(spec.jobTemplate).spec).template)
+      : spec.template,
+  );
+  return { metadata: asRecord(template.metadata), spec: asRecord(template.spec) };
+}
+
+export interface NamedContainer {
+  readonly name: string;
+  /** `containers` or `initContainers`. */
+  readonly field: string;
+  readonly container: Obj;
+}
+
+export function containersOf(podSpec: Obj, includeInit = true): NamedContainer[] {
+  const fields = includeInit ? ["initContainers", "containers"] : ["containers"];
+  return fields.flatMap((field) =>
+    asArray(podSpec[field]).map((c) => ({ name: String(asRecord(c).name), field, container: asRecord(c) })),
+  );
+}
+
+/** The effective value of a security-context field: the container's, else the pod's. */
+export function securityValue(podSpec: Obj, container: Obj, key: string): unknown {
+  const own = asRecord(container.securityContext)[key];
+  return own !== undefined ? own : asRecord(podSpec.securityContext)[key];
+}
+
+export function namespaceOf(props: Obj): string {
+  const ns = asRecord(props.metadata).namespace;
+  return typeof ns === "string" && ns !== "" ? ns : "default";
+}
+
+export function nameOf(props: Obj, fallback: string): string {
+  const name = asRecord(props.metadata).name;
+  return typeof name === "string" && name !== "" ? name : fallback;
+}

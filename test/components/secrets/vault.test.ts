@@ -1,0 +1,762 @@
+import {
+  byName,
+  json,
+  ofType,
+  runProgram,
+  type OfflineRun,
+  type RecordedResource,
+} from "../../support/offline";
+import { validateVaultArgs, type VaultArgs } from "../../../components/secrets/vault";
+import { formatCpu, formatMemory, parseCpu, parseMemory } from "../../../components/workloads/spec";
+import {
+  BOOTSTRAP_SCRIPT,
+  configureScript,
+  raftMaxUnavailable,
+  vaultHelmValues,
+  vaultServerHcl,
+  workloadPolicyHcl,
+} from "../../../components/secrets/vault-values";
+
+/** Recorded JSON (objects and arrays), walked by key in assertions. */
+interface Tree extends Iterable<Tree> {
+  readonly [key: string]: Tree;
+}
+
+const ACCOUNT = "123456789012";
+const VAULT_KEY = `arn:aws:kms:us-west-2:${ACCOUNT}:key/vault-key`;
+const BACKUP_KEY = `arn:aws:kms:us-west-2:${ACCOUNT}:key/backup-key`;
+const SECRETS_KEY = `arn:aws:kms:us-west-2:${ACCOUNT}:key/secrets-key`;
+const MASTER_SECRET = `arn:aws:secretsmanager:us-west-2:${ACCOUNT}:secret:rds!db-abc-123456`;
+
+const BASE = {
+  clusterName: "platform-test",
+  region: "us-west-2",
+  kmsKeyArn: VAULT_KEY,
+  backupKmsKeyArn: BACKUP_KEY,
+  secretsKmsKeyArn: SECRETS_KEY,
+  storageClassName: "gp3-encrypted",
+  chartVersion: "0.31.0",
+  images: { vault: "1.20.1", injector: "1.7.0", awsCli: "2.27.50" },
+  replicas: 3,
+  injectorReplicas: 2,
+  recoveryShares: 5,
+  recoveryThreshold: 3,
+  storageSize: "10Gi",
+  resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "2", memory: "2Gi" } },
+  snapshotSchedule: "0 */6 * * *",
+  snapshotRetentionDays: 30,
+  rotationPeriodDays: 30,
+  workloads: [
+    { name: "api", namespace: "api", serviceAccount: "api", databaseGroupRole: "api_rw" },
+    { name: "worker", namespace: "worker", serviceAccount: "worker" },
+  ],
+  tolerations: [
+    { key: "CriticalAddonsOnly", operator: "Equal" as const, value: "true", effect: "NoSchedule" as const },
+  ],
+  nodeSelector: { "platform/node-group": "system" },
+};
+
+type Values = {
+  global: Record<string, unknown>;
+  injector: Tree;
+  server: Tree;
+  ui: Record<string, unknown>;
+};
+
+describe("Vault component", () => {
+  let run: OfflineRun;
+  beforeAll(async () => {
+    run = await runProgram(async () => {
+      const k8s = await import("@pulumi/kubernetes");
+      const pulumi = await import("@pulumi/pulumi");
+      const { Vault } = await import("../../../components/secrets/vault");
+      const provider = new k8s.Provider("k8s", { kubeconfig: "{}" });
+      const certManager = new pulumi.ComponentResource("test:index:CertManager", "cm");
+      const vault = new Vault(
+        "vault",
+        {
+          ...BASE,
+          certManager,
+          database: {
+            host: "db.internal",
+            port: 5432,
+            masterSecretArn: MASTER_SECRET,
+            cidrBlocks: ["10.0.144.0/22"],
+          },
+        },
+        { provider },
+      );
+      return {
+        namespace: vault.namespace,
+        address: vault.address,
+        recoveryKeysSecretArn: vault.recoveryKeysSecretArn,
+        rootTokenSecretArn: vault.rootTokenSecretArn,
+        snapshotBucketName: vault.snapshotBucketName,
+        serverRoleArn: vault.serverRoleArn,
+      };
+    });
+  });
+
+  const release = () => byName(run, "kubernetes:helm.sh/v3:Release", "vault-release");
+  const values = () => release().inputs.values as Values;
+  const policyOf = (role: string) =>
+    json<{ Statement: Record<string, unknown>[] }>(
+      byName(run, "aws:iam/rolePolicy:RolePolicy", `vault-${role}-policy`).inputs.policy,
+    );
+
+  test("creates exactly the expected children", () => {
+    const custom = run.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:"));
+    expect(custom.map((r) => `${r.type} ${r.name}`).sort()).toEqual(
+      [
+        "aws:eks/podIdentityAssociation:PodIdentityAssociation vault-bootstrap-association",
+        "aws:eks/podIdentityAssociation:PodIdentityAssociation vault-db-sync-association",
+        "aws:eks/podIdentityAssociation:PodIdentityAssociation vault-server-association",
+        "aws:eks/podIdentityAssociation:PodIdentityAssociation vault-snapshot-association",
+        "aws:iam/role:Role vault-bootstrap-role",
+        "aws:iam/role:Role vault-db-sync-role",
+        "aws:iam/role:Role vault-server-role",
+        "aws:iam/role:Role vault-snapshot-role",
+        "aws:iam/rolePolicy:RolePolicy vault-bootstrap-policy",
+        "aws:iam/rolePolicy:RolePolicy vault-db-sync-policy",
+        "aws:iam/rolePolicy:RolePolicy vault-server-policy",
+        "aws:iam/rolePolicy:RolePolicy vault-snapshot-policy",
+        "aws:s3/bucket:Bucket vault-snapshots",
+        "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration vault-snapshots-lifecycle",
+        "aws:s3/bucketOwnershipControls:BucketOwnershipControls vault-snapshots-ownership",
+        "aws:s3/bucketPolicy:BucketPolicy vault-snapshots-policy",
+        "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock vault-snapshots-public-access",
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration vault-snapshots-encryption",
+        "aws:s3/bucketVersioning:BucketVersioning vault-snapshots-versioning",
+        "aws:secretsmanager/secret:Secret vault-recovery-keys",
+        "aws:secretsmanager/secret:Secret vault-root-token",
+        "kubernetes:batch/v1:CronJob vault-db-sync",
+        "kubernetes:batch/v1:CronJob vault-snapshot",
+        "kubernetes:batch/v1:Job vault-bootstrap",
+        "kubernetes:cert-manager.io/v1:Certificate vault-ca",
+        "kubernetes:cert-manager.io/v1:Certificate vault-server-tls",
+        "kubernetes:cert-manager.io/v1:Issuer vault-ca-issuer",
+        "kubernetes:cert-manager.io/v1:Issuer vault-selfsigned",
+        "kubernetes:core/v1:ConfigMap vault-scripts",
+        "kubernetes:core/v1:LimitRange vault-limits",
+        "kubernetes:core/v1:Namespace vault-namespace",
+        "kubernetes:core/v1:ResourceQuota vault-quota",
+        "kubernetes:core/v1:ServiceAccount vault-bootstrap-sa",
+        "kubernetes:core/v1:ServiceAccount vault-db-sync-sa",
+        "kubernetes:core/v1:ServiceAccount vault-snapshot-sa",
+        "kubernetes:helm.sh/v3:Release vault-release",
+        "kubernetes:networking.k8s.io/v1:NetworkPolicy vault-netpol-allow-dns",
+        "kubernetes:networking.k8s.io/v1:NetworkPolicy vault-netpol-default-deny",
+        "kubernetes:networking.k8s.io/v1:NetworkPolicy vault-netpol-vault-injector",
+        "kubernetes:networking.k8s.io/v1:NetworkPolicy vault-netpol-vault-jobs",
+        "kubernetes:networking.k8s.io/v1:NetworkPolicy vault-netpol-vault-server",
+      ].sort(),
+    );
+  });
+
+  test("every Kubernetes object uses the caller's provider", () => {
+    const k8sObjects = run.resources.filter((r) => r.custom && r.type.startsWith("kubernetes:"));
+    expect(k8sObjects.length).toBeGreaterThan(10);
+    for (const r of k8sObjects) {
+      expect(r.provider).toMatch(/::pulumi:providers:kubernetes::k8s::/);
+    }
+  });
+
+  test("stateful children are protected: bucket (and its settings, parented to it), both secrets, the release", () => {
+    const protectedNames = run.resources
+      .filter((r) => r.protect)
+      .map((r) => r.name)
+      .sort();
+    const bucketSettings = [
+      "encryption",
+      "lifecycle",
+      "ownership",
+      "policy",
+      "public-access",
+      "versioning",
+    ].map((k) => `vault-snapshots-${k}`);
+    expect(protectedNames).toEqual(
+      [
+        "vault-recovery-keys",
+        "vault-release",
+        "vault-root-token",
+        "vault-snapshots",
+        ...bucketSettings,
+      ].sort(),
+    );
+    expect(byName(run, "kubernetes:batch/v1:Job", "vault-bootstrap").protect).toBe(false);
+  });
+
+  test("the namespace enforces Pod Security restricted", () => {
+    expect(byName(run, "kubernetes:core/v1:Namespace", "vault-namespace").inputs.metadata).toEqual({
+      name: "vault",
+      labels: {
+        "pod-security.kubernetes.io/enforce": "restricted",
+        "pod-security.kubernetes.io/audit": "restricted",
+        "pod-security.kubernetes.io/warn": "restricted",
+      },
+    });
+  });
+
+  test("the namespace has a quota sized from the server pods plus headroom, and container defaults", () => {
+    const quota = byName(run, "kubernetes:core/v1:ResourceQuota", "vault-quota").inputs.spec as { hard: unknown };
+    const { requests, limits } = BASE.resources;
+    expect(quota.hard).toEqual({
+      "requests.cpu": formatCpu(BASE.replicas * parseCpu(requests.cpu)! + 2000),
+      "requests.memory": formatMemory(BASE.replicas * parseMemory(requests.memory)! + 2 * 2 ** 30),
+      "limits.cpu": formatCpu(BASE.replicas * parseCpu(limits.cpu)! + 4000),
+      "limits.memory": formatMemory(BASE.replicas * parseMemory(limits.memory)! + 4 * 2 ** 30),
+      "services.loadbalancers": "0",
+      "services.nodeports": "0",
+    });
+    expect(byName(run, "kubernetes:core/v1:LimitRange", "vault-limits").inputs.spec).toEqual({
+      limits: [{ type: "Container", defaultRequest: { cpu: "50m", memory: "64Mi" }, default: { cpu: "500m", memory: "256Mi" } }],
+    });
+  });
+
+  test("job service accounts mount no token by default; only the job pods opt in", () => {
+    for (const sa of ofType(run, "kubernetes:core/v1:ServiceAccount")) {
+      expect([sa.name, sa.inputs.automountServiceAccountToken]).toEqual([sa.name, false]);
+    }
+  });
+
+  test("the release pins the official chart and does not wait for uninitialised pods", () => {
+    expect(release().inputs).toMatchObject({
+      name: "vault",
+      chart: "vault",
+      version: "0.31.0",
+      namespace: "vault",
+      repositoryOpts: { repo: "https://helm.releases.hashicorp.com" },
+      skipAwait: true,
+    });
+  });
+
+  test("values: HA Raft with 3 replicas, TLS on, awskms seal naming our key and region", () => {
+    const v = values();
+    expect(v.global.tlsDisable).toBe(false);
+    expect(v.server.ha.enabled).toBe(true);
+    expect(v.server.ha.replicas).toBe(3);
+    expect(v.server.ha.raft.enabled).toBe(true);
+    expect(v.server.ha.raft.setNodeId).toBe(true);
+    expect(v.server.standalone.enabled).toBe(false);
+    expect(v.server.dev.enabled).toBe(false);
+    const hcl = v.server.ha.raft.config as unknown as string;
+    expect(hcl).toContain(`seal "awskms" {\n  region     = "us-west-2"\n  kms_key_id = "${VAULT_KEY}"\n}`);
+    expect(hcl).toContain('tls_cert_file   = "/vault/userconfig/vault-server-tls/tls.crt"');
+    expect(hcl).toContain('tls_key_file    = "/vault/userconfig/vault-server-tls/tls.key"');
+    expect(hcl).not.toContain("tls_disable");
+    expect(hcl).toContain('service_registration "kubernetes" {}');
+    expect(hcl).toContain("disable_mlock = true");
+    expect(hcl.match(/retry_join \{/g)).toHaveLength(3);
+    for (const i of [0, 1, 2]) {
+      expect(hcl).toContain(`leader_api_addr       = "https://vault-${i}.vault-internal:8200"`);
+      expect(hcl).toContain(`leader_tls_servername = "vault-${i}.vault-internal"`);
+    }
+    expect(v.server.extraVolumes).toEqual([{ type: "secret", name: "vault-server-tls" }]);
+  });
+
+  test("values: storage on the encrypted class, audit to stdout, PDB keeps quorum, UI internal", () => {
+    const v = values();
+    expect(v.server.dataStorage).toEqual({
+      enabled: true,
+      size: "10Gi",
+      storageClass: "gp3-encrypted",
+      accessMode: "ReadWriteOnce",
+      mountPath: "/vault/data",
+    });
+    expect(v.server.auditStorage).toEqual({ enabled: false });
+    expect(v.server.ha.disruptionBudget).toEqual({ enabled: true, maxUnavailable: 1 });
+    expect(v.ui).toEqual({
+      enabled: true,
+      serviceType: "ClusterIP",
+      activeVaultPodOnly: true,
+      externalPort: 8200,
+    });
+    expect(v.server.ingress).toEqual({ enabled: false });
+    expect(v.server.service.type).toBe("ClusterIP");
+    expect(v.server.resources).toEqual(BASE.resources);
+    expect(v.server.nodeSelector).toEqual(BASE.nodeSelector);
+    expect(v.server.tolerations).toEqual(BASE.tolerations);
+  });
+
+  test("values: hostname anti-affinity required, zone spread enforced", () => {
+    const v = values();
+    const selector = {
+      matchLabels: {
+        "app.kubernetes.io/name": "vault",
+        "app.kubernetes.io/instance": "vault",
+        component: "server",
+      },
+    };
+    expect(v.server.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution).toEqual([
+      { labelSelector: selector, topologyKey: "kubernetes.io/hostname" },
+    ]);
+    expect(v.server.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution).toEqual([
+      {
+        weight: 100,
+        podAffinityTerm: { labelSelector: selector, topologyKey: "topology.kubernetes.io/zone" },
+      },
+    ]);
+    expect(v.server.topologySpreadConstraints).toEqual([
+      {
+        maxSkew: 1,
+        topologyKey: "topology.kubernetes.io/zone",
+        whenUnsatisfiable: "DoNotSchedule",
+        labelSelector: selector,
+      },
+    ]);
+  });
+
+  test("values: security contexts fit PSS restricted for server, sidecar and injector", () => {
+    const v = values();
+    const container = {
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      capabilities: { drop: ["ALL"] },
+      seccompProfile: { type: "RuntimeDefault" },
+    };
+    const pod = {
+      runAsNonRoot: true,
+      runAsUser: 100,
+      runAsGroup: 1000,
+      fsGroup: 1000,
+      seccompProfile: { type: "RuntimeDefault" },
+    };
+    expect(v.server.statefulSet.securityContext).toEqual({ pod, container });
+    expect(v.injector.securityContext).toEqual({ pod, container });
+    expect(v.server.extraContainers).toHaveLength(1);
+    expect(v.server.extraContainers[0].securityContext).toEqual(container);
+    expect(v.server.hostNetwork).toBe(false);
+  });
+
+  test("values: injector enabled, pinned, fail-closed, limited to the workloads' namespaces", () => {
+    const v = values();
+    expect(v.injector.enabled).toBe(true);
+    expect(v.injector.replicas).toBe(2);
+    expect(v.injector.image).toEqual({ repository: "hashicorp/vault-k8s", tag: "1.7.0" });
+    expect(v.injector.agentImage).toEqual({ repository: "hashicorp/vault", tag: "1.20.1" });
+    expect(v.injector.webhook).toEqual({
+      failurePolicy: "Fail",
+      namespaceSelector: {
+        matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: ["api", "worker"] }],
+      },
+    });
+    expect(v.injector.podDisruptionBudget).toEqual({ maxUnavailable: 1 });
+  });
+
+  test("server role: only Encrypt/Decrypt/DescribeKey on the unseal key, trusted by vault/vault only", () => {
+    expect(policyOf("server").Statement).toEqual([
+      {
+        Sid: "VaultAutoUnseal",
+        Effect: "Allow",
+        Action: ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt"],
+        Resource: VAULT_KEY,
+      },
+    ]);
+    const trust = json<{ Statement: { Condition: { StringEquals: Record<string, string> } }[] }>(
+      byName(run, "aws:iam/role:Role", "vault-server-role").inputs.assumeRolePolicy,
+    );
+    expect(trust.Statement[0].Condition.StringEquals).toEqual({
+      "aws:RequestTag/eks-cluster-name": "platform-test",
+      "aws:RequestTag/kubernetes-namespace": "vault",
+      "aws:RequestTag/kubernetes-service-account": "vault",
+    });
+  });
+
+  test.each([
+    ["bootstrap", "vault-bootstrap"],
+    ["snapshot", "vault-snapshot"],
+    ["db-sync", "vault-db-sync"],
+    ["server", "vault"],
+  ])("the %s role is associated with exactly service account vault/%s", (role, sa) => {
+    expect(
+      byName(run, "aws:eks/podIdentityAssociation:PodIdentityAssociation", `vault-${role}-association`)
+        .inputs,
+    ).toMatchObject({
+      clusterName: "platform-test",
+      namespace: "vault",
+      serviceAccount: sa,
+    });
+  });
+
+  test("bootstrap role: writes exactly the two secrets, reads back the root token and the DB master login", () => {
+    const recovery = byName(run, "aws:secretsmanager/secret:Secret", "vault-recovery-keys");
+    const root = byName(run, "aws:secretsmanager/secret:Secret", "vault-root-token");
+    const recoveryArn = `arn:aws:secretsmanager:us-west-2:${ACCOUNT}:secret:vault-recovery-keys-${recovery.id.slice(0, 6)}`;
+    const rootArn = `arn:aws:secretsmanager:us-west-2:${ACCOUNT}:secret:vault-root-token-${root.id.slice(0, 6)}`;
+    expect(policyOf("bootstrap").Statement).toEqual([
+      {
+        Sid: "StoreInitOutput",
+        Effect: "Allow",
+        Action: ["secretsmanager:DescribeSecret", "secretsmanager:PutSecretValue"],
+        Resource: [recoveryArn, rootArn],
+      },
+      {
+        Sid: "ResumeWithRootToken",
+        Effect: "Allow",
+        Action: "secretsmanager:GetSecretValue",
+        Resource: rootArn,
+      },
+      {
+        Sid: "ReadDatabaseMasterLogin",
+        Effect: "Allow",
+        Action: "secretsmanager:GetSecretValue",
+        Resource: MASTER_SECRET,
+      },
+      {
+        Sid: "UseSecretsKeyThroughSecretsManager",
+        Effect: "Allow",
+        Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
+        Resource: [SECRETS_KEY],
+        Condition: { StringEquals: { "kms:ViaService": "secretsmanager.us-west-2.amazonaws.com" } },
+      },
+    ]);
+  });
+
+  test("snapshot role: put under raft/ and list on the bucket only, backup key through S3 only", () => {
+    const bucketArn = "arn:aws:s3:::vault-snapshots";
+    expect(policyOf("snapshot").Statement).toEqual([
+      { Sid: "ListSnapshotBucket", Effect: "Allow", Action: "s3:ListBucket", Resource: bucketArn },
+      { Sid: "WriteSnapshots", Effect: "Allow", Action: "s3:PutObject", Resource: `${bucketArn}/raft/*` },
+      {
+        Sid: "EncryptSnapshotsWithBackupKey",
+        Effect: "Allow",
+        Action: ["kms:Encrypt", "kms:GenerateDataKey"],
+        Resource: BACKUP_KEY,
+        Condition: { StringEquals: { "kms:ViaService": "s3.us-west-2.amazonaws.com" } },
+      },
+    ]);
+  });
+
+  test("secrets are created empty, encrypted with the secrets key, recoverable for 30 days", () => {
+    for (const key of ["recovery-keys", "root-token"]) {
+      const s = byName(run, "aws:secretsmanager/secret:Secret", `vault-${key}`);
+      expect(s.inputs).toMatchObject({
+        kmsKeyId: SECRETS_KEY,
+        recoveryWindowInDays: 30,
+        namePrefix: `platform-test/vault/${key}-`,
+      });
+    }
+    expect(ofType(run, "aws:secretsmanager/secretVersion:SecretVersion")).toHaveLength(0);
+  });
+
+  test("snapshot bucket: SSE-KMS with the backup key, versioned, private, TLS-only, 30-day expiry", () => {
+    const b = (type: string, n: string) => byName(run, type, `vault-snapshots-${n}`).inputs;
+    expect(
+      b(
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+        "encryption",
+      ).rules,
+    ).toEqual([
+      {
+        applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: BACKUP_KEY },
+        bucketKeyEnabled: true,
+      },
+    ]);
+    expect(b("aws:s3/bucketVersioning:BucketVersioning", "versioning").versioningConfiguration).toEqual({
+      status: "Enabled",
+    });
+    expect(b("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "public-access")).toMatchObject({
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    expect(b("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "lifecycle").rules).toEqual([
+      {
+        id: "expire-raft-snapshots",
+        status: "Enabled",
+        filter: { prefix: "raft/" },
+        expiration: { days: 30 },
+        noncurrentVersionExpiration: { noncurrentDays: 7 },
+        abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
+      },
+    ]);
+    const policy = json<{ Statement: unknown[] }>(b("aws:s3/bucketPolicy:BucketPolicy", "policy").policy);
+    expect(policy.Statement).toEqual([
+      {
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:*",
+        Resource: ["arn:aws:s3:::vault-snapshots", "arn:aws:s3:::vault-snapshots/*"],
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      },
+    ]);
+  });
+
+  test("snapshot CronJob: schedule from args, no overlap, restricted pod, bucket from the component", () => {
+    const cron = byName(run, "kubernetes:batch/v1:CronJob", "vault-snapshot").inputs as unknown as Tree;
+    expect(cron.spec).toMatchObject({
+      schedule: "0 */6 * * *",
+      concurrencyPolicy: "Forbid",
+      timeZone: "Etc/UTC",
+    });
+    const pod = cron.spec.jobTemplate.spec.template.spec;
+    expect(pod.serviceAccountName).toBe("vault-snapshot");
+    expect(pod.securityContext).toEqual({
+      runAsNonRoot: true,
+      runAsUser: 1000,
+      runAsGroup: 1000,
+      fsGroup: 1000,
+      seccompProfile: { type: "RuntimeDefault" },
+    });
+    for (const c of [...pod.initContainers, ...pod.containers]) {
+      expect(c.securityContext).toMatchObject({
+        allowPrivilegeEscalation: false,
+        runAsNonRoot: true,
+        capabilities: { drop: ["ALL"] },
+      });
+      expect(c.image).not.toMatch(/:latest$/);
+    }
+    expect(pod.containers[0].command).toEqual(["/bin/bash", "/scripts/snapshot.sh"]);
+    expect(pod.containers[0].env).toContainEqual({ name: "SNAPSHOT_BUCKET", value: "vault-snapshots-id" });
+  });
+
+  test("bootstrap Job: runs after the release, passes only secret ARNs and quorum sizes", () => {
+    const job = byName(run, "kubernetes:batch/v1:Job", "vault-bootstrap");
+    expect(job.dependencies).toContain(release().urn);
+    const pod = (job.inputs as unknown as Tree).spec.template.spec;
+    expect(pod.serviceAccountName).toBe("vault-bootstrap");
+    expect(pod.restartPolicy).toBe("OnFailure");
+    expect(pod.volumes).toContainEqual({ name: "state", emptyDir: { medium: "Memory", sizeLimit: "16Mi" } });
+    const env = Object.fromEntries(
+      (pod.containers[0].env as unknown as { name: string; value: string }[]).map((e) => [e.name, e.value]),
+    );
+    expect(env).toMatchObject({
+      RECOVERY_SHARES: "5",
+      RECOVERY_THRESHOLD: "3",
+      DB_MASTER_SECRET_ARN: MASTER_SECRET,
+    });
+    expect(env.RECOVERY_KEYS_SECRET_ID).toMatch(/^arn:aws:secretsmanager:/);
+    expect(env.ROOT_TOKEN_SECRET_ID).toMatch(/^arn:aws:secretsmanager:/);
+  });
+
+  test("the scripts ConfigMap carries the bootstrap, configuration, per-service policies and SQL", () => {
+    const data = (byName(run, "kubernetes:core/v1:ConfigMap", "vault-scripts").inputs as unknown as Tree)
+      .data as unknown as Record<string, string>;
+    expect(Object.keys(data).sort()).toEqual(
+      [
+        "bootstrap.sh",
+        "configure.sh",
+        "db-sync.sh",
+        "policy--api.hcl",
+        "policy--ci.hcl",
+        "policy--database-sync.hcl",
+        "policy--raft-snapshot.hcl",
+        "policy--vault-configurer.hcl",
+        "policy--worker.hcl",
+        "snapshot.sh",
+        "sql--api-create.sql",
+        "sql--api-revoke.sql",
+      ].sort(),
+    );
+    expect(data["configure.sh"]).toContain("@db.internal:5432/postgres?sslmode=require");
+  });
+
+  test("network policies: default deny, Vault peers on 8200/8201, clients on 8200, database egress only to its CIDRs", () => {
+    const spec = (n: string) =>
+      (
+        byName(run, "kubernetes:networking.k8s.io/v1:NetworkPolicy", `vault-netpol-${n}`)
+          .inputs as unknown as Tree
+      ).spec;
+    expect(spec("default-deny")).toEqual({ podSelector: {}, policyTypes: ["Ingress", "Egress"] });
+    const server = spec("vault-server");
+    expect(server.ingress[0].ports).toEqual([
+      { protocol: "TCP", port: 8200 },
+      { protocol: "TCP", port: 8201 },
+    ]);
+    expect(server.ingress[2]).toEqual({
+      from: [
+        {
+          namespaceSelector: {
+            matchExpressions: [
+              { key: "kubernetes.io/metadata.name", operator: "In", values: ["api", "worker"] },
+            ],
+          },
+        },
+      ],
+      ports: [{ protocol: "TCP", port: 8200 }],
+    });
+    expect(server.egress).toContainEqual({
+      to: [{ ipBlock: { cidr: "10.0.144.0/22" } }],
+      ports: [{ protocol: "TCP", port: 5432 }],
+    });
+    expect(server.egress).toContainEqual({
+      to: [{ ipBlock: { cidr: "169.254.170.23/32" } }],
+      ports: [{ protocol: "TCP", port: 80 }],
+    });
+  });
+
+  test("outputs: address, namespace, ARNs, bucket; nothing secret-looking in clear anywhere", () => {
+    expect(run.outputs).toMatchObject({
+      namespace: "vault",
+      address: "https://vault.vault.svc:8200",
+      snapshotBucketName: "vault-snapshots-id",
+      serverRoleArn: `arn:aws:iam::${ACCOUNT}:role/vault-server-role`,
+    });
+    const everything = JSON.stringify([run.outputs, run.resources.map((r: RecordedResource) => r.inputs)]);
+    expect(everything).not.toMatch(/hvs\.|root_token":"[^r]|"password"\s*:|unseal_keys_b64":\s*\["/);
+    expect(run.secretOutputs).toEqual([]);
+  });
+});
+
+describe("IRSA mechanism", () => {
+  test("annotates the server and job service accounts with their roles", async () => {
+    const run = await runProgram(async () => {
+      const k8s = await import("@pulumi/kubernetes");
+      const pulumi = await import("@pulumi/pulumi");
+      const { Vault } = await import("../../../components/secrets/vault");
+      const provider = new k8s.Provider("k8s", { kubeconfig: "{}" });
+      new Vault(
+        "vault",
+        {
+          ...BASE,
+          replicas: 1,
+          workloads: [],
+          certManager: new pulumi.ComponentResource("test:index:CertManager", "cm"),
+          identity: {
+            mechanism: "irsa",
+            oidcProviderArn: `arn:aws:iam::${ACCOUNT}:oidc-provider/oidc.example/id/X`,
+            oidcIssuer: "oidc.example/id/X",
+          },
+        },
+        { provider },
+      );
+    });
+    const values = byName(run, "kubernetes:helm.sh/v3:Release", "vault-release").inputs.values as Values;
+    expect(values.server.serviceAccount.annotations).toEqual({
+      "eks.amazonaws.com/role-arn": `arn:aws:iam::${ACCOUNT}:role/vault-server-role`,
+    });
+    expect(values.server.ha.replicas).toBe(1);
+    expect(values.server.ha.disruptionBudget).toEqual({ enabled: true, maxUnavailable: 1 });
+    expect(
+      (byName(run, "kubernetes:core/v1:ServiceAccount", "vault-snapshot-sa").inputs as unknown as Tree)
+        .metadata.annotations,
+    ).toEqual({
+      "eks.amazonaws.com/role-arn": `arn:aws:iam::${ACCOUNT}:role/vault-snapshot-role`,
+    });
+    expect(ofType(run, "aws:eks/podIdentityAssociation:PodIdentityAssociation")).toHaveLength(0);
+    expect(ofType(run, "kubernetes:batch/v1:CronJob").map((r) => r.name)).toEqual(["vault-snapshot"]);
+  });
+});
+
+describe("pure helpers", () => {
+  test.each([
+    [1, 1],
+    [3, 1],
+    [5, 2],
+    [7, 3],
+  ])("raftMaxUnavailable(%i) = %i", (replicas, expected) => {
+    expect(raftMaxUnavailable(replicas)).toBe(expected);
+  });
+
+  test("vaultServerHcl writes one retry_join per replica", () => {
+    expect(
+      vaultServerHcl({ region: "eu-west-1", kmsKeyArn: "k", replicas: 5 }).match(/retry_join/g),
+    ).toHaveLength(5);
+  });
+
+  test("vaultHelmValues sets no IRSA annotation for Pod Identity", () => {
+    const v = vaultHelmValues({
+      region: "us-west-2",
+      kmsKeyArn: VAULT_KEY,
+      storageClassName: "gp3",
+      storageSize: "10Gi",
+      replicas: 3,
+      injectorReplicas: 1,
+      vaultImageTag: "1.20.1",
+      injectorImageTag: "1.7.0",
+      resources: BASE.resources,
+      nodeSelector: {},
+      tolerations: [],
+      injectNamespaces: [],
+    }) as Values;
+    expect(v.server.serviceAccount.annotations).toEqual({});
+    expect(v.injector.podDisruptionBudget).toEqual({});
+    expect(v.injector.enabled).toBe(false);
+    expect(v.injector.webhook).toEqual({ failurePolicy: "Fail", namespaceSelector: {} });
+  });
+
+  test("workload policies grant read on their own subtree and database creds only when declared", () => {
+    expect(workloadPolicyHcl({ name: "worker", namespace: "w", serviceAccount: "w" })).toBe(
+      [
+        "# worker: read-only access to its own secrets.",
+        'path "platform/data/worker/*" {',
+        '  capabilities = ["read"]',
+        "}",
+        'path "platform/metadata/worker/*" {',
+        '  capabilities = ["read", "list"]',
+        "}",
+        "",
+      ].join("\n"),
+    );
+    expect(
+      workloadPolicyHcl({ name: "api", namespace: "a", serviceAccount: "a", databaseGroupRole: "api_rw" }),
+    ).toContain('path "database/creds/api" {\n  capabilities = ["read"]\n}');
+  });
+
+  test("configure.sh: audit to stdout, KV v2, roles bound to one service account each, AppRole TTL from rotation", () => {
+    const s = configureScript({
+      workloads: [{ name: "api", namespace: "apps", serviceAccount: "api-sa" }],
+      rotationPeriodDays: 30,
+    });
+    expect(s).toContain("vault audit enable -path=stdout file file_path=stdout");
+    expect(s).toContain("vault secrets enable -path=platform -version=2 kv");
+    expect(s).toContain(
+      "vault write auth/kubernetes/role/api bound_service_account_names=api-sa bound_service_account_namespaces=apps token_policies=api",
+    );
+    expect(s).toContain("secret_id_ttl=720h");
+    expect(s).not.toContain("database");
+  });
+
+  test("bootstrap.sh: init only when uninitialised, quorum from env, stores both secrets, revokes the root token", () => {
+    expect(BOOTSTRAP_SCRIPT).toContain("grep -q '\"initialized\": false'");
+    expect(BOOTSTRAP_SCRIPT).toContain(
+      'vault operator init -recovery-shares="$RECOVERY_SHARES" -recovery-threshold="$RECOVERY_THRESHOLD" -format=json',
+    );
+    expect(BOOTSTRAP_SCRIPT).toContain('put "$RECOVERY_KEYS_SECRET_ID"');
+    expect(BOOTSTRAP_SCRIPT).toContain('put "$ROOT_TOKEN_SECRET_ID"');
+    expect(BOOTSTRAP_SCRIPT).toContain("vault token revoke -self");
+    expect(BOOTSTRAP_SCRIPT).not.toContain("generate-root -init");
+  });
+});
+
+describe("validateVaultArgs", () => {
+  const args = (over: Partial<VaultArgs>): VaultArgs => ({
+    ...BASE,
+    certManager: {} as VaultArgs["certManager"],
+    database: { host: "h", port: 5432, masterSecretArn: MASTER_SECRET },
+    ...over,
+  });
+
+  test("accepts the base args", () => {
+    expect(validateVaultArgs(args({}))).toEqual([]);
+  });
+
+  test.each<[Partial<VaultArgs>, string]>([
+    [{ recoveryShares: 2, recoveryThreshold: 2 }, "recoveryShares 2 must be an integer from 3 to 10"],
+    [{ recoveryShares: 11, recoveryThreshold: 3 }, "recoveryShares 11 must be an integer from 3 to 10"],
+    [{ recoveryThreshold: 1 }, "recoveryThreshold 1 must be an integer of at least 2"],
+    [{ recoveryShares: 5, recoveryThreshold: 6 }, "recoveryThreshold 6 must be at most recoveryShares (5)"],
+    [{ replicas: 2 }, "replicas 2 must be 1 or an odd number from 3 (Raft quorum)"],
+    [
+      { images: { vault: "latest", injector: "1.7.0", awsCli: "2" } },
+      "images.vault 'latest' must be a pinned tag, never empty or 'latest'",
+    ],
+    [{ storageSize: "ten" }, "storageSize 'ten' must be a Kubernetes quantity like 10Gi"],
+    [{ snapshotSchedule: "@daily" }, "snapshotSchedule '@daily' must be a 5-field cron expression"],
+    [
+      { workloads: [{ name: "vault", namespace: "a", serviceAccount: "a" }] },
+      "workload name 'vault' must be a DNS-1123 label other than 'vault'",
+    ],
+  ])("rejects %j", (over, message) => {
+    expect(validateVaultArgs(args(over))).toEqual([message]);
+  });
+
+  test("rejects database credentials without a database", () => {
+    expect(validateVaultArgs(args({ database: undefined }))).toEqual([
+      "workload 'api' asks for database credentials but no database is configured",
+    ]);
+  });
+});

@@ -1,0 +1,485 @@
+import { parse } from "yaml";
+import { checkServices, servicesSchema, type ServicesConfig } from "../../../infra/config/services";
+import { parseSection, type ConfigProblem } from "../../../infra/config/problems";
+import { runProgram, ofType } from "../../support/offline";
+
+/** The `platform:services` blocks of the three stack files (the report hands the same text to the lead). */
+const STACKS: Record<string, string> = {
+  dev: `
+ingressController:
+  chartVersion: 1.13.0
+  replicas: 1
+services:
+  - name: api
+    # Example image: replace the registry, repository and version with yours.
+    image: 123456789012.dkr.ecr.us-west-2.amazonaws.com/platform/api:1.0.0
+    ports: { http: 8000, metrics: 9090 }
+    replicas: 1
+    resources:
+      requests: { cpu: 100m, memory: 128Mi }
+      limits: { cpu: 500m, memory: 512Mi }
+    probes: { liveness: /health, readiness: /ready, startup: /health }
+    dependsOn: [postgres, redis]
+    expose:
+      scheme: internet-facing
+      host: api.dev.example.com
+      # Example ARN: replace with the ACM certificate for the host.
+      certificateArn: arn:aws:acm:us-west-2:123456789012:certificate/00000000-0000-0000-0000-000000000000
+    secretEnv:
+      - { name: DATABASE_PASSWORD, secretName: api-database, key: password }
+      - { name: REDIS_AUTH_TOKEN, secretName: api-redis, key: auth-token }
+    config: { LOG_LEVEL: debug }
+    namespaceQuota: { cpu: "4", memory: 8Gi }
+  - name: worker
+    image: 123456789012.dkr.ecr.us-west-2.amazonaws.com/platform/worker:1.0.0
+    ports: { http: 8000, metrics: 9090 }
+    replicas: 1
+    resources:
+      requests: { cpu: 100m, memory: 128Mi }
+      limits: { cpu: 500m, memory: 512Mi }
+    dependsOn: [postgres, redis]
+    secretEnv:
+      - { name: DATABASE_PASSWORD, secretName: worker-database, key: password }
+      - { name: REDIS_AUTH_TOKEN, secretName: worker-redis, key: auth-token }
+    config: { LOG_LEVEL: debug }
+    namespaceQuota: { cpu: "4", memory: 8Gi }
+`,
+  staging: `
+ingressController:
+  chartVersion: 1.13.0
+  replicas: 2
+services:
+  - name: api
+    # Example image: replace the registry, repository and version with yours.
+    image: 123456789012.dkr.ecr.us-west-2.amazonaws.com/platform/api:1.0.0
+    ports: { http: 8000, metrics: 9090 }
+    replicas: 2
+    autoscaling: { minReplicas: 2, maxReplicas: 6, cpuUtilization: 70, memoryUtilization: 80 }
+    resources:
+      requests: { cpu: 500m, memory: 512Mi }
+      limits: { cpu: 1000m, memory: 1Gi }
+    probes: { liveness: /health, readiness: /ready, startup: /health }
+    dependsOn: [postgres, redis]
+    expose:
+      scheme: internet-facing
+      host: api.staging.example.com
+      # Example ARN: replace with the ACM certificate for the host.
+      certificateArn: arn:aws:acm:us-west-2:123456789012:certificate/00000000-0000-0000-0000-000000000000
+    secretEnv:
+      - { name: DATABASE_PASSWORD, secretName: api-database, key: password }
+      - { name: REDIS_AUTH_TOKEN, secretName: api-redis, key: auth-token }
+    config: { LOG_LEVEL: info }
+    namespaceQuota: { cpu: "8", memory: 16Gi }
+  - name: worker
+    image: 123456789012.dkr.ecr.us-west-2.amazonaws.com/platform/worker:1.0.0
+    ports: { http: 8000, metrics: 9090 }
+    replicas: 2
+    autoscaling: { minReplicas: 2, maxReplicas: 4, cpuUtilization: 70, memoryUtilization: 80 }
+    resources:
+      requests: { cpu: 500m, memory: 512Mi }
+      limits: { cpu: 1000m, memory: 1Gi }
+    dependsOn: [postgres, redis]
+    secretEnv:
+      - { name: DATABASE_PASSWORD, secretName: worker-database, key: password }
+      - { name: REDIS_AUTH_TOKEN, secretName: worker-redis, key: auth-token }
+    config: { LOG_LEVEL: info }
+    namespaceQuota: { cpu: "8", memory: 16Gi }
+`,
+  production: `
+ingressController:
+  chartVersion: 1.13.0
+  replicas: 2
+services:
+  - name: api
+    # Example image: replace the registry, repository and version (or pin a digest) with yours.
+    image: 123456789012.dkr.ecr.us-west-2.amazonaws.com/platform/api:1.0.0
+    ports: { http: 8000, metrics: 9090 }
+    replicas: 3
+    autoscaling: { minReplicas: 3, maxReplicas: 20, cpuUtilization: 70, memoryUtilization: 80 }
+    resources:
+      requests: { cpu: 500m, memory: 2Gi }
+      limits: { cpu: 2000m, memory: 8Gi }
+    probes: { liveness: /health, readiness: /ready, startup: /health }
+    dependsOn: [postgres, redis]
+    expose:
+      scheme: internet-facing
+      host: api.example.com
+      # Example ARN: replace with the ACM certificate for the host.
+      certificateArn: arn:aws:acm:us-west-2:123456789012:certificate/00000000-0000-0000-0000-000000000000
+    secretEnv:
+      - { name: DATABASE_PASSWORD, secretName: api-database, key: password }
+      - { name: REDIS_AUTH_TOKEN, secretName: api-redis, key: auth-token }
+    config: { LOG_LEVEL: info }
+    # 16 CPU as the seeds say; 48Gi rather than 32Gi: 21 pods (HPA max 20 + 1 surge) request 42Gi.
+    namespaceQuota: { cpu: "16", memory: 48Gi }
+  - name: worker
+    image: 123456789012.dkr.ecr.us-west-2.amazonaws.com/platform/worker:1.0.0
+    ports: { http: 8000, metrics: 9090 }
+    replicas: 2
+    autoscaling: { minReplicas: 2, maxReplicas: 10, cpuUtilization: 70, memoryUtilization: 80 }
+    resources:
+      requests: { cpu: 500m, memory: 1Gi }
+      limits: { cpu: 3000m, memory: 2Gi }
+    dependsOn: [postgres, redis]
+    secretEnv:
+      - { name: DATABASE_PASSWORD, secretName: worker-database, key: password }
+      - { name: REDIS_AUTH_TOKEN, secretName: worker-redis, key: auth-token }
+    config: { LOG_LEVEL: info }
+    namespaceQuota: { cpu: "16", memory: 32Gi }
+`,
+};
+
+const KEY = "platform:services";
+
+function problemsOf(raw: unknown, environment = "dev"): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const parsed = parseSection(KEY, servicesSchema, raw, problems);
+  if (parsed !== undefined) {
+    problems.push(...checkServices(parsed, environment));
+  }
+  return problems;
+}
+
+const VALID = {
+  name: "api",
+  image: "123456789012.dkr.ecr.us-west-2.amazonaws.com/platform/api:1.0.0",
+  ports: { http: 8000, metrics: 9090 },
+  replicas: 2,
+  resources: { requests: { cpu: "500m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } },
+  dependsOn: ["postgres"],
+};
+const withServices = (...services: unknown[]) => ({
+  ingressController: { chartVersion: "1.13.0" },
+  services,
+});
+
+describe("the stack files' platform:services blocks", () => {
+  test.each(Object.keys(STACKS))("%s parses and passes every check", (stack) => {
+    expect(problemsOf(parse(STACKS[stack]), stack)).toEqual([]);
+  });
+
+  test("production seeds: api 3-20 at 70/80 %, 500m/2Gi to 2000m/8Gi; worker 2 replicas, CPU 500m-3000m", () => {
+    const prod = servicesSchema.parse(parse(STACKS.production));
+    const [api, worker] = prod.services;
+    expect(api).toMatchObject({
+      replicas: 3,
+      autoscaling: { minReplicas: 3, maxReplicas: 20, cpuUtilization: 70, memoryUtilization: 80 },
+    });
+    expect(api.resources).toEqual({
+      requests: { cpu: "500m", memory: "2Gi" },
+      limits: { cpu: "2000m", memory: "8Gi" },
+    });
+    expect(worker).toMatchObject({
+      replicas: 2,
+      resources: { requests: { cpu: "500m" }, limits: { cpu: "3000m" } },
+    });
+    expect(api.runAsUser).toBe(10001);
+    expect(worker.internetEgress).toBe(false);
+    expect(worker.expose).toBeUndefined();
+  });
+
+  test("the parsed production block builds both services (config → component)", async () => {
+    const prod: ServicesConfig = servicesSchema.parse(parse(STACKS.production));
+    const run = await runProgram(async () => {
+      const { PlatformService } = await import("../../../components/workloads/service");
+      const { callersByService } = await import("../../../components/workloads/spec");
+      const callers = callersByService(prod.services);
+      const servicePorts = Object.fromEntries(prod.services.map((s) => [s.name, s.ports.http]));
+      for (const s of prod.services) {
+        new PlatformService(s.name, {
+          ...s,
+          dataCidrs: ["10.0.144.0/24"],
+          publicCidrs: ["10.0.128.0/24"],
+          servicePorts,
+          callers: callers.get(s.name),
+        });
+      }
+    });
+    expect(ofType(run, "platform:workloads:Service").map((r) => r.name)).toEqual(["api", "worker"]);
+    expect(ofType(run, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler")).toHaveLength(2);
+    expect(ofType(run, "kubernetes:networking.k8s.io/v1:Ingress").map((r) => r.name)).toEqual([
+      "api-ingress",
+    ]);
+  });
+});
+
+describe("bad service declarations", () => {
+  const at = (path: string) => `${KEY}.services[0].${path}`;
+  test.each<[string, unknown[], ConfigProblem[]]>([
+    [
+      "duplicate names",
+      [VALID, { ...VALID }],
+      [
+        {
+          key: `${KEY}.services[1].name`,
+          received: "api",
+          message: "duplicates the name of service 0; service names are unique",
+        },
+      ],
+    ],
+    [
+      "an invalid DNS name",
+      [{ ...VALID, name: "API_v1" }],
+      [
+        {
+          key: at("name"),
+          received: "API_v1",
+          message:
+            "must be a DNS label: lowercase letters, digits and '-', starting with a letter, ending with a letter or digit, at most 63 characters (it names the namespace and the Service)",
+        },
+      ],
+    ],
+    [
+      "a name over 63 characters",
+      [{ ...VALID, name: "a".repeat(64) }],
+      [expect.objectContaining({ key: at("name"), received: "a".repeat(64) })],
+    ],
+    [
+      "a reserved name",
+      [{ ...VALID, name: "kube-proxy" }],
+      [
+        {
+          key: at("name"),
+          received: "kube-proxy",
+          message:
+            "is reserved for a cluster or platform namespace (default, monitoring, vault, external-secrets, cert-manager, kube-*); choose another name",
+        },
+      ],
+    ],
+    [
+      "limits below requests",
+      [
+        {
+          ...VALID,
+          resources: { requests: { cpu: "2", memory: "2Gi" }, limits: { cpu: "1500m", memory: "1Gi" } },
+        },
+      ],
+      [
+        {
+          key: at("resources.limits.cpu"),
+          received: "1500m",
+          message: "is below the request 2; a limit must be at least its request",
+        },
+        {
+          key: at("resources.limits.memory"),
+          received: "1Gi",
+          message: "is below the request 2Gi; a limit must be at least its request",
+        },
+      ],
+    ],
+    [
+      "a malformed quantity",
+      [
+        {
+          ...VALID,
+          resources: { requests: { cpu: "half", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } },
+        },
+      ],
+      [
+        {
+          key: at("resources.requests.cpu"),
+          received: "half",
+          message: "must be a CPU quantity in cores or millicores, e.g. 500m, 2 or 0.5",
+        },
+      ],
+    ],
+    [
+      "an unknown dependency",
+      [{ ...VALID, dependsOn: ["postgres", "mysql"] }],
+      [
+        {
+          key: at("dependsOn"),
+          received: "mysql",
+          message: "names 'mysql', which is neither postgres nor redis nor a declared service",
+        },
+      ],
+    ],
+    [
+      "a port out of range",
+      [{ ...VALID, ports: { http: 70000 } }],
+      [
+        {
+          key: at("ports.http"),
+          received: 70000,
+          message:
+            "must be an integer from 1024 to 65535 (containers run as non-root with every capability dropped, so they cannot bind ports below 1024)",
+        },
+      ],
+    ],
+    [
+      "the latest tag",
+      [{ ...VALID, image: "nginx:latest" }],
+      [
+        {
+          key: at("image"),
+          received: "nginx:latest",
+          message: "uses the 'latest' tag, which moves under you: pin a version tag or a digest",
+        },
+      ],
+    ],
+    [
+      "an untagged image",
+      [{ ...VALID, image: "nginx" }],
+      [
+        {
+          key: at("image"),
+          received: "nginx",
+          message: "is not pinned: add a version tag (repository:1.2.3) or a digest (repository@sha256:...)",
+        },
+      ],
+    ],
+    [
+      "an exposure without certificate",
+      [{ ...VALID, expose: { scheme: "internet-facing", host: "api.example.com" } }],
+      [
+        {
+          key: at("expose.certificateArn"),
+          received: undefined,
+          message: "is required for an exposed service: the ALB serves HTTPS only",
+        },
+      ],
+    ],
+    [
+      "HPA min above max",
+      [{ ...VALID, autoscaling: { minReplicas: 5, maxReplicas: 3, cpuUtilization: 70 } }],
+      [
+        {
+          key: at("autoscaling.minReplicas"),
+          received: 5,
+          message: "is above maxReplicas 3; the HPA needs minReplicas <= maxReplicas",
+        },
+      ],
+    ],
+    [
+      "replicas outside the HPA range",
+      [{ ...VALID, replicas: 1, autoscaling: { minReplicas: 2, maxReplicas: 4, cpuUtilization: 70 } }],
+      [
+        {
+          key: at("replicas"),
+          received: 1,
+          message: "must lie between autoscaling.minReplicas 2 and maxReplicas 4 (the HPA owns the count)",
+        },
+      ],
+    ],
+    [
+      "a quota the peak rollout does not fit in",
+      [{ ...VALID, autoscaling: { minReplicas: 2, maxReplicas: 40, cpuUtilization: 70 } }],
+      [
+        {
+          key: at("namespaceQuota.cpu"),
+          received: "16",
+          message:
+            "is below the 20500m CPU requested by 41 pods (most replicas plus the rolling update's surge); raise it or lower the requests",
+        },
+      ],
+    ],
+    [
+      "a credential in plain config",
+      [{ ...VALID, config: { DB_PASSWORD: "hunter2" } }],
+      [
+        {
+          key: at("config.DB_PASSWORD"),
+          received: "DB_PASSWORD",
+          message:
+            "looks like a credential; config is plain text: deliver it through secretEnv (a Secret reference)",
+        },
+      ],
+    ],
+    [
+      "a root UID",
+      [{ ...VALID, runAsUser: 0 }],
+      [
+        {
+          key: at("runAsUser"),
+          received: 0,
+          message: "must be an integer UID from 1000 to 2147483647 (non-root, clear of system accounts)",
+        },
+      ],
+    ],
+    [
+      "an unknown field",
+      [{ ...VALID, privileged: true }],
+      [
+        {
+          key: `${KEY}.services[0]`,
+          received: ["privileged"],
+          message: "unknown key 'privileged'; check the spelling against the documented keys",
+        },
+      ],
+    ],
+  ])("rejects %s", (_label, services, expected) => {
+    expect(problemsOf(withServices(...services))).toEqual(expected);
+  });
+
+  test("a schema problem stops the cross-field checks, as for every section: the shape is fixed first", () => {
+    const problems = problemsOf(
+      withServices(
+        { ...VALID, image: "nginx:latest", expose: { scheme: "internal", host: "api.internal.example.com" } },
+        {
+          ...VALID,
+          name: "worker",
+          dependsOn: ["queue"],
+          resources: { requests: { cpu: "1", memory: "1Gi" }, limits: { cpu: "1", memory: "512Mi" } },
+        },
+        { ...VALID },
+      ),
+    );
+    expect(problems.map((p) => `${p.key}: ${p.message}`)).toEqual([
+      `${KEY}.services[0].image: uses the 'latest' tag, which moves under you: pin a version tag or a digest`,
+    ]);
+  });
+
+  test("cross-field and cross-service problems are all reported together", () => {
+    const problems = problemsOf(
+      withServices(
+        { ...VALID, expose: { scheme: "internal", host: "api.internal.example.com" } },
+        {
+          ...VALID,
+          name: "worker",
+          dependsOn: ["queue"],
+          resources: { requests: { cpu: "1", memory: "1Gi" }, limits: { cpu: "1", memory: "512Mi" } },
+        },
+        { ...VALID },
+      ),
+      "production",
+    );
+    expect(problems.map((p) => `${p.key}: ${p.message}`)).toEqual([
+      `${KEY}.services[0].expose.certificateArn: is required for an exposed service: the ALB serves HTTPS only`,
+      `${KEY}.services[0].autoscaling: is required in production (minReplicas, maxReplicas and a CPU or memory target)`,
+      `${KEY}.services[1].resources.limits.memory: is below the request 1Gi; a limit must be at least its request`,
+      `${KEY}.services[1].autoscaling: is required in production (minReplicas, maxReplicas and a CPU or memory target)`,
+      `${KEY}.services[2].autoscaling: is required in production (minReplicas, maxReplicas and a CPU or memory target)`,
+      `${KEY}.services[2].name: duplicates the name of service 0; service names are unique`,
+      `${KEY}.services[1].dependsOn: names 'queue', which is neither postgres nor redis nor a declared service`,
+    ]);
+  });
+
+  test("production rules: 2+ replicas, autoscaling with a floor of 2, 2 controller replicas", () => {
+    const problems = problemsOf(
+      {
+        ingressController: { chartVersion: "1.13.0", replicas: 1 },
+        services: [
+          { ...VALID, replicas: 1, autoscaling: { minReplicas: 1, maxReplicas: 3, cpuUtilization: 70 } },
+        ],
+      },
+      "production",
+    );
+    expect(problems).toEqual([
+      {
+        key: `${KEY}.services[0].replicas`,
+        received: 1,
+        message: "production runs at least 2 replicas so a node loss or drain leaves one serving",
+      },
+      {
+        key: `${KEY}.services[0].autoscaling.minReplicas`,
+        received: 1,
+        message: "production keeps at least 2 replicas: the HPA must not scale down to 1",
+      },
+      {
+        key: `${KEY}.ingressController.replicas`,
+        received: 1,
+        message: "production runs 2 controller replicas: its webhooks admit pods of exposed services",
+      },
+    ]);
+  });
+});

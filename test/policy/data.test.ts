@@ -1,0 +1,233 @@
+import {
+  elasticacheEncrypted,
+  elasticacheHighAvailability,
+  elasticacheSnapshotRetention,
+  rdsBackupRetention,
+  rdsDeletionProtection,
+  rdsEncryptedCmk,
+  rdsMonitoringEnabled,
+  rdsMultiAz,
+  rdsNotPublic,
+  rdsTlsEnforced,
+} from "../../policy/data";
+import { describeResourcePolicies } from "./cases";
+import { messages, res, run } from "./helpers";
+
+const KEY = "arn:aws:kms:us-west-2:123456789012:key/k";
+const RDS = "aws:rds/instance:Instance";
+const CACHE = "aws:elasticache/replicationGroup:ReplicationGroup";
+const db = {
+  engine: "postgres",
+  publiclyAccessible: false,
+  storageEncrypted: true,
+  kmsKeyId: KEY,
+  multiAz: true,
+  backupRetentionPeriod: 35,
+  deletionProtection: true,
+  skipFinalSnapshot: false,
+  finalSnapshotIdentifier: "db-final",
+  monitoringInterval: 60,
+  monitoringRoleArn: "arn:aws:iam::123456789012:role/rds-monitoring",
+  performanceInsightsEnabled: true,
+  performanceInsightsKmsKeyId: KEY,
+  enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
+};
+const cache = {
+  atRestEncryptionEnabled: true,
+  kmsKeyId: KEY,
+  transitEncryptionEnabled: true,
+  authToken: "[secret]",
+  automaticFailoverEnabled: true,
+  multiAzEnabled: true,
+  numCacheClusters: 3,
+  snapshotRetentionLimit: 7,
+};
+
+describeResourcePolicies([
+  {
+    policy: rdsNotPublic,
+    type: RDS,
+    name: "db",
+    valid: db,
+    failures: [
+      [
+        "publiclyAccessible",
+        true,
+        "Database 'db' is publicly accessible. Remediation: set 'publiclyAccessible: false' on database 'db'.",
+      ],
+    ],
+  },
+  {
+    policy: rdsEncryptedCmk,
+    type: RDS,
+    name: "db",
+    valid: db,
+    failures: [
+      [
+        "storageEncrypted",
+        false,
+        "Database 'db' storage is not encrypted with a customer-managed key. Remediation: set 'storageEncrypted: true' and 'kmsKeyId' on database 'db'.",
+      ],
+      [
+        "performanceInsightsKmsKeyId",
+        undefined,
+        "Database 'db' Performance Insights data is not encrypted with a customer-managed key. Remediation: set 'performanceInsightsKmsKeyId' on database 'db'.",
+      ],
+    ],
+  },
+  {
+    policy: rdsMultiAz,
+    type: RDS,
+    name: "db",
+    valid: db,
+    failures: [
+      [
+        "multiAz",
+        false,
+        "Database 'db' runs in a single availability zone. Remediation: set 'multiAz: true' on database 'db'.",
+      ],
+    ],
+  },
+  {
+    policy: rdsBackupRetention,
+    type: RDS,
+    name: "db",
+    valid: db,
+    config: { "rds-backup-retention": { minDays: 30 } },
+    failures: [
+      [
+        "backupRetentionPeriod",
+        7,
+        "Database 'db' keeps backups 7 day(s), less than 30. Remediation: set 'backupRetentionPeriod' to at least 30 on database 'db'.",
+      ],
+    ],
+  },
+  {
+    policy: rdsDeletionProtection,
+    type: RDS,
+    name: "db",
+    valid: db,
+    failures: [
+      [
+        "deletionProtection",
+        false,
+        "Database 'db' can be deleted without protection. Remediation: set 'deletionProtection: true' on database 'db'.",
+      ],
+      [
+        "skipFinalSnapshot",
+        true,
+        "Database 'db' would be deleted without a final snapshot. Remediation: set 'skipFinalSnapshot: false' and 'finalSnapshotIdentifier' on database 'db'.",
+      ],
+    ],
+  },
+  {
+    policy: rdsMonitoringEnabled,
+    type: RDS,
+    name: "db",
+    valid: db,
+    failures: [
+      [
+        "monitoringInterval",
+        0,
+        "Database 'db' has no enhanced monitoring. Remediation: set 'monitoringInterval' (e.g. 60) and 'monitoringRoleArn' on database 'db'.",
+      ],
+      [
+        "performanceInsightsEnabled",
+        false,
+        "Database 'db' has no Performance Insights. Remediation: set 'performanceInsightsEnabled: true' on database 'db'.",
+      ],
+      [
+        "enabledCloudwatchLogsExports",
+        ["upgrade"],
+        "Database 'db' does not export postgresql logs. Remediation: add postgresql to 'enabledCloudwatchLogsExports' on database 'db'.",
+      ],
+    ],
+  },
+  {
+    policy: elasticacheEncrypted,
+    type: CACHE,
+    name: "redis",
+    valid: cache,
+    failures: [
+      [
+        "kmsKeyId",
+        undefined,
+        "Cache 'redis' is not encrypted at rest with a customer-managed key. Remediation: set 'atRestEncryptionEnabled: true' and 'kmsKeyId' on cache 'redis'.",
+      ],
+      [
+        "transitEncryptionMode",
+        "preferred",
+        "Cache 'redis' does not require TLS. Remediation: set 'transitEncryptionEnabled: true' (and leave 'transitEncryptionMode' \"required\") on cache 'redis'.",
+      ],
+      [
+        "authToken",
+        undefined,
+        "Cache 'redis' accepts clients without AUTH. Remediation: set 'authToken' (a secret) or 'userGroupIds' on cache 'redis'.",
+      ],
+    ],
+  },
+  {
+    policy: elasticacheHighAvailability,
+    type: CACHE,
+    name: "redis",
+    valid: cache,
+    failures: [
+      [
+        "automaticFailoverEnabled",
+        false,
+        "Cache 'redis' cannot fail over to another zone. Remediation: set 'automaticFailoverEnabled: true', 'multiAzEnabled: true' and 'numCacheClusters' of at least 2 on cache 'redis'.",
+      ],
+      [
+        "numCacheClusters",
+        1,
+        "Cache 'redis' cannot fail over to another zone. Remediation: set 'automaticFailoverEnabled: true', 'multiAzEnabled: true' and 'numCacheClusters' of at least 2 on cache 'redis'.",
+      ],
+    ],
+  },
+  {
+    policy: elasticacheSnapshotRetention,
+    type: CACHE,
+    name: "redis",
+    valid: cache,
+    config: { "elasticache-snapshot-retention": { minDays: 7 } },
+    failures: [
+      [
+        "snapshotRetentionLimit",
+        1,
+        "Cache 'redis' keeps snapshots 1 day(s), less than 7. Remediation: set 'snapshotRetentionLimit' to at least 7 on cache 'redis'.",
+      ],
+    ],
+  },
+]);
+
+test("rds-multi-az, rds-backup-retention and the final snapshot do not judge read replicas", async () => {
+  const replica = res(RDS, "replica", {
+    ...db,
+    multiAz: false,
+    backupRetentionPeriod: 0,
+    replicateSourceDb: "db",
+  });
+  expect((await run(rdsMultiAz, [replica])).outcomes[0]).toMatchObject({ assessed: 0, passed: 0 });
+  expect(await messages(rdsBackupRetention, [replica])).toEqual([]);
+  const noFinal = res(RDS, "replica", {
+    ...db,
+    skipFinalSnapshot: true,
+    finalSnapshotIdentifier: undefined,
+    replicateSourceDb: "db",
+  });
+  expect(await messages(rdsDeletionProtection, [noFinal])).toEqual([]);
+});
+
+test("rds-tls-enforced follows the instance to its parameter group", async () => {
+  const group = (value: string) =>
+    res("aws:rds/parameterGroup:ParameterGroup", "pg", {
+      family: "postgres16",
+      parameters: [{ name: "rds.force_ssl", value }],
+    });
+  const on = group("1");
+  expect(await messages(rdsTlsEnforced, [on, res(RDS, "db", db, { dependsOn: [on] })])).toEqual([]);
+  const off = group("0");
+  expect(await messages(rdsTlsEnforced, [off, res(RDS, "db", db, { dependsOn: [off] })])).toEqual([
+    "Database 'db' does not force TLS. Remediation: set 'parameterGroupName' of database 'db' to a parameter group with parameter rds.force_ssl = \"1\".",
+  ]);
+});

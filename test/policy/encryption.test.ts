@@ -1,0 +1,159 @@
+import {
+  ebsVolumesEncrypted,
+  kmsKeyDeletionWindow,
+  kmsKeyRotationEnabled,
+  logGroupEncrypted,
+  logGroupRetention,
+  s3BucketEncryptedCmk,
+  s3BucketPublicAccessBlocked,
+  secretsManagerCmk,
+  storageClassEncrypted,
+} from "../../policy/encryption";
+import { describeResourcePolicies } from "./cases";
+import { messages, res, run } from "./helpers";
+
+const KEY = "arn:aws:kms:us-west-2:123456789012:key/k";
+
+describeResourcePolicies([
+  {
+    policy: kmsKeyRotationEnabled,
+    type: "aws:kms/key:Key",
+    name: "k",
+    valid: { enableKeyRotation: true },
+    failures: [
+      [
+        "enableKeyRotation",
+        false,
+        "KMS key 'k' does not rotate. Remediation: set 'enableKeyRotation: true' on KMS key 'k'.",
+      ],
+    ],
+  },
+  {
+    policy: kmsKeyDeletionWindow,
+    type: "aws:kms/key:Key",
+    name: "k",
+    valid: { deletionWindowInDays: 30 },
+    failures: [
+      [
+        "deletionWindowInDays",
+        7,
+        "KMS key 'k' has a deletion window of 7 days, less than 30. Remediation: set 'deletionWindowInDays' to at least 30 on KMS key 'k'.",
+      ],
+    ],
+  },
+  {
+    policy: logGroupEncrypted,
+    type: "aws:cloudwatch/logGroup:LogGroup",
+    name: "lg",
+    valid: { kmsKeyId: KEY, retentionInDays: 30 },
+    failures: [
+      [
+        "kmsKeyId",
+        undefined,
+        "Log group 'lg' is not encrypted with a customer-managed key. Remediation: set 'kmsKeyId' on log group 'lg'.",
+      ],
+    ],
+  },
+  {
+    policy: logGroupRetention,
+    type: "aws:cloudwatch/logGroup:LogGroup",
+    name: "lg",
+    valid: { retentionInDays: 30 },
+    failures: [
+      [
+        "retentionInDays",
+        7,
+        "Log group 'lg' keeps logs 7 days, less than 30. Remediation: set 'retentionInDays' to at least 30 on log group 'lg'.",
+      ],
+      [
+        "retentionInDays",
+        undefined,
+        "Log group 'lg' has no retention (kept forever, unbudgeted). Remediation: set 'retentionInDays' to at least 30 on log group 'lg'.",
+      ],
+    ],
+  },
+  {
+    policy: ebsVolumesEncrypted,
+    type: "aws:ec2/launchTemplate:LaunchTemplate",
+    name: "lt",
+    valid: { blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "true", kmsKeyId: KEY } }] },
+    failures: [
+      [
+        "blockDeviceMappings[0].ebs.encrypted",
+        "false",
+        "Launch template 'lt' volume /dev/xvda is not encrypted with a customer-managed key. Remediation: set 'ebs.encrypted: \"true\"' and 'ebs.kmsKeyId' for /dev/xvda in 'blockDeviceMappings' of launch template 'lt'.",
+      ],
+      [
+        "blockDeviceMappings",
+        undefined,
+        "Launch template 'lt' leaves the root volume to the AMI default (unencrypted unless the account default says otherwise). Remediation: set 'blockDeviceMappings' with 'ebs.encrypted: \"true\"' and 'ebs.kmsKeyId' on launch template 'lt'.",
+      ],
+    ],
+  },
+  {
+    policy: storageClassEncrypted,
+    type: "kubernetes:storage.k8s.io/v1:StorageClass",
+    name: "gp3",
+    valid: { provisioner: "ebs.csi.aws.com", parameters: { type: "gp3", encrypted: "true", kmsKeyId: KEY } },
+    failures: [
+      [
+        "parameters.kmsKeyId",
+        undefined,
+        "Storage class 'gp3' does not encrypt volumes with a customer-managed key. Remediation: set 'parameters.encrypted: \"true\"' and 'parameters.kmsKeyId' on storage class 'gp3'.",
+      ],
+    ],
+  },
+  {
+    policy: secretsManagerCmk,
+    type: "aws:secretsmanager/secret:Secret",
+    name: "s",
+    valid: { kmsKeyId: KEY },
+    failures: [
+      [
+        "kmsKeyId",
+        undefined,
+        "Secret 's' uses the AWS-managed key. Remediation: set 'kmsKeyId' on secret 's'.",
+      ],
+    ],
+  },
+]);
+
+describe("s3 bucket stack policies", () => {
+  const bucket = res("aws:s3/bucketV2:BucketV2", "backups", {});
+  const sse = (algorithm: string) =>
+    res(
+      "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
+      "backups-sse",
+      { rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: algorithm, kmsMasterKeyId: KEY } }] },
+      { dependsOn: [bucket] },
+    );
+  const pab = (flag: boolean) =>
+    res(
+      "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+      "backups-pab",
+      { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: flag },
+      { dependsOn: [bucket] },
+    );
+
+  test("encrypted with a CMK and fully blocked passes", async () => {
+    expect(await messages(s3BucketEncryptedCmk, [bucket, sse("aws:kms")])).toEqual([]);
+    expect(await messages(s3BucketPublicAccessBlocked, [bucket, pab(true)])).toEqual([]);
+  });
+
+  test("SSE-S3 instead of KMS is caught", async () => {
+    expect(await messages(s3BucketEncryptedCmk, [bucket, sse("AES256")])).toEqual([
+      "Bucket 'backups' has no default encryption with a customer-managed key. Remediation: add an aws.s3.BucketServerSideEncryptionConfigurationV2 for bucket 'backups' with 'sseAlgorithm: \"aws:kms\"' and 'kmsMasterKeyId'.",
+    ]);
+  });
+
+  test("a public access block with one flag off is caught", async () => {
+    expect(await messages(s3BucketPublicAccessBlocked, [bucket, pab(false)])).toEqual([
+      "Bucket 'backups' does not block all public access. Remediation: add an aws.s3.BucketPublicAccessBlock for bucket 'backups' with 'blockPublicAcls: true', 'blockPublicPolicy: true', 'ignorePublicAcls: true', 'restrictPublicBuckets: true'.",
+    ]);
+  });
+
+  test("without buckets the policies are not assessed", async () => {
+    const result = await run(s3BucketEncryptedCmk, [res("aws:kms/key:Key", "k", {})]);
+    expect(result.outcomes[0]).toMatchObject({ assessed: 0 });
+  });
+});
