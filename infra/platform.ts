@@ -158,12 +158,12 @@ export async function createPlatform(config: PlatformConfig) {
     nodeSelector: { [systemNodeLabel(config).key]: systemNodeLabel(config).value },
     tolerations: [SYSTEM_TAINT],
   };
+  const { certManagerChartVersion, ...vaultConfig } = config.vault;
   const certManager = new CertManager(
     "cert-manager",
-    { chartVersion: config.vault.certManagerChartVersion, ...systemPlacement },
+    { chartVersion: certManagerChartVersion, ...systemPlacement },
     k8sOpts,
   );
-  const { certManagerChartVersion: _certManagerChartVersion, ...vaultConfig } = config.vault;
   const vault = new Vault(
     "vault",
     {
