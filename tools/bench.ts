@@ -6,7 +6,9 @@
  * - the offline preview of each stack (`tools/preview.ts <stack> --quiet`);
  * - the offline preview of production with 10, 50 and 100 declared services, to check that the
  *   time grows linearly with the number of services.
- * Reports the median and min of N runs (default 3). Timing lives here, never in tests.
+ * - with `--tests`, the whole jest suite once per run (the other half of the feedback loop).
+ * Reports the median and min of N runs (default 3), and the cost of each extra service between
+ * 10, 50 and 100 (similar slopes mean linear growth). Timing lives here, never in tests.
  */
 import { spawnSync } from "child_process";
 import { join } from "path";
@@ -33,7 +35,9 @@ function stats(samples: number[]): { median: number; min: number } {
 }
 
 function main(): void {
-  const { values } = parseArgs({ options: { runs: { type: "string", default: "3" } } });
+  const { values } = parseArgs({
+    options: { runs: { type: "string", default: "3" }, tests: { type: "boolean", default: false } },
+  });
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1) {
     console.error(`--runs must be a positive integer, got ${values.runs}`);
@@ -56,14 +60,25 @@ function main(): void {
       `preview production with ${n} services`,
       () => time(TSX, ["tools/bench-services.ts", String(n)]),
     ]),
+    ...(values.tests
+      ? [["jest: the whole test suite", () => time(join(ROOT, "node_modules", ".bin", "jest"), ["--silent"])] as [string, () => number]]
+      : []),
   ];
+  const medians = new Map<string, number>();
   const table = new Table({ head: ["case", `median of ${runs} (s)`, "min (s)"], ...COMPACT });
   for (const [label, fn] of cases) {
     const s = stats(Array.from({ length: runs }, fn));
+    medians.set(label, s.median);
     table.push([label, (s.median / 1000).toFixed(2), (s.min / 1000).toFixed(2)]);
     process.stderr.write(`.`);
   }
   console.log(`\n${table.toString()}`);
+  const at = (n: number) => medians.get(`preview production with ${n} services`)!;
+  const slope = (a: number, b: number) => (at(b) - at(a)) / (b - a);
+  console.log(
+    `Each extra service costs ${(slope(10, 50) * 1000).toFixed(0)} ms between 10 and 50 services, ` +
+      `${(slope(50, 100) * 1000).toFixed(0)} ms between 50 and 100 (similar figures mean linear growth).`,
+  );
 }
 
 main();
