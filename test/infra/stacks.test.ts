@@ -5,7 +5,8 @@
 import { readStackFiles } from "../../tools/offline/stack-files";
 import { PROJECT_DIR } from "../../tools/offline/preview-stack";
 import { REQUIRED_TAGS } from "../../infra/config/core";
-import { type OfflineRun, json, ofType, runStack } from "../support/offline";
+import { toPlan } from "../../tools/offline/plan";
+import { type OfflineRun, byName, json, ofType, runStack } from "../support/offline";
 
 const STACKS = ["dev", "staging", "production"] as const;
 const runs: Partial<Record<(typeof STACKS)[number], OfflineRun>> = {};
@@ -46,6 +47,21 @@ describe.each(STACKS)("stack %s", (stack) => {
       /mock-[0-9a-f]{8}|offline-preview-placeholder-secret/,
     );
   });
+});
+
+test("production's plan file masks every secret: the Redis AUTH token, its stored copy, the kubeconfig", () => {
+  const run = runs.production!;
+  const plan = toPlan(run);
+  const text = JSON.stringify(plan);
+  const group = byName(run, "aws:elasticache/replicationGroup:ReplicationGroup", "redis-group");
+  expect(group.inputs.authToken).toBe("[secret]");
+  expect(group.secretInputs).toContain("authToken");
+  const version = ofType(run, "aws:secretsmanager/secretVersion:SecretVersion").find((v) => v.name.startsWith("redis"))!;
+  expect(version.inputs.secretString).toBe("[secret]");
+  expect(plan.outputs!.kubeconfig).toBe("[secret]");
+  expect(run.secretOutputs).toContain("kubeconfig");
+  // The mocks' generated values (`mock-<hex>`) never reach the plan in clear.
+  expect(text).not.toMatch(/"mock-[0-9a-f]+/);
 });
 
 describe("environment differences", () => {

@@ -216,8 +216,11 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
       (v): v is string => typeof v === "string",
     );
     const physicalName = explicitName ?? args.name;
-    const id = args.id || physicalId(args.type, physicalName);
+    let id = args.id || physicalId(args.type, physicalName);
     const arn = arnFor(args.type, physicalName, id, this.options.region);
+    if (args.type === "aws:secretsmanager/secret:Secret" && arn) {
+      id = arn; // Secrets Manager's ID is the secret's ARN
+    }
     const state: Record<string, unknown> = {
       ...inputs,
       ...(arn ? { arn } : {}),
