@@ -188,7 +188,10 @@ export function validatePostgresDatabaseArgs(name: string, args: PostgresDatabas
 /**
  * Parameters of the instances' parameter group. All are dynamic (applied without a reboot).
  * `rds.force_ssl` refuses unencrypted connections; the log settings record connections,
- * disconnections, lock waits, DDL, temp files and slow statements for audits and tuning.
+ * disconnections, lock waits, temp files and slow statements for audits and tuning.
+ * `log_statement` stays `none`: `ddl` would also log `CREATE/ALTER ROLE ... PASSWORD '...'`, i.e.
+ * every credential Vault's database engine issues, in clear in CloudWatch Logs
+ * (docs/decisions/0025).
  */
 export function postgresParameters(
   slowStatementThresholdMs: number,
@@ -201,7 +204,7 @@ export function postgresParameters(
     dynamic("log_disconnections", "1"),
     dynamic("log_lock_waits", "1"),
     dynamic("log_min_duration_statement", String(slowStatementThresholdMs)),
-    dynamic("log_statement", "ddl"),
+    dynamic("log_statement", "none"),
     dynamic("log_temp_files", "10240"),
     dynamic("log_autovacuum_min_duration", "10000"),
   ];
@@ -226,8 +229,9 @@ export class PostgresDatabase extends pulumi.ComponentResource {
   public readonly instanceIdentifier: pulumi.Output<string>;
 
   constructor(name: string, args: PostgresDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("platform:data:PostgresDatabase", name, {}, opts);
+    // Validated before anything is registered: invalid args leave no half-built component behind.
     const a = validatePostgresDatabaseArgs(name, args);
+    super("platform:data:PostgresDatabase", name, {}, opts);
     const stateful = (extra?: pulumi.CustomResourceOptions) => statefulOptions(this, args.protect, extra);
 
     const securityGroup = createDataSecurityGroup(

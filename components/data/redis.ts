@@ -144,8 +144,9 @@ export class RedisCache extends pulumi.ComponentResource {
   public readonly replicationGroupId: pulumi.Output<string>;
 
   constructor(name: string, args: RedisCacheArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("platform:data:RedisCache", name, {}, opts);
+    // Validated before anything is registered: invalid args leave no half-built component behind.
     const a = validateRedisCacheArgs(name, args);
+    super("platform:data:RedisCache", name, {}, opts);
     const id = a.replicationGroupId;
 
     const securityGroup = createDataSecurityGroup(
@@ -164,11 +165,15 @@ export class RedisCache extends pulumi.ComponentResource {
       { description: `Data subnets of ${id}`, subnetIds: a.dataSubnetIds },
       { parent: this },
     );
+    const family = `redis${a.engineVersion.split(".")[0]}`;
+    // The description is immutable (a change replaces the group), so it names only what already
+    // forces a new group (family, group ID): a new eviction policy or a minor engine version then
+    // updates this group in place instead of replacing one the cache is still using.
     const parameterGroup = new aws.elasticache.ParameterGroup(
       `${name}-params`,
       {
-        family: `redis${a.engineVersion.split(".")[0]}`,
-        description: `Redis ${a.engineVersion} for ${id}: ${a.maxmemoryPolicy} eviction`,
+        family,
+        description: `${family} parameters of ${id}`,
         parameters: [{ name: "maxmemory-policy", value: a.maxmemoryPolicy }],
       },
       { parent: this },

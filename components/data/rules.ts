@@ -3,7 +3,7 @@
  * the components' arg validation and the `platform:data` config schema, so both report the same
  * problem with the same words.
  */
-import { CLOUDWATCH_RETENTION_DAYS } from "../../infra/config/network";
+import { CLOUDWATCH_RETENTION_DAYS } from "../shared/logs";
 
 /** One setting that AWS would reject (or that defeats the purpose), by field name. */
 export interface SettingProblem {

@@ -9,6 +9,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { CLOUDWATCH_RETENTION_DAYS } from "../shared/logs";
 import {
   SUBNET_TIERS,
   type Ipv4Block,
@@ -41,7 +42,7 @@ export interface NetworkArgs {
    * outage). `single`: one NAT gateway in the first AZ shared by every AZ (cheaper, one point of failure).
    */
   readonly natStrategy: NatStrategy;
-  /** Days CloudWatch Logs keeps the flow logs; must be a value CloudWatch accepts (1, 3, 5, 7, 14, 30...). */
+  /** Days CloudWatch Logs keeps the flow logs; one of the values it accepts (1, 3, 5, 7, 14, 30...). */
   readonly flowLogRetentionDays: number;
   /** ARN of the KMS key that encrypts the flow log group (its policy must let CloudWatch Logs use it). */
   readonly flowLogKmsKeyArn: pulumi.Input<string>;
@@ -97,9 +98,9 @@ export function networkArgsProblems(args: NetworkArgs): string[] {
     problems.push(...layoutProblems(vpc, args.subnets, azs));
   }
 
-  if (!Number.isInteger(args.flowLogRetentionDays) || args.flowLogRetentionDays < 1) {
+  if (!(CLOUDWATCH_RETENTION_DAYS as readonly number[]).includes(args.flowLogRetentionDays)) {
     problems.push(
-      `flowLogRetentionDays must be a positive whole number of days, received ${args.flowLogRetentionDays}`,
+      `flowLogRetentionDays ${args.flowLogRetentionDays} is not a retention CloudWatch Logs accepts: ${CLOUDWATCH_RETENTION_DAYS.join(", ")} days`,
     );
   }
 

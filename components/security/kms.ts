@@ -213,6 +213,8 @@ function keyPolicyStatements(purpose: KeyPurpose, ctx: PolicyContext): Statement
   if (purpose === "ebs") {
     // Managed node groups launch their encrypted volumes through the Auto Scaling service-linked
     // role; without these two statements the instances fail to launch with a customer-managed key.
+    // KMS refuses a policy naming a role that does not exist (MalformedPolicyDocument), so that role
+    // must exist in the account before the first `pulumi up` (docs/decisions/0024).
     const autoScalingRole = pulumi.interpolate`arn:${partition}:iam::${accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
     statements.push(
       {

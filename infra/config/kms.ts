@@ -4,21 +4,22 @@
 import { z } from "zod";
 import type { ConfigProblem } from "./problems";
 
+const WINDOW = "must be an integer from 7 to 30 (the range AWS accepts)";
+const PERIOD = "must be an integer from 90 to 2560 (the range AWS accepts)";
+
 export const kmsSchema = z.strictObject({
   /** Days a scheduled key deletion waits; AWS accepts 7 to 30. */
   deletionWindowInDays: z
-    .number()
-    .int()
-    .min(7, { message: "must be an integer from 7 to 30 (the range AWS accepts)" })
-    .max(30, {
-      message: "must be an integer from 7 to 30 (the range AWS accepts)",
-    }),
+    .number({ message: WINDOW })
+    .int({ message: WINDOW })
+    .min(7, { message: WINDOW })
+    .max(30, { message: WINDOW }),
   /** Days between automatic rotations; AWS accepts 90 to 2560. */
   rotationPeriodInDays: z
-    .number()
-    .int()
-    .min(90, { message: "must be an integer from 90 to 2560 (the range AWS accepts)" })
-    .max(2560, { message: "must be an integer from 90 to 2560 (the range AWS accepts)" })
+    .number({ message: PERIOD })
+    .int({ message: PERIOD })
+    .min(90, { message: PERIOD })
+    .max(2560, { message: PERIOD })
     .default(365),
 });
 

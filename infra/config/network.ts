@@ -2,6 +2,7 @@
  * `platform:network`: the VPC, its subnet layout, NAT, flow logs and endpoints.
  */
 import { z } from "zod";
+import { CLOUDWATCH_RETENTION_DAYS } from "../../components/shared/logs";
 import {
   SUBNET_TIERS,
   cidrContains,
@@ -12,10 +13,7 @@ import {
 } from "../../components/network/cidr";
 import type { ConfigProblem } from "./problems";
 
-/** Retention values CloudWatch Logs accepts (`0`, never expire, is deliberately not offered). */
-export const CLOUDWATCH_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
+export { CLOUDWATCH_RETENTION_DAYS };
 
 export const retentionDays = z
   .number()
@@ -40,11 +38,17 @@ const cidr = z.string().superRefine((value, ctx) => {
   }
 });
 
+const NEW_BITS = "must be a whole number of bits from 1 to 12 added to the VPC prefix";
+const NETNUM = "must be a whole number of 0 or more (the subnet number of the first AZ)";
 const tierLayout = z.strictObject({
   /** Bits added to the VPC prefix: a /16 VPC with newBits 3 gives /19 subnets. */
-  newBits: z.number().int().min(1).max(12),
+  newBits: z
+    .number({ message: NEW_BITS })
+    .int({ message: NEW_BITS })
+    .min(1, { message: NEW_BITS })
+    .max(12, { message: NEW_BITS }),
   /** Subnet number of the first AZ; AZ i gets `netnumStart + i`. Never derived from list positions. */
-  netnumStart: z.number().int().min(0),
+  netnumStart: z.number({ message: NETNUM }).int({ message: NETNUM }).min(0, { message: NETNUM }),
 });
 
 export const DEFAULT_INTERFACE_ENDPOINTS = [

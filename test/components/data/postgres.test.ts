@@ -230,15 +230,19 @@ describe("PostgresDatabase with the production seeds", () => {
     expect(byName(run, "aws:rds/subnetGroup:SubnetGroup", "db-subnets").inputs.subnetIds).toEqual(SUBNETS);
     const params = byName(run, "aws:rds/parameterGroup:ParameterGroup", "db-params").inputs;
     expect(params.family).toBe("postgres17");
-    expect(params.parameters).toEqual(
-      expect.arrayContaining([
-        { name: "rds.force_ssl", value: "1", applyMethod: "immediate" },
-        { name: "log_connections", value: "1", applyMethod: "immediate" },
-        { name: "log_disconnections", value: "1", applyMethod: "immediate" },
-        { name: "log_lock_waits", value: "1", applyMethod: "immediate" },
-        { name: "log_min_duration_statement", value: "1000", applyMethod: "immediate" },
-      ]),
-    );
+    // Exact list: every parameter is dynamic ("immediate" is refused for static ones), and
+    // log_statement stays "none" because "ddl" logs CREATE/ALTER ROLE ... PASSWORD in clear.
+    expect(params.parameters).toEqual([
+      { name: "rds.force_ssl", value: "1", applyMethod: "immediate" },
+      { name: "password_encryption", value: "scram-sha-256", applyMethod: "immediate" },
+      { name: "log_connections", value: "1", applyMethod: "immediate" },
+      { name: "log_disconnections", value: "1", applyMethod: "immediate" },
+      { name: "log_lock_waits", value: "1", applyMethod: "immediate" },
+      { name: "log_min_duration_statement", value: "1000", applyMethod: "immediate" },
+      { name: "log_statement", value: "none", applyMethod: "immediate" },
+      { name: "log_temp_files", value: "10240", applyMethod: "immediate" },
+      { name: "log_autovacuum_min_duration", value: "10000", applyMethod: "immediate" },
+    ]);
   });
 
   test("security group: the only ingress is 5432 from exactly the allowed groups, no egress, no 0.0.0.0/0 anywhere", () => {
@@ -366,6 +370,20 @@ describe("PostgresDatabase argument validation", () => {
         "- backupRetentionDays (received 0): 0 turns off automated backups and point-in-time recovery; use 1 to 35 days",
       ].join("\n"),
     );
+  });
+
+  test("invalid args throw before the component registers anything", async () => {
+    const run = await runProgram(async () => {
+      const { PostgresDatabase } = await import("../../../components/data/postgres");
+      try {
+        new PostgresDatabase("db", { ...PRODUCTION, backupRetentionDays: 0 });
+      } catch (error) {
+        return { error: (error as Error).message };
+      }
+      return {};
+    });
+    expect(run.outputs.error).toContain("backupRetentionDays (received 0)");
+    expect(run.resources.map((r) => r.type)).toEqual(["pulumi:pulumi:Stack"]);
   });
 
   test("defaults are the secure choices", async () => {

@@ -156,6 +156,21 @@ describe("RedisCache with the production seeds", () => {
     const params = byName(run, "aws:elasticache/parameterGroup:ParameterGroup", "cache-params").inputs;
     expect(params.family).toBe("redis7");
     expect(params.parameters).toEqual([{ name: "maxmemory-policy", value: "volatile-lru" }]);
+    expect(params.description).toBe("redis7 parameters of platform-production");
+  });
+
+  test("a new eviction policy or minor version updates the parameter group in place, never replaces it", async () => {
+    // The description is immutable: if it changed, the group in use would be replaced (and its
+    // deletion fail while the cache, applying changes in its maintenance window, still uses it).
+    const other = await build({ ...PRODUCTION, engineVersion: "7.0", maxmemoryPolicy: "allkeys-lfu" });
+    const before = byName(run, "aws:elasticache/parameterGroup:ParameterGroup", "cache-params").inputs;
+    const after = byName(other, "aws:elasticache/parameterGroup:ParameterGroup", "cache-params").inputs;
+    expect({ family: after.family, description: after.description }).toEqual({
+      family: before.family,
+      description: before.description,
+    });
+    expect(after.parameters).toEqual([{ name: "maxmemory-policy", value: "allkeys-lfu" }]);
+    expect(byName(other, GROUP, "cache-group").inputs.engineVersion).toBe("7.0");
   });
 
   test("AUTH token: 64 characters from the set ElastiCache accepts, kept in a KMS-encrypted secret", () => {
@@ -284,6 +299,20 @@ describe("RedisCache argument validation", () => {
         '- snapshotWindow (received "03:00-03:59"): lasts 59 minutes; an ElastiCache snapshot window needs at least 60',
       ].join("\n"),
     );
+  });
+
+  test("invalid args throw before the component registers anything", async () => {
+    const run = await runProgram(async () => {
+      const { RedisCache } = await import("../../../components/data/redis");
+      try {
+        new RedisCache("cache", { ...PRODUCTION, numCacheClusters: 0 });
+      } catch (error) {
+        return { error: (error as Error).message };
+      }
+      return {};
+    });
+    expect(run.outputs.error).toContain("numCacheClusters (received 0)");
+    expect(run.resources.map((r) => r.type)).toEqual(["pulumi:pulumi:Stack"]);
   });
 
   test("failover and Multi-AZ default to on from two nodes, off for one", async () => {

@@ -32,6 +32,9 @@ const T = {
 const AZS3 = ["us-west-2a", "us-west-2b", "us-west-2c"];
 const LOGS_KEY_ARN = "arn:aws:kms:us-west-2:123456789012:key/11111111-2222-3333-4444-555555555555";
 const ENDPOINTS = ["ec2", "ecr.api", "ecr.dkr", "sts", "logs", "monitoring", "elasticloadbalancing"];
+/** Written out, not imported: the test must fail if the component accepted another list. */
+const RETENTIONS =
+  "1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653";
 
 function baseArgs(overrides: Partial<NetworkArgs> = {}): NetworkArgs {
   return {
@@ -526,12 +529,17 @@ describe("validateNetworkArgs", () => {
     [
       "zero retention",
       { flowLogRetentionDays: 0 },
-      "flowLogRetentionDays must be a positive whole number of days, received 0",
+      `flowLogRetentionDays 0 is not a retention CloudWatch Logs accepts: ${RETENTIONS} days`,
     ],
     [
       "fractional retention",
       { flowLogRetentionDays: 1.5 },
-      "flowLogRetentionDays must be a positive whole number of days, received 1.5",
+      `flowLogRetentionDays 1.5 is not a retention CloudWatch Logs accepts: ${RETENTIONS} days`,
+    ],
+    [
+      "a whole number of days CloudWatch Logs refuses",
+      { flowLogRetentionDays: 31 },
+      `flowLogRetentionDays 31 is not a retention CloudWatch Logs accepts: ${RETENTIONS} days`,
     ],
     [
       "repeated endpoint",
@@ -568,7 +576,7 @@ describe("validateNetworkArgs", () => {
       "Invalid Network args (4 problems):",
       "  - availabilityZones lists 1 AZ(s) [us-west-2a]; at least 2 are needed (EKS and load balancers require two AZs)",
       "  - cidrBlock '10.0.0.0/33' is not an IPv4 CIDR block of the form a.b.c.d/n",
-      "  - flowLogRetentionDays must be a positive whole number of days, received -7",
+      `  - flowLogRetentionDays -7 is not a retention CloudWatch Logs accepts: ${RETENTIONS} days`,
       "  - interfaceEndpoints lists sts more than once; list each service once",
     ].join("\n");
     expect(() => validate(args)).toThrow(expected);

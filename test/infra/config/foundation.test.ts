@@ -196,6 +196,29 @@ describe("config validation", () => {
       ["platform:kms.deletionWindowInDays: must be an integer from 7 to 30 (the range AWS accepts)"],
     ],
     [
+      "fractional KMS window",
+      (r) => withObject(r, "platform:kms", (k) => (k.deletionWindowInDays = 29.5)),
+      ["platform:kms.deletionWindowInDays: must be an integer from 7 to 30 (the range AWS accepts)"],
+    ],
+    [
+      "KMS rotation period out of range",
+      (r) => withObject(r, "platform:kms", (k) => (k.rotationPeriodInDays = 30)),
+      ["platform:kms.rotationPeriodInDays: must be an integer from 90 to 2560 (the range AWS accepts)"],
+    ],
+    [
+      "subnet layout with fractional or out-of-range numbers",
+      (r) =>
+        withObject(r, net, (n) => {
+          const subnets = n.subnets as Record<string, Record<string, unknown>>;
+          subnets.public.newBits = 13;
+          subnets.data.netnumStart = 1.5;
+        }),
+      [
+        "platform:network.subnets.public.newBits: must be a whole number of bits from 1 to 12 added to the VPC prefix",
+        "platform:network.subnets.data.netnumStart: must be a whole number of 0 or more (the subnet number of the first AZ)",
+      ],
+    ],
+    [
       "short KMS window in production",
       (r) => withObject(r, "platform:kms", (k) => (k.deletionWindowInDays = 7)),
       [
