@@ -30,9 +30,15 @@ export function createAwsProvider(config: PlatformConfig): aws.Provider {
 /** Where platform add-ons (Vault, cert-manager, the ALB controller) run: the on-demand system nodes. */
 const SYSTEM_TAINT = { key: "CriticalAddonsOnly", operator: "Equal", value: "true", effect: "NoSchedule" } as const;
 
+/** The labels of the stack's node group with this role; every group carries EKS's capacity-type label. */
+function nodeGroupLabels(config: PlatformConfig, role: "system" | "application"): Record<string, string> {
+  const group = Object.values(config.cluster.nodeGroups).find((g) => g.role === role);
+  const labels = group?.labels ?? {};
+  return Object.keys(labels).length > 0 ? { ...labels } : { "eks.amazonaws.com/capacityType": group?.capacityType ?? "ON_DEMAND" };
+}
+
 function systemNodeLabel(config: PlatformConfig): { key: string; value: string } {
-  const system = Object.values(config.cluster.nodeGroups).find((g) => g.role === "system");
-  const [key, value] = Object.entries(system?.labels ?? {})[0] ?? ["eks.amazonaws.com/capacityType", "ON_DEMAND"];
+  const [key, value] = Object.entries(nodeGroupLabels(config, "system"))[0];
   return { key, value };
 }
 
@@ -147,7 +153,7 @@ export async function createPlatform(config: PlatformConfig) {
           callers: callers.get(s.name),
           postgres: { host: postgres.address, port: postgres.port },
           redis: { host: redis.primaryEndpoint, port: redis.port },
-          nodeSelector: { workload: "application" },
+          nodeSelector: nodeGroupLabels(config, "application"),
         },
         // The controller's webhook admits pods in exposed namespaces: it must exist first.
         { ...k8sOpts, dependsOn: [albController] },

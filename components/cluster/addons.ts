@@ -128,8 +128,9 @@ export function ebsCsiKmsPolicy(ebsKeyArn: pulumi.Input<string>): pulumi.Output<
 }
 
 /**
- * Cluster Autoscaler: read-only discovery everywhere, and scaling only of the Auto Scaling groups
- * EKS tags `k8s.io/cluster-autoscaler/<cluster>=owned` (every managed node group of this cluster).
+ * Cluster Autoscaler: read-only discovery of Auto Scaling and EC2, descriptions of this cluster's node
+ * groups only, and scaling only of the Auto Scaling groups EKS tags
+ * `k8s.io/cluster-autoscaler/<cluster>=owned` (every managed node group of this cluster).
  */
 export function clusterAutoscalerPolicy(clusterName: pulumi.Input<string>): pulumi.Output<string> {
   return pulumi.output(clusterName).apply((cluster) =>
@@ -149,9 +150,15 @@ export function clusterAutoscalerPolicy(clusterName: pulumi.Input<string>): pulu
             "ec2:DescribeInstanceTypes",
             "ec2:DescribeLaunchTemplateVersions",
             "ec2:GetInstanceTypesFromInstanceRequirements",
-            "eks:DescribeNodegroup",
           ],
           Resource: "*",
+        },
+        {
+          // Labels and taints of this cluster's node groups, for scaling a group up from zero.
+          Sid: "DescribeOwnNodegroups",
+          Effect: "Allow",
+          Action: "eks:DescribeNodegroup",
+          Resource: `arn:aws:eks:*:*:nodegroup/${cluster}/*`,
         },
         {
           Sid: "ScaleOwnedGroups",

@@ -111,6 +111,11 @@ export interface EksClusterArgs {
   readonly nvidiaDevicePlugin: { readonly chartVersion: string };
 }
 
+/** Stable key of an admin role in child names: the role name, the last segment of its ARN. */
+function adminEntryKey(arn: string): string {
+  return arn.split("/").pop()!;
+}
+
 /** The cluster name a stack uses: give the network component the same value for its subnet tags. */
 export function clusterNameFor(project: string, environment: string): string {
   return `${project}-${environment}`;
@@ -143,9 +148,20 @@ export function validateEksClusterArgs(args: EksClusterArgs): string[] {
       "endpointPublicAccess is on but publicAccessCidrs is empty; list the CIDRs allowed (EKS would open 0.0.0.0/0)",
     );
   }
+  const adminKeys = new Map<string, string>();
   for (const arn of args.adminRoleArns ?? []) {
     if (!IAM_ROLE_ARN.test(arn)) {
       problems.push(`adminRoleArns entry '${arn}' is not an IAM role ARN`);
+    }
+    // The role name (last path segment) names the access entry's child resources.
+    const key = adminEntryKey(arn);
+    const first = adminKeys.get(key);
+    if (first !== undefined) {
+      problems.push(
+        `adminRoleArns entries '${first}' and '${arn}' share the role name '${key}'; list each role once (two roles of one name would collide as children)`,
+      );
+    } else {
+      adminKeys.set(key, arn);
     }
   }
   const groups = Object.entries(args.nodeGroups);
@@ -382,7 +398,14 @@ export class EksCluster extends pulumi.ComponentResource {
         upgradePolicy: { supportType: "STANDARD" },
         deletionProtection: args.deletionProtection ?? true,
       },
-      { parent: this, dependsOn: [logGroup, clusterRolePolicies] },
+      {
+        parent: this,
+        dependsOn: [logGroup, clusterRolePolicies],
+        // EKS reads this flag only in CreateCluster and the provider replaces the cluster when it
+        // changes: adding the first admin role later must not destroy and recreate the cluster.
+        // The creator's bootstrap access entry then stays until removed by hand (docs/cluster.md).
+        ignoreChanges: ["accessConfig.bootstrapClusterCreatorAdminPermissions"],
+      },
     );
     const clusterName = cluster.name;
     const issuerUrl = cluster.identities.apply((ids) => ids[0].oidcs![0].issuer!);
@@ -396,7 +419,7 @@ export class EksCluster extends pulumi.ComponentResource {
 
     // --- Admin access entries ---------------------------------------------------------------------
     for (const arn of admins) {
-      const key = arn.split("/").pop()!;
+      const key = adminEntryKey(arn);
       const entry = new aws.eks.AccessEntry(
         `${name}-admin-${key}`,
         { clusterName, principalArn: arn, type: "STANDARD" },
@@ -516,16 +539,16 @@ export class EksCluster extends pulumi.ComponentResource {
         region: args.region,
       }),
     );
+    // The provider waits for the nodes and the add-ons that need them (DNS, EBS CSI): every object
+    // deployed through it, here or by other components (ALB controller, services, Vault), then
+    // waits too, and on destroy those objects go before the nodes that run their controllers.
+    const clusterReady = [...nodeGroupResources, ...lateAddons];
     this.provider = new k8s.Provider(
       `${name}-k8s`,
       { kubeconfig: this.kubeconfig, enableServerSideApply: true },
-      parent,
+      { parent: this, dependsOn: clusterReady },
     );
-    const inCluster = {
-      parent: this,
-      provider: this.provider,
-      dependsOn: [...nodeGroupResources, ...lateAddons],
-    };
+    const inCluster = { parent: this, provider: this.provider, dependsOn: clusterReady };
 
     const storageClass = createDefaultStorageClass(`${name}-gp3-encrypted`, args.keys.ebsKeyArn, inCluster);
 

@@ -79,6 +79,11 @@ export const TERMINATION_GRACE_SECONDS = 60;
 /** ALB target deregistration delay, shorter than the time left after preStop. */
 export const DEREGISTRATION_DELAY_SECONDS = 30;
 export const ALB_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+/**
+ * Link-local address of the EKS Pod Identity agent (a hostNetwork DaemonSet on every node). Pods with
+ * an AWS role fetch their credentials from it on TCP 80; the default-deny egress policy would block it.
+ */
+export const POD_IDENTITY_AGENT_CIDR = "169.254.170.23/32";
 /** Private IPv4 ranges (RFC 1918): never reached by the internet egress rule. */
 export const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"] as const;
 const PSS_LEVEL = "restricted";
@@ -587,6 +592,13 @@ export class PlatformService extends pulumi.ComponentResource {
           ],
         });
       }
+    }
+    if (identity) {
+      policy("allow-pod-identity-agent", "allow-pod-identity-agent", {
+        podSelector: { matchLabels: selector },
+        policyTypes: ["Egress"],
+        egress: [{ to: cidrPeers([POD_IDENTITY_AGENT_CIDR]), ports: [tcp(80)] }],
+      });
     }
     if (args.internetEgress) {
       policy("allow-internet-https", "allow-internet-https", {

@@ -249,6 +249,19 @@ export function checkCluster(cluster: ClusterConfig, environment: string): Confi
         message: "the system group must be ON_DEMAND: add-ons must not be interrupted",
       });
     }
+    // The ALB controller, cert-manager and Vault are placed on system nodes tolerating exactly this
+    // taint (infra/platform.ts): any other taint there would leave them Pending.
+    const foreign = system.taints.filter(
+      (t) => !(t.key === "CriticalAddonsOnly" && t.value === "true" && t.effect === "NoSchedule"),
+    );
+    if (foreign.length > 0) {
+      problems.push({
+        key: `${key}.nodeGroups.${group}.taints`,
+        received: system.taints,
+        message:
+          "the system group may carry only the taint CriticalAddonsOnly=true:NoSchedule, which every platform add-on tolerates; other taints would leave them Pending",
+      });
+    }
     if (production && system.minSize < 2) {
       problems.push({
         key: `${key}.nodeGroups.${group}.minSize`,

@@ -169,6 +169,16 @@ export function checkServices(value: ServicesConfig, environment: string): Confi
     for (const p of crossFieldProblems(service)) {
       problems.push({ key: at(index, p.path), received: p.received, message: p.message });
     }
+    if (service.expose?.scheme === "internal") {
+      // An internal ALB sits in the private subnets with the pods: admitting its CIDRs would admit
+      // every pod of the cluster to the service port (decision 0041).
+      problems.push({
+        key: at(index, "expose.scheme"),
+        received: "internal",
+        message:
+          "internal load balancers need dedicated load-balancer subnets, which the network does not have yet; use 'internet-facing' or leave the service unexposed",
+      });
+    }
     if (environment === "production") {
       if (service.replicas < 2) {
         problems.push({

@@ -445,6 +445,21 @@ describe("EksCluster with the production values", () => {
       );
     });
 
+    test("the autoscaler may describe only this cluster's node groups", () => {
+      const policy = json<{ Statement: { Sid: string; Action: string | string[]; Resource: unknown }[] }>(
+        byName(run, "aws:iam/rolePolicy:RolePolicy", "eks-cluster-autoscaler-policy").inputs.policy,
+      );
+      const describe = policy.Statement.filter((s) => [s.Action].flat().includes("eks:DescribeNodegroup"));
+      expect(describe).toEqual([
+        {
+          Sid: "DescribeOwnNodegroups",
+          Effect: "Allow",
+          Action: "eks:DescribeNodegroup",
+          Resource: "arn:aws:eks:*:*:nodegroup/platform-production/*",
+        },
+      ]);
+    });
+
     test("the autoscaler may only scale Auto Scaling groups owned by this cluster", () => {
       const policy = json<{ Statement: { Sid: string; Action: string[]; Condition?: unknown }[] }>(
         byName(run, "aws:iam/rolePolicy:RolePolicy", "eks-cluster-autoscaler-policy").inputs.policy,
@@ -461,6 +476,18 @@ describe("EksCluster with the production values", () => {
   });
 
   describe("Kubernetes objects through the cluster's provider", () => {
+    test("the provider waits for every node group and the add-ons that need nodes", () => {
+      // Everything deployed through it (here and in other components) then waits for nodes and DNS,
+      // and on destroy goes before the nodes that run its controllers.
+      const provider = byName(run, "pulumi:providers:kubernetes", "eks-k8s");
+      for (const g of ["system", "application", "gpu"]) {
+        expect(dependsOn(run, provider, T.nodeGroup, `eks-${g}`)).toBe(true);
+      }
+      for (const a of ["eks-coredns", "eks-aws-ebs-csi-driver"]) {
+        expect(dependsOn(run, provider, T.addon, a)).toBe(true);
+      }
+    });
+
     test("the kubeconfig is a secret that authenticates with aws eks get-token", () => {
       expect(run.secretOutputs).toContain("kubeconfig");
       const provider = byName(run, "pulumi:providers:kubernetes", "eks-k8s");
@@ -587,9 +614,45 @@ describe("EksCluster with a dev-like configuration", () => {
   });
 });
 
+describe("EksCluster resource options", () => {
+  test("adding admins later never replaces the cluster; the autoscaler owns desired sizes", async () => {
+    const ignored: Record<string, string[] | undefined> = {};
+    await runProgram(async () => {
+      const { EksCluster } = await import("../../../components/cluster/cluster");
+      new EksCluster("eks", PRODUCTION_ARGS, {
+        transformations: [
+          ({ type, name, opts }) => {
+            if (type === "aws:eks/cluster:Cluster" || type === T.nodeGroup) {
+              ignored[name] = opts.ignoreChanges;
+            }
+            return undefined;
+          },
+        ],
+      });
+    });
+    expect(ignored).toEqual({
+      eks: ["accessConfig.bootstrapClusterCreatorAdminPermissions"],
+      "eks-system": ["scalingConfig.desiredSize"],
+      "eks-application": ["scalingConfig.desiredSize"],
+      "eks-gpu": ["scalingConfig.desiredSize"],
+    });
+  });
+});
+
 describe("validateEksClusterArgs", () => {
   test("accepts the production values", () => {
     expect(validateEksClusterArgs(PRODUCTION_ARGS)).toEqual([]);
+  });
+
+  test("two admin roles with one name (different paths) would collide as children", () => {
+    expect(
+      validateEksClusterArgs({
+        ...PRODUCTION_ARGS,
+        adminRoleArns: [ADMIN, "arn:aws:iam::123456789012:role/ops/PlatformAdmin"],
+      }),
+    ).toEqual([
+      "adminRoleArns entries 'arn:aws:iam::123456789012:role/PlatformAdmin' and 'arn:aws:iam::123456789012:role/ops/PlatformAdmin' share the role name 'PlatformAdmin'; list each role once (two roles of one name would collide as children)",
+    ]);
   });
 
   test("reports every problem at once", () => {

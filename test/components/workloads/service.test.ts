@@ -87,6 +87,7 @@ describe("PlatformService (exposed api with every feature)", () => {
         `${NP} api-allow-redis`,
         `${NP} api-to-billing`,
         `${NP} api-allow-internet-https`,
+        `${NP} api-allow-pod-identity-agent`,
         "aws:iam/role:Role api-identity-role",
         "aws:iam/rolePolicy:RolePolicy api-identity-policy",
         "aws:eks/podIdentityAssociation:PodIdentityAssociation api-identity-association",
@@ -494,6 +495,19 @@ describe("PlatformService (exposed api with every feature)", () => {
             ],
             ports: [{ protocol: "TCP", port: 8080 }],
           },
+        ],
+      });
+    });
+
+    test("with an AWS role: egress to the Pod Identity agent's link-local address on TCP 80 only", () => {
+      expect(policy("api-allow-pod-identity-agent").inputs.metadata).toEqual(
+        meta("allow-pod-identity-agent"),
+      );
+      expect(policy("api-allow-pod-identity-agent").inputs.spec).toEqual({
+        podSelector: SELECTOR,
+        policyTypes: ["Egress"],
+        egress: [
+          { to: [{ ipBlock: { cidr: "169.254.170.23/32" } }], ports: [{ protocol: "TCP", port: 80 }] },
         ],
       });
     });

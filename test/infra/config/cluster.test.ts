@@ -192,6 +192,11 @@ describe("platform:cluster", () => {
       "platform:cluster.nodeGroups.system.capacityType: the system group must be ON_DEMAND: add-ons must not be interrupted",
     ],
     [
+      "system group with a taint the platform add-ons do not tolerate",
+      withGroup("system", { taints: [{ key: "dedicated", value: "system", effect: "NoSchedule" }] }),
+      "platform:cluster.nodeGroups.system.taints: the system group may carry only the taint CriticalAddonsOnly=true:NoSchedule, which every platform add-on tolerates; other taints would leave them Pending",
+    ],
+    [
       "kube-proxy of another minor",
       { ...PRODUCTION, addonVersions: { ...PRODUCTION.addonVersions, "kube-proxy": "v1.32.6-eksbuild.2" } },
       "platform:cluster.addonVersions.kube-proxy: must be a v1.33.x build to match the cluster version 1.33",

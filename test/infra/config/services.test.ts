@@ -445,6 +445,7 @@ describe("bad service declarations", () => {
     );
     expect(problems.map((p) => `${p.key}: ${p.message}`)).toEqual([
       `${KEY}.services[0].expose.certificateArn: is required for an exposed service: the ALB serves HTTPS only`,
+      `${KEY}.services[0].expose.scheme: internal load balancers need dedicated load-balancer subnets, which the network does not have yet; use 'internet-facing' or leave the service unexposed`,
       `${KEY}.services[0].autoscaling: is required in production (minReplicas, maxReplicas and a CPU or memory target)`,
       `${KEY}.services[1].resources.limits.memory: is below the request 1Gi; a limit must be at least its request`,
       `${KEY}.services[1].autoscaling: is required in production (minReplicas, maxReplicas and a CPU or memory target)`,
