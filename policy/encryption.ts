@@ -15,7 +15,10 @@ export const kmsKeyRotationEnabled: PlatformResourcePolicy = {
   references: ["AWS FSBP KMS.4", "CIS AWS Foundations 3.6", "Checkov CKV_AWS_7"],
   validateResource: validateResourceOfType(aws.kms.Key, (key, args, report) => {
     const spec = key.customerMasterKeySpec ?? "SYMMETRIC_DEFAULT";
-    if (spec === "SYMMETRIC_DEFAULT" && key.enableKeyRotation !== true) {
+    if (spec !== "SYMMETRIC_DEFAULT") {
+      args.notApplicable(`KMS cannot rotate ${spec} keys automatically`);
+    }
+    if (key.enableKeyRotation !== true) {
       report(
         violation(
           `KMS key '${args.name}' does not rotate`,
@@ -95,47 +98,59 @@ export const logGroupRetention: PlatformResourcePolicy = {
 
 export const ebsVolumesEncrypted: PlatformResourcePolicy = {
   name: "ebs-volumes-encrypted",
-  description: "Launch templates encrypt every EBS volume with a customer-managed KMS key.",
+  description: "Launch templates and EBS volumes encrypt every volume with a customer-managed KMS key.",
   severity: "high",
   enforcementLevel: "mandatory",
   category: "Storage and Backup",
   group: "Security",
-  references: ["AWS FSBP EC2.7", "Checkov CKV_AWS_8"],
-  validateResource: validateResourceOfType(aws.ec2.LaunchTemplate, (lt, args, report) => {
-    const mappings = asArray(lt.blockDeviceMappings).map(asRecord);
-    if (mappings.length === 0) {
-      report(
-        violation(
-          `Launch template '${args.name}' leaves the root volume to the AMI default (unencrypted unless the account default says otherwise)`,
-          `set 'blockDeviceMappings' with 'ebs.encrypted: "true"' and 'ebs.kmsKeyId' on launch template '${args.name}'.`,
-        ),
-      );
-    }
-    for (const m of mappings) {
-      const ebs = asRecord(m.ebs);
-      if (String(ebs.encrypted) !== "true" || !ebs.kmsKeyId) {
+  references: ["AWS FSBP EC2.3", "AWS FSBP EC2.7", "Checkov CKV_AWS_3", "Checkov CKV_AWS_8"],
+  validateResource: [
+    validateResourceOfType(aws.ebs.Volume, (volume, args, report) => {
+      if (volume.encrypted !== true || !volume.kmsKeyId) {
         report(
           violation(
-            `Launch template '${args.name}' volume ${String(m.deviceName)} is not encrypted with a customer-managed key`,
-            `set 'ebs.encrypted: "true"' and 'ebs.kmsKeyId' for ${String(m.deviceName)} in 'blockDeviceMappings' of launch template '${args.name}'.`,
+            `EBS volume '${args.name}' is not encrypted with a customer-managed key`,
+            `set 'encrypted: true' and 'kmsKeyId' on EBS volume '${args.name}'.`,
           ),
         );
       }
-    }
-  }),
+    }),
+    validateResourceOfType(aws.ec2.LaunchTemplate, (lt, args, report) => {
+      const mappings = asArray(lt.blockDeviceMappings).map(asRecord);
+      if (mappings.length === 0) {
+        report(
+          violation(
+            `Launch template '${args.name}' leaves the root volume to the AMI default (unencrypted unless the account default says otherwise)`,
+            `set 'blockDeviceMappings' with 'ebs.encrypted: "true"' and 'ebs.kmsKeyId' on launch template '${args.name}'.`,
+          ),
+        );
+      }
+      for (const m of mappings) {
+        const ebs = asRecord(m.ebs);
+        if (String(ebs.encrypted) !== "true" || !ebs.kmsKeyId) {
+          report(
+            violation(
+              `Launch template '${args.name}' volume ${String(m.deviceName)} is not encrypted with a customer-managed key`,
+              `set 'ebs.encrypted: "true"' and 'ebs.kmsKeyId' for ${String(m.deviceName)} in 'blockDeviceMappings' of launch template '${args.name}'.`,
+            ),
+          );
+        }
+      }
+    }),
+  ],
 };
 
 export const storageClassEncrypted: PlatformResourcePolicy = {
   name: "storage-class-encrypted",
-  description: "EBS CSI storage classes encrypt volumes with a customer-managed KMS key.",
+  description: "EBS storage classes (CSI or in-tree) encrypt volumes with a customer-managed KMS key.",
   severity: "high",
   enforcementLevel: "mandatory",
   category: "Storage and Backup",
   group: "Security",
   references: ["EKS Best Practices Guide: Data encryption (encrypt EBS volumes)"],
   validateResource: validateResourceOfType(k8s.storage.v1.StorageClass, (sc, args, report) => {
-    if (sc.provisioner !== "ebs.csi.aws.com") {
-      return;
+    if (sc.provisioner !== "ebs.csi.aws.com" && sc.provisioner !== "kubernetes.io/aws-ebs") {
+      args.notApplicable(`Provisioner '${String(sc.provisioner)}' does not create EBS volumes`);
     }
     const params = asRecord(sc.parameters);
     if (params.encrypted !== "true" || !params.kmsKeyId) {

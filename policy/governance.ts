@@ -106,7 +106,12 @@ export const awsProviderDefaultTags: PlatformResourcePolicy = {
 export const STATEFUL_TYPES = [
   "aws:kms/key:Key",
   "aws:rds/instance:Instance",
+  "aws:rds/cluster:Cluster",
   "aws:elasticache/replicationGroup:ReplicationGroup",
+  "aws:elasticache/cluster:Cluster",
+  "aws:efs/fileSystem:FileSystem",
+  "aws:dynamodb/table:Table",
+  "aws:backup/vault:Vault",
   "aws:s3/bucketV2:BucketV2",
   "aws:s3/bucket:Bucket",
   "aws:secretsmanager/secret:Secret",
@@ -161,17 +166,32 @@ const ADMIN_POLICIES = [
   "arn:aws:iam::aws:policy/IAMFullAccess",
 ];
 
+/** Actions that are administrator access on `*`: everything, or all of IAM (which grants itself the rest). */
+const ADMIN_ACTIONS = ["*", "*:*", "iam:*"];
+
+/** Allow on every resource of every action, of all IAM, or of everything but a list (`NotAction`). */
 function grantsEverything(document: unknown): boolean {
-  const statements = asArray(asRecord(parseJsonish(document)).Statement);
-  return statements.map(asRecord).some((s) => {
-    const list = (v: unknown) => (Array.isArray(v) ? v : [v]);
-    return s.Effect === "Allow" && list(s.Action).includes("*") && list(s.Resource).includes("*");
-  });
+  const list = (v: unknown) => (Array.isArray(v) ? v : [v]);
+  // `Statement` may be one object as well as a list.
+  return list(asRecord(parseJsonish(document)).Statement)
+    .map(asRecord)
+    .some(
+      (s) =>
+        s.Effect === "Allow" &&
+        list(s.Resource).includes("*") &&
+        (list(s.Action).some((a) => typeof a === "string" && ADMIN_ACTIONS.includes(a.toLowerCase())) ||
+          s.NotAction !== undefined),
+    );
+}
+
+function isAdminPolicyArn(arn: unknown): boolean {
+  return ADMIN_POLICIES.includes(String(arn).replace(/^arn:aws[a-z-]*:/, "arn:aws:"));
 }
 
 export const iamNoAdminAccess: PlatformResourcePolicy = {
   name: "iam-no-admin-access",
-  description: "No role gets administrator access: no AWS admin managed policy, no inline Allow * on *.",
+  description:
+    "No role gets administrator access: no AWS admin managed policy, no Allow of *, iam:* or NotAction on *.",
   severity: "critical",
   enforcementLevel: "mandatory",
   category: "Cloud Integration",
@@ -179,7 +199,7 @@ export const iamNoAdminAccess: PlatformResourcePolicy = {
   references: ["AWS FSBP IAM.1", "CIS AWS Foundations 1.16", "Checkov CKV_AWS_1", "Checkov CKV_AWS_274"],
   validateResource: [
     validateResourceOfType(aws.iam.RolePolicyAttachment, (att, args, report) => {
-      if (ADMIN_POLICIES.includes(String(att.policyArn).replace(/^arn:aws[a-z-]*:/, "arn:aws:"))) {
+      if (isAdminPolicyArn(att.policyArn)) {
         report(
           violation(
             `Role policy attachment '${args.name}' grants ${String(att.policyArn)}`,
@@ -188,11 +208,31 @@ export const iamNoAdminAccess: PlatformResourcePolicy = {
         );
       }
     }),
+    validateResourceOfType(aws.iam.RolePolicyAttachmentsExclusive, (att, args, report) => {
+      for (const arn of asArray(att.policyArns).filter(isAdminPolicyArn)) {
+        report(
+          violation(
+            `Role policy attachments '${args.name}' grant ${String(arn)}`,
+            `replace ${String(arn)} in 'policyArns' of '${args.name}' with least-privilege policies.`,
+          ),
+        );
+      }
+    }),
+    validateResourceOfType(aws.iam.Policy, (policy, args, report) => {
+      if (grantsEverything(policy.policy)) {
+        report(
+          violation(
+            `Managed policy '${args.name}' grants administrator access`,
+            `narrow 'Action' and 'Resource' in 'policy' of '${args.name}'.`,
+          ),
+        );
+      }
+    }),
     validateResourceOfType(aws.iam.RolePolicy, (policy, args, report) => {
       if (grantsEverything(policy.policy)) {
         report(
           violation(
-            `Inline role policy '${args.name}' allows every action on every resource`,
+            `Inline role policy '${args.name}' grants administrator access`,
             `narrow 'Action' and 'Resource' in 'policy' of '${args.name}'.`,
           ),
         );

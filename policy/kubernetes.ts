@@ -38,9 +38,14 @@ const LONG_RUNNING = [k8s.apps.v1.Deployment, k8s.apps.v1.StatefulSet, k8s.apps.
 /** One `validateResourceOfType` per workload class, each checking the pod template. */
 function forWorkloads(check: PodCheck, classes = ALL_WORKLOADS): ResourceValidation[] {
   return classes.map((cls) =>
-    validateResourceOfType(cls as typeof k8s.apps.v1.Deployment, (props, args, report) =>
-      check(podTemplate(args.type, props as Obj), args, report),
-    ),
+    validateResourceOfType(cls as typeof k8s.apps.v1.Deployment, (props, args, report) => {
+      const pod = podTemplate(args.type, props as Obj);
+      // A pod template without containers would pass every container check without being judged.
+      if (containersOf(pod.spec).length === 0) {
+        args.notApplicable(`${what(args)} has no pod template with containers`);
+      }
+      check(pod, args, report);
+    }),
   );
 }
 

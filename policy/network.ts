@@ -1,7 +1,7 @@
 /** Network policies: AZ spread, flow logs, security groups, subnet placement of nodes and data, endpoints. */
 import * as aws from "@pulumi/aws";
 import { validateResourceOfType } from "@pulumi/policy";
-import type { ReportViolation } from "@pulumi/policy";
+import type { PolicyResource } from "@pulumi/policy";
 import {
   asArray,
   asRecord,
@@ -76,14 +76,23 @@ export const vpcFlowLogsEnabled: PlatformStackPolicy = {
   },
 };
 
-type PortConfig = { allowedPublicPorts: number[] };
+const SG = "aws:ec2/securityGroup:SecurityGroup";
+const SG_INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+const SG_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule";
+const LOAD_BALANCER_TYPES = ["aws:lb/loadBalancer:LoadBalancer", "aws:elb/loadBalancer:LoadBalancer"];
 
+/**
+ * Checks one ingress rule (inline in a security group, `aws.vpc.SecurityGroupIngressRule` or an
+ * ingress `aws.ec2.SecurityGroupRule`): open to the internet only on one allowed TCP port, and only
+ * when its security group belongs to a load balancer.
+ */
 function checkPublicRule(
   rule: Record<string, unknown>,
   where: string,
   property: string,
   allowed: readonly number[],
-  report: ReportViolation,
+  onLoadBalancer: boolean,
+  report: (message: string) => void,
 ): void {
   const cidrs = [
     ...asStrings(rule.cidrBlocks),
@@ -99,20 +108,28 @@ function checkPublicRule(
   const to = Number(rule.toPort);
   const protocol = String(rule.protocol ?? rule.ipProtocol);
   const allowedRange = protocol === "tcp" && from === to && allowed.includes(from);
+  const ports = protocol === "-1" ? "all ports" : `${protocol} ${from}-${to}`;
   if (!allowedRange) {
-    const ports = protocol === "-1" ? "all ports" : `${protocol} ${from}-${to}`;
     report(
       violation(
         `${where} allows ${open} on ${ports}; only ${allowed.join("/")} of a load balancer may be public`,
         `restrict '${property}' of ${where} to known CIDRs or security groups.`,
       ),
     );
+  } else if (!onLoadBalancer) {
+    report(
+      violation(
+        `${where} allows ${open} on ${ports} but its security group is attached to no load balancer`,
+        `remove the public '${property}' of ${where}, or use its security group only in 'securityGroups' of a load balancer.`,
+      ),
+    );
   }
 }
 
-export const securityGroupNoPublicIngress: PlatformResourcePolicy = {
+export const securityGroupNoPublicIngress: PlatformStackPolicy = {
   name: "security-group-no-public-ingress",
-  description: "No security group allows ingress from 0.0.0.0/0 or ::/0 except TCP 80/443 (load balancers).",
+  description:
+    "No security group allows ingress from 0.0.0.0/0 or ::/0, except TCP 80/443 on a load balancer's security group.",
   severity: "critical",
   enforcementLevel: "mandatory",
   category: "Network Security",
@@ -127,30 +144,39 @@ export const securityGroupNoPublicIngress: PlatformResourcePolicy = {
   configSchema: {
     properties: { allowedPublicPorts: { type: "array", items: { type: "integer" }, default: [80, 443] } },
   },
-  validateResource: [
-    validateResourceOfType(aws.ec2.SecurityGroup, (sg, args, report) => {
-      const { allowedPublicPorts } = args.getConfig<PortConfig>();
-      for (const rule of asArray(sg.ingress)) {
-        checkPublicRule(
-          asRecord(rule),
-          `security group '${args.name}'`,
-          "ingress[].cidrBlocks",
-          allowedPublicPorts,
-          report,
-        );
+  validateStack: (args, report) => {
+    const { allowedPublicPorts } = args.getConfig<{ allowedPublicPorts: number[] }>();
+    const onLoadBalancer = (groups: readonly PolicyResource[]) =>
+      groups.length > 0 &&
+      groups.every((sg) => LOAD_BALANCER_TYPES.some((t) => dependents(args.resources, sg, t).length > 0));
+    const holders = subjects(
+      args,
+      (r) =>
+        r.type === SG || r.type === SG_INGRESS_RULE || (r.type === SG_RULE && r.props.type === "ingress"),
+      "security group or ingress rule",
+    );
+    for (const r of holders) {
+      const at = (message: string) => report(message, r.urn);
+      if (r.type === SG) {
+        for (const rule of asArray(r.props.ingress)) {
+          const where = `security group '${r.name}'`;
+          checkPublicRule(
+            asRecord(rule),
+            where,
+            "ingress[].cidrBlocks",
+            allowedPublicPorts,
+            onLoadBalancer([r]),
+            at,
+          );
+        }
+      } else {
+        const where = `${r.type === SG_RULE ? "security group rule" : "ingress rule"} '${r.name}'`;
+        const property = r.type === SG_RULE ? "cidrBlocks/ipv6CidrBlocks" : "cidrIpv4/cidrIpv6";
+        const groups = dependenciesOfType(r, SG);
+        checkPublicRule(r.props, where, property, allowedPublicPorts, onLoadBalancer(groups), at);
       }
-    }),
-    validateResourceOfType(aws.vpc.SecurityGroupIngressRule, (rule, args, report) => {
-      const { allowedPublicPorts } = args.getConfig<PortConfig>();
-      checkPublicRule(
-        rule as Record<string, unknown>,
-        `ingress rule '${args.name}'`,
-        "cidrIpv4/cidrIpv6",
-        allowedPublicPorts,
-        report,
-      );
-    }),
-  ],
+    }
+  },
 };
 
 export const defaultSecurityGroupNoRules: PlatformStackPolicy = {

@@ -275,6 +275,10 @@ export function vaultHelmValues(s: VaultHelmSettings): Record<string, unknown> {
         VAULT_TLS_SERVER_NAME: `${VAULT_RELEASE}.${VAULT_NAMESPACE}.svc`,
       },
       extraVolumes: [{ type: "secret", name: TLS_SECRET }],
+      // The chart's start command copies the HCL to /tmp/storageconfig.hcl and edits it in place: with a
+      // read-only root filesystem /tmp must be a volume, or the container exits before Vault starts.
+      volumes: [{ name: "tmp", emptyDir: { medium: "Memory", sizeLimit: "32Mi" } }],
+      volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
       shareProcessNamespace: true,
       extraContainers: [tlsReloaderContainer(vaultImage)],
       readinessProbe: { enabled: true, path: "/v1/sys/health?standbyok=true", port: 8200 },
@@ -730,7 +734,7 @@ export function bootstrapIamPolicy(p: {
   return { Version: "2012-10-17", Statement: statements };
 }
 
-/** Snapshot CronJob: put objects under raft/ of the bucket, list it, encrypt with the backup key through S3. */
+/** Snapshot CronJob: put objects under raft/ of the bucket, list it, use the backup key through S3 (multipart needs Decrypt). */
 export function snapshotIamPolicy(p: { region: string; bucketArn: string; backupKmsKeyArn: string }): Json {
   return {
     Version: "2012-10-17",
@@ -740,7 +744,8 @@ export function snapshotIamPolicy(p: { region: string; bucketArn: string; backup
       {
         Sid: "EncryptSnapshotsWithBackupKey",
         Effect: "Allow",
-        Action: ["kms:Encrypt", "kms:GenerateDataKey"],
+        // kms:Decrypt: S3 multipart uploads (aws s3 cp above 8 MiB) decrypt the data key to finish the upload.
+        Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
         Resource: p.backupKmsKeyArn,
         Condition: viaService(p.region, "s3"),
       },

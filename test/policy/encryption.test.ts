@@ -91,6 +91,37 @@ describeResourcePolicies([
     ],
   },
   {
+    policy: ebsVolumesEncrypted,
+    type: "aws:ebs/volume:Volume",
+    name: "vol",
+    valid: { availabilityZone: "us-west-2a", size: 20, encrypted: true, kmsKeyId: KEY },
+    failures: [
+      [
+        "encrypted",
+        undefined,
+        "EBS volume 'vol' is not encrypted with a customer-managed key. Remediation: set 'encrypted: true' and 'kmsKeyId' on EBS volume 'vol'.",
+      ],
+      [
+        "kmsKeyId",
+        undefined,
+        "EBS volume 'vol' is not encrypted with a customer-managed key. Remediation: set 'encrypted: true' and 'kmsKeyId' on EBS volume 'vol'.",
+      ],
+    ],
+  },
+  {
+    policy: storageClassEncrypted,
+    type: "kubernetes:storage.k8s.io/v1:StorageClass",
+    name: "in-tree",
+    valid: { provisioner: "kubernetes.io/aws-ebs", parameters: { encrypted: "true", kmsKeyId: KEY } },
+    failures: [
+      [
+        "parameters.encrypted",
+        "false",
+        "Storage class 'in-tree' does not encrypt volumes with a customer-managed key. Remediation: set 'parameters.encrypted: \"true\"' and 'parameters.kmsKeyId' on storage class 'in-tree'.",
+      ],
+    ],
+  },
+  {
     policy: storageClassEncrypted,
     type: "kubernetes:storage.k8s.io/v1:StorageClass",
     name: "gp3",
@@ -155,5 +186,21 @@ describe("s3 bucket stack policies", () => {
   test("without buckets the policies are not assessed", async () => {
     const result = await run(s3BucketEncryptedCmk, [res("aws:kms/key:Key", "k", {})]);
     expect(result.outcomes[0]).toMatchObject({ assessed: 0 });
+  });
+});
+
+describe("policies that cannot judge a resource say so instead of passing it", () => {
+  test.each([
+    [
+      kmsKeyRotationEnabled,
+      "aws:kms/key:Key",
+      { customerMasterKeySpec: "RSA_2048", keyUsage: "SIGN_VERIFY" },
+    ],
+    [kmsKeyRotationEnabled, "aws:kms/key:Key", { customerMasterKeySpec: "HMAC_256" }],
+    [storageClassEncrypted, "kubernetes:storage.k8s.io/v1:StorageClass", { provisioner: "efs.csi.aws.com" }],
+  ])("%#: %s on %s %j is not assessed", async (policy, type, props) => {
+    const result = await run(policy, [res(type, "x", props)]);
+    expect(result.violations).toEqual([]);
+    expect(result.outcomes[0]).toMatchObject({ assessed: 0, passed: 0 });
   });
 });

@@ -39,7 +39,57 @@ describeResourcePolicies([
           Version: "2012-10-17",
           Statement: [{ Effect: "Allow", Action: ["*"], Resource: "*" }],
         }),
-        "Inline role policy 'inline' allows every action on every resource. Remediation: narrow 'Action' and 'Resource' in 'policy' of 'inline'.",
+        "Inline role policy 'inline' grants administrator access. Remediation: narrow 'Action' and 'Resource' in 'policy' of 'inline'.",
+      ],
+      [
+        "policy",
+        JSON.stringify({
+          Version: "2012-10-17",
+          Statement: { Effect: "Allow", Action: "iam:*", Resource: "*" },
+        }),
+        "Inline role policy 'inline' grants administrator access. Remediation: narrow 'Action' and 'Resource' in 'policy' of 'inline'.",
+      ],
+      [
+        "policy",
+        JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", NotAction: ["iam:*"], Resource: ["*"] }],
+        }),
+        "Inline role policy 'inline' grants administrator access. Remediation: narrow 'Action' and 'Resource' in 'policy' of 'inline'.",
+      ],
+    ],
+  },
+  {
+    policy: iamNoAdminAccess,
+    type: "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",
+    name: "managed",
+    valid: { roleName: "nodes", policyArns: ["arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy"] },
+    failures: [
+      [
+        "policyArns[1]",
+        "arn:aws-us-gov:iam::aws:policy/AdministratorAccess",
+        "Role policy attachments 'managed' grant arn:aws-us-gov:iam::aws:policy/AdministratorAccess. Remediation: replace arn:aws-us-gov:iam::aws:policy/AdministratorAccess in 'policyArns' of 'managed' with least-privilege policies.",
+      ],
+    ],
+  },
+  {
+    policy: iamNoAdminAccess,
+    type: "aws:iam/policy:Policy",
+    name: "custom",
+    valid: {
+      policy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }],
+      }),
+    },
+    failures: [
+      [
+        "policy",
+        JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }],
+        }),
+        "Managed policy 'custom' grants administrator access. Remediation: narrow 'Action' and 'Resource' in 'policy' of 'custom'.",
       ],
     ],
   },

@@ -46,7 +46,10 @@ const api = {
             env: [
               { name: "DB_PASSWORD", valueFrom: { secretKeyRef: { name: "db", key: "password" } } },
               // Names a secret by reference: not a secret value.
-              { name: "DB_SECRET_ARN", value: "arn:aws:secretsmanager:us-west-2:123456789012:secret:db-AbCdEf" },
+              {
+                name: "DB_SECRET_ARN",
+                value: "arn:aws:secretsmanager:us-west-2:123456789012:secret:db-AbCdEf",
+              },
             ],
             resources: { requests: { cpu: "500m", memory: "2Gi" }, limits: { cpu: "2", memory: "8Gi" } },
             readinessProbe: { httpGet: { path: "/ready", port: 8000 } },
@@ -318,5 +321,14 @@ describe("workload stack policies", () => {
     expect(await messages(namespaceQuotaAndLimits, [deployment, quota])).toEqual([
       "Namespace 'apps' has no LimitRange. Remediation: add a LimitRange with 'metadata.namespace: apps'.",
     ]);
+  });
+});
+
+describe("a workload without containers is not judged by the container policies", () => {
+  test.each([podRunAsNonRoot, podNoHostAccess, containerResourcesSet])("%#: %s", async (policy) => {
+    const empty = withPath(api, "spec.template.spec.containers", []);
+    const result = await run(policy, [res(DEPLOYMENT, "api", empty)]);
+    expect(result.violations).toEqual([]);
+    expect(result.outcomes[0]).toMatchObject({ assessed: 0, passed: 0 });
   });
 });

@@ -9,45 +9,10 @@ import {
   vpcMinAvailabilityZones,
 } from "../../policy/network";
 import { describeResourcePolicies } from "./cases";
-import { messages, res } from "./helpers";
+import type { PlanResource } from "../../tools/policy/plan-input";
+import { messages, res, run, withPath } from "./helpers";
 
 describeResourcePolicies([
-  {
-    policy: securityGroupNoPublicIngress,
-    type: "aws:ec2/securityGroup:SecurityGroup",
-    name: "lb",
-    valid: {
-      ingress: [
-        { protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] },
-        { protocol: "tcp", fromPort: 5432, toPort: 5432, cidrBlocks: ["10.0.0.0/16"] },
-      ],
-    },
-    failures: [
-      [
-        "ingress[0].toPort",
-        8443,
-        "security group 'lb' allows 0.0.0.0/0 on tcp 443-8443; only 80/443 of a load balancer may be public. Remediation: restrict 'ingress[].cidrBlocks' of security group 'lb' to known CIDRs or security groups.",
-      ],
-      [
-        "ingress[1].cidrBlocks",
-        ["::/0"],
-        "security group 'lb' allows ::/0 on tcp 5432-5432; only 80/443 of a load balancer may be public. Remediation: restrict 'ingress[].cidrBlocks' of security group 'lb' to known CIDRs or security groups.",
-      ],
-    ],
-  },
-  {
-    policy: securityGroupNoPublicIngress,
-    type: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
-    name: "r",
-    valid: { ipProtocol: "tcp", fromPort: 80, toPort: 80, cidrIpv4: "0.0.0.0/0" },
-    failures: [
-      [
-        "ipProtocol",
-        "-1",
-        "ingress rule 'r' allows 0.0.0.0/0 on all ports; only 80/443 of a load balancer may be public. Remediation: restrict 'cidrIpv4/cidrIpv6' of ingress rule 'r' to known CIDRs or security groups.",
-      ],
-    ],
-  },
   {
     policy: subnetNoAutoPublicIp,
     type: "aws:ec2/subnet:Subnet",
@@ -191,6 +156,82 @@ describe("network stack policies", () => {
     expect(await messages(vpcEndpointsPresent, [...base, ...endpoints])).toEqual([]);
     expect(await messages(vpcEndpointsPresent, [...base, ...endpoints.slice(1)])).toEqual([
       "VPC 'vpc' has no endpoint for s3. Remediation: add aws.ec2.VpcEndpoint resources ('serviceName') for s3 to VPC 'vpc'.",
+    ]);
+  });
+});
+
+describe("security-group-no-public-ingress", () => {
+  const SG = "aws:ec2/securityGroup:SecurityGroup";
+  const lbGroup = res(SG, "lb", {
+    ingress: [
+      { protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] },
+      { protocol: "tcp", fromPort: 5432, toPort: 5432, cidrBlocks: ["10.0.0.0/16"] },
+    ],
+  });
+  const alb = (groups: PlanResource[]) =>
+    res("aws:lb/loadBalancer:LoadBalancer", "alb", { internal: false }, { dependsOn: groups });
+  const check = (resources: PlanResource[], config?: unknown) =>
+    messages(securityGroupNoPublicIngress, resources, config);
+
+  test("443 open on a load balancer's group passes and the stack is assessed", async () => {
+    const result = await run(securityGroupNoPublicIngress, [lbGroup, alb([lbGroup])]);
+    expect(result.violations).toEqual([]);
+    expect(result.outcomes[0]).toMatchObject({ assessed: 1, passed: 1 });
+  });
+
+  test("a stack without security groups is not assessed", async () => {
+    const result = await run(securityGroupNoPublicIngress, [res("aws:iam/role:Role", "other", {})]);
+    expect(result.outcomes[0]).toMatchObject({ assessed: 0, passed: 0 });
+  });
+
+  test.each([
+    [
+      "ingress[0].toPort",
+      8443,
+      "security group 'lb' allows 0.0.0.0/0 on tcp 443-8443; only 80/443 of a load balancer may be public. Remediation: restrict 'ingress[].cidrBlocks' of security group 'lb' to known CIDRs or security groups.",
+    ],
+    [
+      "ingress[1].cidrBlocks",
+      ["::/0"],
+      "security group 'lb' allows ::/0 on tcp 5432-5432; only 80/443 of a load balancer may be public. Remediation: restrict 'ingress[].cidrBlocks' of security group 'lb' to known CIDRs or security groups.",
+    ],
+  ])("%s = %j fails", async (path, value, message) => {
+    const changed = { ...lbGroup, props: withPath(lbGroup.props, path, value) };
+    expect(await check([changed, alb([changed])])).toEqual([message]);
+  });
+
+  test("443 open on a group no load balancer uses fails, at the group", async () => {
+    const result = await run(securityGroupNoPublicIngress, [lbGroup]);
+    expect(result.violations.map((v) => [v.urn, v.message])).toEqual([
+      [
+        lbGroup.urn,
+        "security group 'lb' allows 0.0.0.0/0 on tcp 443-443 but its security group is attached to no load balancer. Remediation: remove the public 'ingress[].cidrBlocks' of security group 'lb', or use its security group only in 'securityGroups' of a load balancer.",
+      ],
+    ]);
+  });
+
+  test("standalone ingress rules: judged with their group; egress rules are ignored", async () => {
+    const nodes = res(SG, "nodes", {});
+    const rule = (props: Record<string, unknown>, groups = [nodes]) =>
+      res("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "r", props, { dependsOn: groups });
+    const http = { ipProtocol: "tcp", fromPort: 80, toPort: 80, cidrIpv4: "0.0.0.0/0" };
+    expect(await check([nodes, rule(http), alb([nodes])])).toEqual([]);
+    expect(await check([nodes, rule({ ...http, ipProtocol: "-1" }), alb([nodes])])).toEqual([
+      "ingress rule 'r' allows 0.0.0.0/0 on all ports; only 80/443 of a load balancer may be public. Remediation: restrict 'cidrIpv4/cidrIpv6' of ingress rule 'r' to known CIDRs or security groups.",
+    ]);
+    expect(await check([nodes, rule(http)])).toEqual([
+      "ingress rule 'r' allows 0.0.0.0/0 on tcp 80-80 but its security group is attached to no load balancer. Remediation: remove the public 'cidrIpv4/cidrIpv6' of ingress rule 'r', or use its security group only in 'securityGroups' of a load balancer.",
+    ]);
+    const legacy = (type: string) =>
+      res(
+        "aws:ec2/securityGroupRule:SecurityGroupRule",
+        "legacy",
+        { type, protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/0"] },
+        { dependsOn: [nodes] },
+      );
+    expect(await check([nodes, legacy("egress")])).toEqual([]);
+    expect(await check([nodes, legacy("ingress")])).toEqual([
+      "security group rule 'legacy' allows 0.0.0.0/0 on tcp 22-22; only 80/443 of a load balancer may be public. Remediation: restrict 'cidrBlocks/ipv6CidrBlocks' of security group rule 'legacy' to known CIDRs or security groups.",
     ]);
   });
 });

@@ -132,7 +132,8 @@ export async function evaluate(
       const validations: ResourceValidation[] = Array.isArray(policy.validateResource)
         ? policy.validateResource
         : [policy.validateResource];
-      const fastType = validations.length === 1 ? pulumiTypeOf(validations[0]) : undefined;
+      // CrossGuard's fast type filter applies to a single function only, not to an array of one.
+      const fastType = Array.isArray(policy.validateResource) ? undefined : pulumiTypeOf(validations[0]);
       for (const r of plan.resources) {
         if (fastType && r.type !== fastType) {
           continue;

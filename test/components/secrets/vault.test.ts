@@ -198,7 +198,9 @@ describe("Vault component", () => {
   });
 
   test("the namespace has a quota sized from the server pods plus headroom, and container defaults", () => {
-    const quota = byName(run, "kubernetes:core/v1:ResourceQuota", "vault-quota").inputs.spec as { hard: unknown };
+    const quota = byName(run, "kubernetes:core/v1:ResourceQuota", "vault-quota").inputs.spec as {
+      hard: unknown;
+    };
     const { requests, limits } = BASE.resources;
     expect(quota.hard).toEqual({
       "requests.cpu": formatCpu(BASE.replicas * parseCpu(requests.cpu)! + 2000),
@@ -209,7 +211,13 @@ describe("Vault component", () => {
       "services.nodeports": "0",
     });
     expect(byName(run, "kubernetes:core/v1:LimitRange", "vault-limits").inputs.spec).toEqual({
-      limits: [{ type: "Container", defaultRequest: { cpu: "50m", memory: "64Mi" }, default: { cpu: "500m", memory: "256Mi" } }],
+      limits: [
+        {
+          type: "Container",
+          defaultRequest: { cpu: "50m", memory: "64Mi" },
+          default: { cpu: "500m", memory: "256Mi" },
+        },
+      ],
     });
   });
 
@@ -329,6 +337,13 @@ describe("Vault component", () => {
     expect(v.server.hostNetwork).toBe(false);
   });
 
+  test("values: /tmp is a memory volume, since the chart writes /tmp/storageconfig.hcl under a read-only root", () => {
+    const v = values();
+    expect(v.server.statefulSet.securityContext.container.readOnlyRootFilesystem).toBe(true);
+    expect(v.server.volumes).toEqual([{ name: "tmp", emptyDir: { medium: "Memory", sizeLimit: "32Mi" } }]);
+    expect(v.server.volumeMounts).toEqual([{ name: "tmp", mountPath: "/tmp" }]);
+  });
+
   test("values: injector enabled, pinned, fail-closed, limited to the workloads' namespaces", () => {
     const v = values();
     expect(v.injector.enabled).toBe(true);
@@ -382,8 +397,11 @@ describe("Vault component", () => {
   test("bootstrap role: writes exactly the two secrets, reads back the root token and the DB master login", () => {
     const recovery = byName(run, "aws:secretsmanager/secret:Secret", "vault-recovery-keys");
     const root = byName(run, "aws:secretsmanager/secret:Secret", "vault-root-token");
-    const recoveryArn = `arn:aws:secretsmanager:us-west-2:${ACCOUNT}:secret:vault-recovery-keys-${recovery.id.slice(0, 6)}`;
-    const rootArn = `arn:aws:secretsmanager:us-west-2:${ACCOUNT}:secret:vault-root-token-${root.id.slice(0, 6)}`;
+    // A Secrets Manager secret's ID is its ARN.
+    const recoveryArn = recovery.id;
+    const rootArn = root.id;
+    expect(recoveryArn).toMatch(/^arn:aws:secretsmanager:us-west-2:\d{12}:secret:vault-recovery-keys-/);
+    expect(rootArn).toMatch(/^arn:aws:secretsmanager:us-west-2:\d{12}:secret:vault-root-token-/);
     expect(policyOf("bootstrap").Statement).toEqual([
       {
         Sid: "StoreInitOutput",
@@ -421,7 +439,7 @@ describe("Vault component", () => {
       {
         Sid: "EncryptSnapshotsWithBackupKey",
         Effect: "Allow",
-        Action: ["kms:Encrypt", "kms:GenerateDataKey"],
+        Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
         Resource: BACKUP_KEY,
         Condition: { StringEquals: { "kms:ViaService": "s3.us-west-2.amazonaws.com" } },
       },
