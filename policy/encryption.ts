@@ -184,6 +184,26 @@ export const secretsManagerCmk: PlatformResourcePolicy = {
   }),
 };
 
+export const backupVaultCmk: PlatformResourcePolicy = {
+  name: "backup-vault-cmk",
+  description: "AWS Backup vaults encrypt recovery points with a customer-managed KMS key.",
+  severity: "high",
+  enforcementLevel: "mandatory",
+  category: "Storage and Backup",
+  group: "Security",
+  references: ["Checkov CKV_AWS_166", "AWS FSBP Backup.1"],
+  validateResource: validateResourceOfType(aws.backup.Vault, (vault, args, report) => {
+    if (!vault.kmsKeyArn) {
+      report(
+        violation(
+          `Backup vault '${args.name}' encrypts recovery points with the AWS-managed key`,
+          `set 'kmsKeyArn' on backup vault '${args.name}' to the backup key.`,
+        ),
+      );
+    }
+  }),
+};
+
 const BUCKET_TYPES = ["aws:s3/bucketV2:BucketV2", "aws:s3/bucket:Bucket"];
 const SSE_TYPES = [
   "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
@@ -263,6 +283,7 @@ export const encryptionPolicies = [
   ebsVolumesEncrypted,
   storageClassEncrypted,
   secretsManagerCmk,
+  backupVaultCmk,
   s3BucketEncryptedCmk,
   s3BucketPublicAccessBlocked,
 ];

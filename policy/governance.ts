@@ -4,16 +4,9 @@ import { validateResourceOfType } from "@pulumi/policy";
 import { asArray, asRecord, effectiveTags, parseJsonish, stackOfUrn, violation } from "./lib/props";
 import { isTaggable } from "./lib/taggable";
 import type { PlatformResourcePolicy } from "./lib/types";
+import { REQUIRED_TAGS } from "../components/shared/tags";
 
-export const REQUIRED_TAGS = [
-  "Environment",
-  "Project",
-  "CostCenter",
-  "DataClassification",
-  "Compliance",
-  "BackupRequired",
-  "ManagedBy",
-];
+export { REQUIRED_TAGS };
 
 function missingTags(tags: Record<string, unknown>, required: readonly string[]): string[] {
   return required.filter((k) => typeof tags[k] !== "string" || (tags[k] as string).trim() === "");
@@ -29,7 +22,7 @@ export const requiredTags: PlatformResourcePolicy = {
   group: "Automation",
   references: ["AWS Config rule required-tags", "AWS Tagging Best Practices"],
   configSchema: {
-    properties: { requiredTags: { type: "array", items: { type: "string" }, default: REQUIRED_TAGS } },
+    properties: { requiredTags: { type: "array", items: { type: "string" }, default: [...REQUIRED_TAGS] } },
   },
   validateResource: (args, report) => {
     if (!isTaggable(args.type, args.props)) {
@@ -74,7 +67,7 @@ export const awsProviderDefaultTags: PlatformResourcePolicy = {
   group: "Automation",
   references: ["AWS Tagging Best Practices (environment tag)"],
   configSchema: {
-    properties: { requiredTags: { type: "array", items: { type: "string" }, default: REQUIRED_TAGS } },
+    properties: { requiredTags: { type: "array", items: { type: "string" }, default: [...REQUIRED_TAGS] } },
   },
   validateResource: (args, report) => {
     if (args.type !== "pulumi:providers:aws") {

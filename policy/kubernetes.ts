@@ -553,11 +553,13 @@ export const workloadHasPdb: PlatformStackPolicy = {
     "EKS Best Practices Guide: Reliability (PDBs)",
   ],
   validateStack: (args, report) => {
+    let judged = 0;
     for (const w of subjects(args, (r) => SCALED.includes(r.type), "Deployment or StatefulSet")) {
       const replicas = minReplicas(w, args.resources);
       if (replicas <= 1) {
         continue;
       }
+      judged++;
       const labels = podTemplate(w.type, w.props).metadata.labels as Obj | undefined;
       const pdbs = args.resources.filter(
         (p) =>
@@ -583,6 +585,9 @@ export const workloadHasPdb: PlatformStackPolicy = {
         );
       }
     }
+    if (judged === 0) {
+      args.notApplicable("No Deployment or StatefulSet runs more than one replica");
+    }
   },
 };
 
@@ -599,11 +604,13 @@ export const workloadHasHpa: PlatformStackPolicy = {
     "kube-score horizontalpodautoscaler-has-target",
   ],
   validateStack: (args, report) => {
+    let judged = 0;
     for (const w of subjects(args, (r) => SCALED.includes(r.type), "Deployment or StatefulSet")) {
       const hpas = hpasFor(w, args.resources);
       if (hpas.length === 0) {
         const replicas = Number(asRecord(w.props.spec).replicas ?? 1);
         if (replicas > 1) {
+          judged++;
           report(
             violation(
               `'${w.name}' runs ${replicas} fixed replicas without a HorizontalPodAutoscaler`,
@@ -614,6 +621,7 @@ export const workloadHasHpa: PlatformStackPolicy = {
         }
         continue;
       }
+      judged++;
       const spec = asRecord(hpas[0].props.spec);
       const min = Number(spec.minReplicas ?? 1);
       const max = Number(spec.maxReplicas);
@@ -626,6 +634,9 @@ export const workloadHasHpa: PlatformStackPolicy = {
           hpas[0].urn,
         );
       }
+    }
+    if (judged === 0) {
+      args.notApplicable("No Deployment or StatefulSet is autoscaled or runs more than one replica");
     }
   },
 };

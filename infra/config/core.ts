@@ -3,6 +3,7 @@
  * protected from `pulumi destroy`.
  */
 import { z } from "zod";
+import { REQUIRED_TAGS } from "../../components/shared/tags";
 import type { ConfigProblem } from "./problems";
 
 export const ENVIRONMENTS = ["dev", "staging", "production"] as const;
@@ -12,16 +13,7 @@ export const environmentSchema = z.enum(ENVIRONMENTS, {
   message: `must be one of ${ENVIRONMENTS.join(", ")}`,
 });
 
-/** Tags our users' governance requires on every taggable AWS resource. */
-export const REQUIRED_TAGS = [
-  "Environment",
-  "Project",
-  "CostCenter",
-  "DataClassification",
-  "Compliance",
-  "BackupRequired",
-  "ManagedBy",
-] as const;
+export { REQUIRED_TAGS };
 
 /** Characters every AWS service accepts in tags (EC2 allows more, but not all services do). */
 const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
@@ -36,13 +28,10 @@ export const tagsSchema = z
       .refine((k) => !k.toLowerCase().startsWith("aws:"), {
         message: "tag keys starting with 'aws:' are reserved by AWS",
       }),
-    z
-      .string()
-      .max(256, { message: "tag values are at most 256 characters" })
-      .regex(TAG_VALUE, {
-        message:
-          "tag values may only contain letters, digits, spaces and _ . : / = + - @ (the set every AWS service accepts)",
-      }),
+    z.string().max(256, { message: "tag values are at most 256 characters" }).regex(TAG_VALUE, {
+      message:
+        "tag values may only contain letters, digits, spaces and _ . : / = + - @ (the set every AWS service accepts)",
+    }),
   )
   .superRefine((tags, ctx) => {
     for (const name of REQUIRED_TAGS) {

@@ -8,6 +8,7 @@ import {
   s3BucketPublicAccessBlocked,
   secretsManagerCmk,
   storageClassEncrypted,
+  backupVaultCmk,
 } from "../../policy/encryption";
 import { describeResourcePolicies } from "./cases";
 import { messages, res, run } from "./helpers";
@@ -15,6 +16,19 @@ import { messages, res, run } from "./helpers";
 const KEY = "arn:aws:kms:us-west-2:123456789012:key/k";
 
 describeResourcePolicies([
+  {
+    policy: backupVaultCmk,
+    type: "aws:backup/vault:Vault",
+    name: "b",
+    valid: { kmsKeyArn: KEY },
+    failures: [
+      [
+        "kmsKeyArn",
+        undefined,
+        "Backup vault 'b' encrypts recovery points with the AWS-managed key. Remediation: set 'kmsKeyArn' on backup vault 'b' to the backup key.",
+      ],
+    ],
+  },
   {
     policy: kmsKeyRotationEnabled,
     type: "aws:kms/key:Key",

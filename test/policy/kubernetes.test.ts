@@ -288,6 +288,12 @@ describe("workload stack policies", () => {
     ]);
     const single = res(DEPLOYMENT, "api", withPath(api, "spec.replicas", 1));
     expect(await messages(workloadHasPdb, [single])).toEqual([]);
+    // Nothing to judge is "not applicable", never a pass the scorecard would count.
+    expect((await run(workloadHasPdb, [single])).outcomes[0]).toMatchObject({ assessed: 0, passed: 0 });
+    expect((await run(workloadHasPdb, [deployment, pdb({ minAvailable: 2 })])).outcomes[0]).toMatchObject({
+      assessed: 1,
+      passed: 1,
+    });
   });
 
   test("workload-has-hpa", async () => {
@@ -298,6 +304,8 @@ describe("workload stack policies", () => {
     expect(await messages(workloadHasHpa, [deployment, hpa(3, 3)])).toEqual([
       "HorizontalPodAutoscaler 'api-hpa' cannot scale (min 3, max 3). Remediation: set 'spec.maxReplicas' above 'spec.minReplicas' on HorizontalPodAutoscaler 'api-hpa'.",
     ]);
+    const single = res(DEPLOYMENT, "api", withPath(api, "spec.replicas", 1));
+    expect((await run(workloadHasHpa, [single])).outcomes[0]).toMatchObject({ assessed: 0, passed: 0 });
   });
 
   test("namespace-default-deny-network-policy", async () => {
