@@ -1,19 +1,33 @@
 /**
- * The three stack files, previewed offline as `npm run preview -- <stack>` does: each previews
- * cleanly, and the environments differ the way their stack files say.
+ * The three stack files, previewed offline as `npm run preview -- <stack>` does, then evaluated by
+ * the readiness pack as `npm run policy -- <stack>` does: each previews cleanly, the environments
+ * differ the way their stack files say, no mandatory rule fails anywhere, and production is "go".
+ * One file, so each stack is previewed once.
  */
-import { readStackFiles } from "../../tools/offline/stack-files";
-import { PROJECT_DIR } from "../../tools/offline/preview-stack";
-import { REQUIRED_TAGS } from "../../infra/config/core";
-import { toPlan } from "../../tools/offline/plan";
-import { type OfflineRun, byName, json, ofType, runStack } from "../support/offline";
+import { readStackFiles } from "../tools/offline/stack-files";
+import { PROJECT_DIR } from "../tools/offline/preview-stack";
+import { REQUIRED_TAGS } from "../infra/config/core";
+import { toPlan } from "../tools/offline/plan";
+import { readPlan } from "../tools/policy/plan-input";
+import { type PolicyRun, runPolicies } from "../tools/policy/run";
+import { type OfflineRun, byName, json, ofType, runStack } from "./support/offline";
 
 const STACKS = ["dev", "staging", "production"] as const;
 const runs: Partial<Record<(typeof STACKS)[number], OfflineRun>> = {};
+const results: Partial<Record<(typeof STACKS)[number], PolicyRun>> = {};
+/** Policies with nothing to judge, and why: no AWS Backup vault anywhere; protection is off outside
+ * production; dev runs single replicas without autoscaling. */
+const IDLE: Record<(typeof STACKS)[number], string[]> = {
+  dev: ["backup-vault-cmk", "stateful-resources-protected", "workload-has-hpa", "workload-has-pdb"],
+  staging: ["backup-vault-cmk", "stateful-resources-protected"],
+  production: ["backup-vault-cmk"],
+};
 
 beforeAll(async () => {
   for (const stack of STACKS) {
     runs[stack] = await runStack(stack);
+    // Through JSON, as the plan file would be read back.
+    results[stack] = await runPolicies(readPlan(JSON.parse(JSON.stringify(toPlan(runs[stack]!)))));
   }
 });
 
@@ -56,7 +70,9 @@ test("production's plan file masks every secret: the Redis AUTH token, its store
   const group = byName(run, "aws:elasticache/replicationGroup:ReplicationGroup", "redis-group");
   expect(group.inputs.authToken).toBe("[secret]");
   expect(group.secretInputs).toContain("authToken");
-  const version = ofType(run, "aws:secretsmanager/secretVersion:SecretVersion").find((v) => v.name.startsWith("redis"))!;
+  const version = ofType(run, "aws:secretsmanager/secretVersion:SecretVersion").find((v) =>
+    v.name.startsWith("redis"),
+  )!;
   expect(version.inputs.secretString).toBe("[secret]");
   expect(plan.outputs!.kubeconfig).toBe("[secret]");
   expect(run.secretOutputs).toContain("kubeconfig");
@@ -86,4 +102,35 @@ describe("environment differences", () => {
     expect(ofType(run, "aws:ec2/natGateway:NatGateway")).toHaveLength(1);
     expect(ofType(run, "aws:ec2/eip:Eip")).toHaveLength(1);
   });
+});
+
+describe.each(STACKS)("readiness pack on stack %s", (stack) => {
+  test("has no mandatory violation", () => {
+    const { evaluation } = results[stack]!;
+    expect(evaluation.stack).toBe(stack);
+    expect(evaluation.violations.filter((v) => v.enforcementLevel === "mandatory")).toEqual([]);
+  });
+
+  test("every policy judged something, except those whose subject the stack does not have", () => {
+    const { evaluation } = results[stack]!;
+    const idle = evaluation.outcomes
+      .filter((o) => o.enforcementLevel !== "disabled" && o.assessed === 0)
+      .map((o) => o.policy)
+      .sort();
+    expect(idle).toEqual(IDLE[stack]);
+  });
+});
+
+test("production is go with every category assessed; dev is honestly no-go on reliability", () => {
+  const production = results.production!.scorecard;
+  expect(production.verdict).toBe("go");
+  expect(production.coveredWeight).toBe(100);
+  expect(production.categories.every((c) => c.score !== undefined)).toBe(true);
+
+  const dev = results.dev!.scorecard;
+  expect(dev.verdict).toBe("no-go");
+  expect(dev.reasons.join("\n")).toMatch(/Reliability/);
+  expect(results.dev!.evaluation.violations.map((v) => v.policy).sort()).toEqual(
+    expect.arrayContaining(["elasticache-high-availability", "rds-multi-az"]),
+  );
 });
