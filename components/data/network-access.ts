@@ -4,6 +4,23 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { StatefulArgs } from "../shared/stateful";
+
+/** Where a data store sits and which keys it uses: shared by the PostgreSQL and Redis components. */
+export interface DataStoreArgs extends StatefulArgs {
+  /** VPC of the data subnets; the store's security group is created in it. */
+  readonly vpcId: pulumi.Input<string>;
+  /** Data-tier subnets, at least two AZs; the store's subnet group spans them. */
+  readonly dataSubnetIds: pulumi.Input<string>[];
+  /** Security groups admitted on the store's port (EKS cluster and node groups); nothing else is. */
+  readonly allowedSecurityGroupIds: pulumi.Input<string>[];
+  /** KMS key ARN for data at rest, snapshots (and replicas and Performance Insights for RDS). */
+  readonly kmsKeyArn: pulumi.Input<string>;
+  /** KMS key ARN for the store's CloudWatch log groups. */
+  readonly logsKmsKeyArn: pulumi.Input<string>;
+  /** KMS key ARN for the store's credential in Secrets Manager. */
+  readonly secretsKmsKeyArn: pulumi.Input<string>;
+}
 
 export interface DataSecurityGroupArgs {
   readonly vpcId: pulumi.Input<string>;

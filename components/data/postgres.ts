@@ -7,7 +7,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { type StatefulArgs, statefulOptions } from "../shared/stateful";
-import { createDataSecurityGroup, wiringProblems } from "./network-access";
+import { createDataSecurityGroup, type DataStoreArgs, wiringProblems } from "./network-access";
 import {
   type PostgresSettings,
   type SettingProblem,
@@ -21,19 +21,7 @@ export const RDS_CA_CERT = "rds-ca-rsa2048-g1";
 /** Log types RDS for PostgreSQL exports to CloudWatch Logs. */
 export const POSTGRES_LOG_EXPORTS = ["postgresql", "upgrade"] as const;
 
-export interface PostgresDatabaseArgs extends StatefulArgs {
-  /** VPC of the data subnets; the security group is created in it. */
-  readonly vpcId: pulumi.Input<string>;
-  /** Data-tier subnets, at least two AZs; the DB subnet group spans them. */
-  readonly dataSubnetIds: pulumi.Input<string>[];
-  /** Security groups admitted on 5432 (EKS cluster and node groups); nothing else is. */
-  readonly allowedSecurityGroupIds: pulumi.Input<string>[];
-  /** KMS key ARN for storage, snapshots, replicas and Performance Insights. */
-  readonly kmsKeyArn: pulumi.Input<string>;
-  /** KMS key ARN for the CloudWatch log groups of the exported logs. */
-  readonly logsKmsKeyArn: pulumi.Input<string>;
-  /** KMS key ARN for the RDS-managed master user secret in Secrets Manager. */
-  readonly secretsKmsKeyArn: pulumi.Input<string>;
+export interface PostgresDatabaseArgs extends DataStoreArgs {
   /**
    * DB instance identifier (unique per account and region); replicas get `<identifier>-replica-<n>`.
    * @default the component name

@@ -8,7 +8,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { type StatefulArgs, statefulOptions } from "../shared/stateful";
-import { createDataSecurityGroup, wiringProblems } from "./network-access";
+import { createDataSecurityGroup, type DataStoreArgs, wiringProblems } from "./network-access";
 import {
   type RedisSettings,
   type SettingProblem,
@@ -23,19 +23,7 @@ export const AUTH_TOKEN_LENGTH = 64;
 /** Log types delivered to CloudWatch Logs. */
 export const REDIS_LOG_TYPES = ["slow-log", "engine-log"] as const;
 
-export interface RedisCacheArgs extends StatefulArgs {
-  /** VPC of the data subnets; the security group is created in it. */
-  readonly vpcId: pulumi.Input<string>;
-  /** Data-tier subnets, at least two AZs; the cache subnet group spans them. */
-  readonly dataSubnetIds: pulumi.Input<string>[];
-  /** Security groups admitted on 6379 (EKS cluster and node groups); nothing else is. */
-  readonly allowedSecurityGroupIds: pulumi.Input<string>[];
-  /** KMS key ARN for data at rest and snapshots. */
-  readonly kmsKeyArn: pulumi.Input<string>;
-  /** KMS key ARN for the slow-log and engine-log log groups. */
-  readonly logsKmsKeyArn: pulumi.Input<string>;
-  /** KMS key ARN for the Secrets Manager secret holding the AUTH token. */
-  readonly secretsKmsKeyArn: pulumi.Input<string>;
+export interface RedisCacheArgs extends DataStoreArgs {
   /**
    * Replication group ID (unique per account and region, at most 40 characters).
    * @default the component name

@@ -299,15 +299,7 @@ export function postgresSettingsProblems(s: PostgresSettings): SettingProblem[] 
       message: `must be at least 10% above allocatedStorage (${s.allocatedStorage} GiB), i.e. ${minimumMax} or more, for storage autoscaling`,
     });
   }
-  const backup = parseDailyWindow(s.backupWindow);
-  const maintenance = parseWeeklyWindow(s.maintenanceWindow);
-  if (backup && maintenance && dailyOverlapsWeekly(backup, maintenance)) {
-    problems.push({
-      field: "maintenanceWindow",
-      received: s.maintenanceWindow,
-      message: `overlaps the daily backup window ${s.backupWindow}; RDS requires them to be disjoint`,
-    });
-  }
+  problems.push(...maintenanceOverlap(s.backupWindow, "backup", s.maintenanceWindow, "RDS"));
   return problems;
 }
 
@@ -409,16 +401,29 @@ export function redisSettingsProblems(s: RedisSettings): SettingProblem[] {
       message: "needs automaticFailover: true (ElastiCache Multi-AZ promotes a replica in another AZ)",
     });
   }
-  const snapshot = parseDailyWindow(s.snapshotWindow);
-  const maintenance = parseWeeklyWindow(s.maintenanceWindow);
-  if (snapshot && maintenance && dailyOverlapsWeekly(snapshot, maintenance)) {
-    problems.push({
-      field: "maintenanceWindow",
-      received: s.maintenanceWindow,
-      message: `overlaps the daily snapshot window ${s.snapshotWindow}; ElastiCache requires them to be disjoint`,
-    });
-  }
+  problems.push(...maintenanceOverlap(s.snapshotWindow, "snapshot", s.maintenanceWindow, "ElastiCache"));
   return problems;
+}
+
+/** The weekly maintenance window must not overlap the daily backup/snapshot window. */
+function maintenanceOverlap(
+  daily: string,
+  dailyKind: string,
+  weekly: string,
+  service: string,
+): SettingProblem[] {
+  const d = parseDailyWindow(daily);
+  const w = parseWeeklyWindow(weekly);
+  if (d && w && dailyOverlapsWeekly(d, w)) {
+    return [
+      {
+        field: "maintenanceWindow",
+        received: weekly,
+        message: `overlaps the daily ${dailyKind} window ${daily}; ${service} requires them to be disjoint`,
+      },
+    ];
+  }
+  return [];
 }
 
 /** Renders problems for an args error: `field (received value): message`. */
