@@ -160,7 +160,9 @@ describe("the insecure fixture plan", () => {
     expect(run.scorecard.verdict).toBe("no-go");
     expect(run.scorecard.reasons[0]).toBe("11 mandatory violation(s)");
     expect(run.scorecard.categories.find((c) => c.category === "Cloud Integration")?.score).toBeUndefined();
-    expect(run.scorecard.coveredWeight).toBe(95);
+    // No node group and no scaled workload in the fixture: nothing to judge, never a free pass.
+    expect(run.scorecard.categories.find((c) => c.category === "Auto-scaling")?.score).toBeUndefined();
+    expect(run.scorecard.coveredWeight).toBe(90);
     expect(renderMarkdown(run.evaluation, run.scorecard)).toContain(
       "| Cloud Integration | 5 | not assessed | 0/2 |",
     );
@@ -196,6 +198,42 @@ describe("scorecard arithmetic", () => {
     expect(card.categories.find((c) => c.category === "Network Security")?.score).toBe(
       Math.round((1000 * (total - 2)) / total) / 10,
     );
+  });
+
+  test("a mandatory check that could not run on unknown values withholds 'go', an advisory one does not", () => {
+    const outcomes = Object.keys(POLICY_METADATA).map((policy) => ({
+      policy,
+      enforcementLevel: "mandatory" as const,
+      assessed: 2,
+      passed: 2,
+      notAssessed: [] as { urn?: string; reason: string }[],
+    }));
+    const unknown = [{ urn: "urn:pulumi:s::p::aws:ec2/subnet:Subnet::a", reason: "vpcId is unknown" }];
+    const blocked = computeScorecard(
+      {
+        stack: "s",
+        project: "p",
+        violations: [],
+        outcomes: outcomes.map((o, i) => (i === 0 ? { ...o, notAssessed: unknown } : o)),
+        resourceCount: 1,
+      },
+      POLICY_METADATA,
+    );
+    expect(blocked.verdict).toBe("no-go");
+    expect(blocked.reasons).toEqual(["1 mandatory check(s) could not run on values unknown during preview"]);
+    const advisory = computeScorecard(
+      {
+        stack: "s",
+        project: "p",
+        violations: [],
+        outcomes: outcomes.map((o, i) =>
+          i === 0 ? { ...o, enforcementLevel: "advisory" as const, notAssessed: unknown } : o,
+        ),
+        resourceCount: 1,
+      },
+      POLICY_METADATA,
+    );
+    expect(advisory.verdict).toBe("go");
   });
 });
 

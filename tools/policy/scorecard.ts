@@ -121,9 +121,18 @@ export function computeScorecard(
       : undefined;
   const mandatoryViolations = evaluation.violations.filter((v) => v.enforcementLevel === "mandatory").length;
 
+  // A mandatory check that could not run (a value unknown until apply) may hide a violation:
+  // "go" is only claimed when every mandatory check actually ran.
+  const mandatoryUnassessed = evaluation.outcomes
+    .filter((o) => o.enforcementLevel === "mandatory" || o.enforcementLevel === "remediate")
+    .reduce((sum, o) => sum + o.notAssessed.length, 0);
+
   const reasons: string[] = [];
   if (mandatoryViolations > 0) {
     reasons.push(`${mandatoryViolations} mandatory violation(s)`);
+  }
+  if (mandatoryUnassessed > 0) {
+    reasons.push(`${mandatoryUnassessed} mandatory check(s) could not run on values unknown during preview`);
   }
   for (const g of groups) {
     if (g.score === undefined) {
