@@ -3,7 +3,7 @@
  * stack name: every difference between environments is a value in `Pulumi.<stack>.yaml`.
  *
  * Order: provider (default tags) -> KMS keys -> network -> EKS -> data tier -> ingress controller
- * -> services -> cert-manager and Vault.
+ * -> cert-manager and Vault -> services.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -16,7 +16,7 @@ import { Vault } from "../components/secrets/vault";
 import { KEY_PURPOSES, KmsKeys } from "../components/security/kms";
 import { AwsLoadBalancerController } from "../components/workloads/ingress-controller";
 import { PlatformService } from "../components/workloads/service";
-import { callersByService } from "../components/workloads/spec";
+import { callersByService, vaultWorkloads } from "../components/workloads/spec";
 import type { PlatformConfig } from "./config";
 
 /** The AWS provider every component uses: region and governance tags applied once, as default tags. */
@@ -28,13 +28,20 @@ export function createAwsProvider(config: PlatformConfig): aws.Provider {
 }
 
 /** Where platform add-ons (Vault, cert-manager, the ALB controller) run: the on-demand system nodes. */
-const SYSTEM_TAINT = { key: "CriticalAddonsOnly", operator: "Equal", value: "true", effect: "NoSchedule" } as const;
+const SYSTEM_TAINT = {
+  key: "CriticalAddonsOnly",
+  operator: "Equal",
+  value: "true",
+  effect: "NoSchedule",
+} as const;
 
 /** The labels of the stack's node group with this role; every group carries EKS's capacity-type label. */
 function nodeGroupLabels(config: PlatformConfig, role: "system" | "application"): Record<string, string> {
   const group = Object.values(config.cluster.nodeGroups).find((g) => g.role === role);
   const labels = group?.labels ?? {};
-  return Object.keys(labels).length > 0 ? { ...labels } : { "eks.amazonaws.com/capacityType": group?.capacityType ?? "ON_DEMAND" };
+  return Object.keys(labels).length > 0
+    ? { ...labels }
+    : { "eks.amazonaws.com/capacityType": group?.capacityType ?? "ON_DEMAND" };
 }
 
 function systemNodeLabel(config: PlatformConfig): { key: string; value: string } {
@@ -109,7 +116,12 @@ export async function createPlatform(config: PlatformConfig) {
   };
   const postgres = new PostgresDatabase(
     "postgres",
-    { ...dataAccess, ...config.data.postgres, kmsKeyArn: kms.keyArns.rds, identifier: `${config.project}-${config.stack}` },
+    {
+      ...dataAccess,
+      ...config.data.postgres,
+      kmsKeyArn: kms.keyArns.rds,
+      identifier: `${config.project}-${config.stack}`,
+    },
     awsOpts,
   );
   const redis = new RedisCache(
@@ -137,29 +149,6 @@ export async function createPlatform(config: PlatformConfig) {
     k8sOpts,
   );
 
-  const declared = config.services.services;
-  const callers = callersByService(declared);
-  const servicePorts = Object.fromEntries(declared.map((s) => [s.name, s.ports.http]));
-  const services = declared.map(
-    (s) =>
-      new PlatformService(
-        s.name,
-        {
-          ...s,
-          clusterName: cluster.clusterName,
-          dataCidrs: network.dataSubnetCidrs,
-          publicCidrs: network.publicSubnetCidrs,
-          servicePorts,
-          callers: callers.get(s.name),
-          postgres: { host: postgres.address, port: postgres.port },
-          redis: { host: redis.primaryEndpoint, port: redis.port },
-          nodeSelector: nodeGroupLabels(config, "application"),
-        },
-        // The controller's webhook admits pods in exposed namespaces: it must exist first.
-        { ...k8sOpts, dependsOn: [albController] },
-      ),
-  );
-
   const systemPlacement = {
     nodeSelector: { [systemNodeLabel(config).key]: systemNodeLabel(config).value },
     tolerations: [SYSTEM_TAINT],
@@ -183,6 +172,8 @@ export async function createPlatform(config: PlatformConfig) {
       secretsKmsKeyArn: kms.keyArns.secrets,
       storageClassName: cluster.storageClassName,
       certManager,
+      // The Vault clients are the services that declare `vault` (decision 0056).
+      workloads: vaultWorkloads(config.services.services),
       database: {
         host: postgres.address,
         port: postgres.port,
@@ -191,6 +182,31 @@ export async function createPlatform(config: PlatformConfig) {
       },
     },
     k8sOpts,
+  );
+
+  const declared = config.services.services;
+  const callers = callersByService(declared);
+  const servicePorts = Object.fromEntries(declared.map((s) => [s.name, s.ports.http]));
+  const services = declared.map(
+    (s) =>
+      new PlatformService(
+        s.name,
+        {
+          ...s,
+          clusterName: cluster.clusterName,
+          dataCidrs: network.dataSubnetCidrs,
+          publicCidrs: network.publicSubnetCidrs,
+          servicePorts,
+          callers: callers.get(s.name),
+          postgres: { host: postgres.address, port: postgres.port },
+          redis: { host: redis.primaryEndpoint, port: redis.port },
+          nodeSelector: nodeGroupLabels(config, "application"),
+          apiServerCidrs: network.privateSubnetCidrs,
+        },
+        // The controller's webhook admits pods in exposed namespaces: it must exist first. A Vault
+        // client also waits for Vault: the injector, its CA ClusterIssuer and its role (bootstrap Job).
+        { ...k8sOpts, dependsOn: s.vault ? [albController, vault] : [albController] },
+      ),
   );
 
   return {
@@ -205,7 +221,11 @@ export async function createPlatform(config: PlatformConfig) {
     publicSubnetIds: network.publicSubnetIds,
     privateSubnetIds: network.privateSubnetIds,
     dataSubnetIds: network.dataSubnetIds,
-    subnetCidrs: { public: network.publicSubnetCidrs, private: network.privateSubnetCidrs, data: network.dataSubnetCidrs },
+    subnetCidrs: {
+      public: network.publicSubnetCidrs,
+      private: network.privateSubnetCidrs,
+      data: network.dataSubnetCidrs,
+    },
     natGatewayIds: network.natGatewayIds,
     endpointSecurityGroupId: network.endpointSecurityGroupId,
     flowLogGroupName: network.flowLogGroupName,

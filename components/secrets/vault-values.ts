@@ -9,6 +9,13 @@ export const VAULT_NAMESPACE = "vault";
 export const VAULT_RELEASE = "vault";
 /** Secret (issued by cert-manager) with `tls.crt`, `tls.key` and `ca.crt` of the listener. */
 export const TLS_SECRET = "vault-server-tls";
+/**
+ * cert-manager ClusterIssuer of Vault's private CA: signs the listener certificate and, in each
+ * namespace of a Vault client, a certificate whose Secret carries `ca.crt` for the agent (decision 0056).
+ */
+export const VAULT_CA_ISSUER = "vault-ca";
+/** Audience of the projected ServiceAccount tokens Vault agents log in with (useless against the API server). */
+export const VAULT_TOKEN_AUDIENCE = "vault";
 /** Where the chart mounts `server.extraVolumes` entries. */
 export const TLS_DIR = `/vault/userconfig/${TLS_SECRET}`;
 /** Address every client in the cluster uses (any pod; standbys forward to the active node). */
@@ -453,10 +460,12 @@ function k8sRole(
   serviceAccount: string,
   policy: string,
   ttl: string,
+  audience?: string,
 ): string {
   return (
     `vault write auth/kubernetes/role/${role} bound_service_account_names=${serviceAccount} ` +
-    `bound_service_account_namespaces=${namespace} token_policies=${policy} token_ttl=${ttl} token_max_ttl=${ttl}`
+    `bound_service_account_namespaces=${namespace} token_policies=${policy} token_ttl=${ttl} token_max_ttl=${ttl}` +
+    (audience !== undefined ? ` audience=${audience}` : "")
   );
 }
 
@@ -502,8 +511,11 @@ export function configureScript(c: ConfigureSettings): string {
     k8sRole("vault-configurer", ns, JOB_SERVICE_ACCOUNTS.bootstrap, "vault-configurer", "30m"),
     k8sRole("raft-snapshot", ns, JOB_SERVICE_ACCOUNTS.snapshot, "raft-snapshot", "15m"),
     "",
-    "# Roles of the workloads: each bound to exactly one service account in one namespace.",
-    ...c.workloads.map((w) => k8sRole(w.name, w.namespace, w.serviceAccount, w.name, "1h")),
+    "# Roles of the workloads: each bound to exactly one service account in one namespace, and to the",
+    `# audience of the projected token their Vault agent logs in with (${VAULT_TOKEN_AUDIENCE}).`,
+    ...c.workloads.map((w) =>
+      k8sRole(w.name, w.namespace, w.serviceAccount, w.name, "1h", VAULT_TOKEN_AUDIENCE),
+    ),
     "",
     "# AppRole for CI: short tokens, secret IDs expiring with the platform's rotation period.",
     "has auth approle || vault auth enable approle",

@@ -12,6 +12,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { WorkloadIdentity } from "../cluster/workload-identity";
 import { type StatefulArgs, statefulOptions } from "../shared/stateful";
+import { CERT_MANAGER_NAMESPACE } from "./cert-manager";
 import { formatCpu, formatMemory, parseCpu, parseMemory } from "../workloads/spec";
 import {
   BOOTSTRAP_SCRIPT,
@@ -26,6 +27,7 @@ import {
   SNAPSHOT_SCRIPT,
   TLS_SECRET,
   VAULT_ACTIVE_ADDRESS,
+  VAULT_CA_ISSUER,
   VAULT_ADDRESS,
   VAULT_NAMESPACE,
   VAULT_RELEASE,
@@ -641,23 +643,38 @@ function jobPodSpec(
   };
 }
 
-/** Self-signed root → CA issuer → listener certificate (90 days, renewed 30 days before expiry). */
+/**
+ * Self-signed root → CA (in cert-manager's namespace, where a ClusterIssuer reads its key) →
+ * ClusterIssuer `vault-ca` → listener certificate (90 days, renewed 30 days before expiry). The
+ * ClusterIssuer also gives every Vault client namespace a certificate whose Secret carries `ca.crt`
+ * (decision 0056).
+ */
 function createTls(
   name: string,
   namespace: pulumi.Input<string>,
   parent: pulumi.Resource,
   certManager: pulumi.Resource,
 ): pulumi.Resource {
-  const cr = (key: string, kind: string, spec: Record<string, unknown>, dependsOn: pulumi.Resource[]) =>
+  const cr = (
+    key: string,
+    kind: string,
+    metadata: Record<string, unknown>,
+    spec: Record<string, unknown>,
+    dependsOn: pulumi.Resource[],
+  ) =>
     new k8s.apiextensions.CustomResource(
       `${name}-${key}`,
-      { apiVersion: "cert-manager.io/v1", kind, metadata: { name: `vault-${key}`, namespace }, spec },
+      { apiVersion: "cert-manager.io/v1", kind, metadata, spec },
       { parent, dependsOn },
     );
-  const selfSigned = cr("selfsigned", "Issuer", { selfSigned: {} }, [certManager]);
+  const inCertManager = (objectName: string) => ({ name: objectName, namespace: CERT_MANAGER_NAMESPACE });
+  const selfSigned = cr("selfsigned", "Issuer", inCertManager("vault-selfsigned"), { selfSigned: {} }, [
+    certManager,
+  ]);
   const caCert = cr(
     "ca",
     "Certificate",
+    inCertManager("vault-ca"),
     {
       isCA: true,
       commonName: "Vault CA",
@@ -668,10 +685,17 @@ function createTls(
     },
     [selfSigned],
   );
-  const caIssuer = cr("ca-issuer", "Issuer", { ca: { secretName: "vault-ca" } }, [caCert]);
+  const caIssuer = cr(
+    "ca-issuer",
+    "ClusterIssuer",
+    { name: VAULT_CA_ISSUER },
+    { ca: { secretName: "vault-ca" } },
+    [caCert],
+  );
   return cr(
     "server-tls",
     "Certificate",
+    { name: "vault-server-tls", namespace },
     {
       secretName: TLS_SECRET,
       commonName: `${VAULT_RELEASE}.${VAULT_NAMESPACE}.svc`,
@@ -681,7 +705,7 @@ function createTls(
       renewBefore: "720h",
       privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Always" },
       usages: ["server auth", "digital signature", "key encipherment"],
-      issuerRef: { name: "vault-ca-issuer", kind: "Issuer", group: "cert-manager.io" },
+      issuerRef: { name: VAULT_CA_ISSUER, kind: "ClusterIssuer", group: "cert-manager.io" },
     },
     [caIssuer],
   );

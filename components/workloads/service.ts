@@ -3,7 +3,8 @@
  * Standards `restricted`, quota, LimitRange, default-deny network policies), a ServiceAccount with
  * no API token, a Deployment with locked-down security contexts, probes and graceful shutdown, a
  * ClusterIP Service, an HTTPS-only ALB Ingress when exposed, an HPA when autoscaling is declared and
- * a PodDisruptionBudget that never blocks a drain.
+ * a PodDisruptionBudget that never blocks a drain. On request: secrets from Vault through the agent
+ * injector (decision 0056) and a read-only Role on the Kubernetes API (decision 0043).
  *
  * All Kubernetes objects use the provider the caller passes (`opts.provider` or
  * `opts.providers`); the optional AWS role goes through {@link WorkloadIdentity}.
@@ -14,14 +15,25 @@ import * as pulumi from "@pulumi/pulumi";
 import { WorkloadIdentity } from "../cluster/workload-identity";
 import { parseCidr } from "../network/cidr";
 import {
+  SERVER_POD_LABELS,
+  VAULT_ADDRESS,
+  VAULT_CA_ISSUER,
+  VAULT_NAMESPACE,
+  VAULT_TOKEN_AUDIENCE,
+} from "../secrets/vault-values";
+import {
   DEFAULT_PROBES,
   DEFAULT_QUOTA,
   DEFAULT_RUN_AS_USER,
+  KUBERNETES_READABLE,
+  VAULT_AGENT_RESOURCES,
   crossFieldProblems,
   fieldProblems,
   scalingPlan,
   serviceNameProblem,
+  vaultApiPath,
   type ServiceDeclaration,
+  type VaultDeclaration,
 } from "./spec";
 
 /** A data-tier endpoint handed to dependents as plain (non-secret) environment. */
@@ -70,6 +82,12 @@ export interface PlatformServiceArgs extends Omit<ServiceDeclaration, "awsPolicy
   readonly redis?: DataEndpoint;
   /** Node labels the pods must land on, e.g. `{ workload: "application" }`. @default any untainted node */
   readonly nodeSelector?: Readonly<Record<string, string>>;
+  /**
+   * CIDRs of the Kubernetes API server's network interfaces (the EKS cluster's subnets); required
+   * with `kubernetesApi`: the egress policy opens TCP 443 to them only.
+   * @default none
+   */
+  readonly apiServerCidrs?: readonly string[];
 }
 
 /** Seconds the preStop hook waits so the ALB and kube-proxy stop routing before the process gets SIGTERM. */
@@ -87,6 +105,57 @@ export const POD_IDENTITY_AGENT_CIDR = "169.254.170.23/32";
 /** Private IPv4 ranges (RFC 1918): never reached by the internet egress rule. */
 export const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"] as const;
 const PSS_LEVEL = "restricted";
+/** Projected-token volume the Vault agent logs in with; mounted into the agent containers only. */
+export const VAULT_TOKEN_VOLUME = "vault-token";
+/** Secret (in the service's namespace) whose `ca.crt` is Vault's CA; mounted by the agent at /vault/tls. */
+export const VAULT_TLS_SECRET = "vault-tls";
+/** Lifetime of the agent's projected token; the kubelet renews it at 80 %. */
+export const VAULT_TOKEN_SECONDS = 3600;
+/**
+ * Seconds the agent sidecar waits after termination starts before revoking its token (and with it the
+ * database logins): the app's preStop delay plus 30 s for in-flight requests, inside the grace period.
+ */
+export const VAULT_REVOKE_GRACE_SECONDS = PRE_STOP_SECONDS + 30;
+
+/**
+ * Pod annotations that make the Vault Agent injector add an init container (secrets exist before the
+ * app starts) and a sidecar (renews leases, re-renders files) running as the service's own UID.
+ */
+export function vaultAgentAnnotations(
+  service: string,
+  uid: number,
+  vault: VaultDeclaration,
+): Record<string, string> {
+  const annotations: Record<string, string> = {
+    "vault.hashicorp.com/agent-inject": "true",
+    "vault.hashicorp.com/role": service,
+    "vault.hashicorp.com/service": VAULT_ADDRESS,
+    "vault.hashicorp.com/tls-secret": VAULT_TLS_SECRET,
+    "vault.hashicorp.com/ca-cert": "/vault/tls/ca.crt",
+    "vault.hashicorp.com/agent-service-account-token-volume-name": VAULT_TOKEN_VOLUME,
+    "vault.hashicorp.com/agent-pre-populate": "true",
+    "vault.hashicorp.com/agent-pre-populate-only": "false",
+    "vault.hashicorp.com/agent-revoke-on-shutdown": "true",
+    "vault.hashicorp.com/agent-revoke-grace": String(VAULT_REVOKE_GRACE_SECONDS),
+    "vault.hashicorp.com/agent-set-security-context": "true",
+    "vault.hashicorp.com/agent-run-as-user": String(uid),
+    "vault.hashicorp.com/agent-run-as-group": String(uid),
+    "vault.hashicorp.com/agent-requests-cpu": VAULT_AGENT_RESOURCES.requests.cpu,
+    "vault.hashicorp.com/agent-requests-mem": VAULT_AGENT_RESOURCES.requests.memory,
+    "vault.hashicorp.com/agent-limits-cpu": VAULT_AGENT_RESOURCES.limits.cpu,
+    "vault.hashicorp.com/agent-limits-mem": VAULT_AGENT_RESOURCES.limits.memory,
+  };
+  for (const secret of vault.secrets) {
+    const apiPath = vaultApiPath(secret.path);
+    // KV v2 wraps the values in .Data.data; a database login is .Data (username, password).
+    const data = apiPath === secret.path ? ".Data" : ".Data.data";
+    annotations[`vault.hashicorp.com/agent-inject-secret-${secret.file}`] = apiPath;
+    annotations[`vault.hashicorp.com/agent-inject-template-${secret.file}`] =
+      `{{- with secret "${apiPath}" -}}{{ ${data} | toJSON }}{{- end }}`;
+    annotations[`vault.hashicorp.com/agent-inject-perms-${secret.file}`] = "0400";
+  }
+  return annotations;
+}
 
 /** Every problem with the args, as sentences; empty when valid. Pure, so tests call it directly. */
 export function validatePlatformServiceArgs(args: PlatformServiceArgs): string[] {
@@ -132,6 +201,12 @@ export function validatePlatformServiceArgs(args: PlatformServiceArgs): string[]
     if (problem !== undefined) {
       problems.push(`callers: '${caller}' ${problem}`);
     }
+  }
+  cidrs("apiServerCidrs", args.apiServerCidrs);
+  if (args.kubernetesApi && (args.apiServerCidrs ?? []).length === 0) {
+    problems.push(
+      "apiServerCidrs: is required with kubernetesApi; pass the CIDRs of the subnets the EKS control plane's interfaces sit in",
+    );
   }
   if (args.awsPolicyJson !== undefined && args.clusterName === undefined) {
     problems.push(
@@ -250,6 +325,57 @@ export class PlatformService extends pulumi.ComponentResource {
       { metadata: meta(svc), automountServiceAccountToken: false },
       child,
     );
+    if (args.kubernetesApi) {
+      const resources = [...new Set(args.kubernetesApi.readOnly)].sort();
+      const groups = [
+        ...new Set(resources.map((r) => KUBERNETES_READABLE[r as keyof typeof KUBERNETES_READABLE])),
+      ];
+      const role = new k8s.rbac.v1.Role(
+        `${name}-api-reader`,
+        {
+          metadata: meta(`${svc}-api-reader`),
+          rules: groups.sort().map((group) => ({
+            apiGroups: [group],
+            resources: resources.filter(
+              (r) => KUBERNETES_READABLE[r as keyof typeof KUBERNETES_READABLE] === group,
+            ),
+            verbs: ["get", "list", "watch"],
+          })),
+        },
+        child,
+      );
+      new k8s.rbac.v1.RoleBinding(
+        `${name}-api-reader`,
+        {
+          metadata: meta(`${svc}-api-reader`),
+          roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
+          subjects: [{ kind: "ServiceAccount", name: serviceAccount.metadata.name, namespace }],
+        },
+        child,
+      );
+    }
+    // Vault's CA in this namespace: a certificate from the Vault CA ClusterIssuer, whose Secret carries
+    // ca.crt. The agent trusts it; nothing uses the certificate's own key (decision 0056).
+    const vaultCa = args.vault
+      ? new k8s.apiextensions.CustomResource(
+          `${name}-vault-ca`,
+          {
+            apiVersion: "cert-manager.io/v1",
+            kind: "Certificate",
+            metadata: meta(VAULT_TLS_SECRET),
+            spec: {
+              secretName: VAULT_TLS_SECRET,
+              commonName: `${svc}.vault-agent`,
+              duration: "2160h",
+              renewBefore: "720h",
+              privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Always" },
+              usages: ["client auth", "digital signature"],
+              issuerRef: { name: VAULT_CA_ISSUER, kind: "ClusterIssuer", group: "cert-manager.io" },
+            },
+          },
+          child,
+        )
+      : undefined;
     const identity =
       args.awsPolicyJson !== undefined
         ? new WorkloadIdentity(
@@ -324,18 +450,21 @@ export class PlatformService extends pulumi.ComponentResource {
           template: {
             metadata: {
               labels,
-              annotations:
-                args.ports.metrics !== undefined
+              annotations: {
+                ...(args.ports.metrics !== undefined
                   ? {
                       "prometheus.io/scrape": "true",
                       "prometheus.io/port": String(args.ports.metrics),
                       "prometheus.io/path": "/metrics",
                     }
-                  : {},
+                  : {}),
+                ...(args.vault ? vaultAgentAnnotations(svc, uid, args.vault) : {}),
+              },
             },
             spec: {
               serviceAccountName: serviceAccount.metadata.name,
-              automountServiceAccountToken: false,
+              // The ServiceAccount never automounts; only a service granted API access opts in here.
+              automountServiceAccountToken: args.kubernetesApi !== undefined,
               enableServiceLinks: false,
               terminationGracePeriodSeconds: TERMINATION_GRACE_SECONDS,
               nodeSelector: args.nodeSelector ? { ...args.nodeSelector } : undefined,
@@ -392,13 +521,36 @@ export class PlatformService extends pulumi.ComponentResource {
                   volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
                 },
               ],
-              volumes: [{ name: "tmp", emptyDir: { sizeLimit: "256Mi" } }],
+              volumes: [
+                { name: "tmp", emptyDir: { sizeLimit: "256Mi" } },
+                // Not mounted by the app: the injector mounts it into the agent containers only. Its
+                // audience makes it worthless against the API server.
+                ...(args.vault
+                  ? [
+                      {
+                        name: VAULT_TOKEN_VOLUME,
+                        projected: {
+                          sources: [
+                            {
+                              serviceAccountToken: {
+                                path: "token",
+                                audience: VAULT_TOKEN_AUDIENCE,
+                                expirationSeconds: VAULT_TOKEN_SECONDS,
+                              },
+                            },
+                          ],
+                        },
+                      },
+                    ]
+                  : []),
+              ],
             },
           },
         },
       },
-      // The Pod Identity association must exist before the first pod, or it starts without credentials.
-      { parent: this, dependsOn: identity ? [identity] : [] },
+      // The Pod Identity association must exist before the first pod, or it starts without credentials;
+      // the Vault CA Secret before the agent mounts it.
+      { parent: this, dependsOn: [...(identity ? [identity] : []), ...(vaultCa ? [vaultCa] : [])] },
     );
 
     const service = new k8s.core.v1.Service(
@@ -598,6 +750,20 @@ export class PlatformService extends pulumi.ComponentResource {
         podSelector: { matchLabels: selector },
         policyTypes: ["Egress"],
         egress: [{ to: cidrPeers([POD_IDENTITY_AGENT_CIDR]), ports: [tcp(80)] }],
+      });
+    }
+    if (args.vault) {
+      policy("allow-vault", "allow-vault", {
+        podSelector: { matchLabels: selector },
+        policyTypes: ["Egress"],
+        egress: [{ to: [namespacePeer(VAULT_NAMESPACE, { ...SERVER_POD_LABELS })], ports: [tcp(8200)] }],
+      });
+    }
+    if (args.kubernetesApi) {
+      policy("allow-kubernetes-api", "allow-kubernetes-api", {
+        podSelector: { matchLabels: selector },
+        policyTypes: ["Egress"],
+        egress: [{ to: cidrPeers(args.apiServerCidrs ?? []), ports: [tcp(443)] }],
       });
     }
     if (args.internetEgress) {

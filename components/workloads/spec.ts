@@ -50,6 +50,35 @@ export interface ExposeDeclaration {
   readonly certificateArn?: string;
 }
 
+/** One file the Vault agent renders into `/vault/secrets/<file>` as JSON, and keeps current. */
+export interface VaultSecretDeclaration {
+  /** File name under `/vault/secrets`: lowercase letters, digits, '-' and '_', ending in `.json`. */
+  readonly file: string;
+  /**
+   * What to read: `platform/<service>/<key>` (the service's own KV v2 secrets, as `vault kv get` names
+   * them) or `database/creds/<service>` (a dynamic PostgreSQL login; needs `databaseRole`).
+   */
+  readonly path: string;
+}
+
+/** Secrets from Vault, through the Vault Agent injector (docs/decisions/0056). */
+export interface VaultDeclaration {
+  /** Files to render; at least one. */
+  readonly secrets: readonly VaultSecretDeclaration[];
+  /**
+   * PostgreSQL group role (created by the service's migrations) that Vault's dynamic users join.
+   * Required to read `database/creds/<service>`.
+   * @default no database credentials
+   */
+  readonly databaseRole?: string;
+}
+
+/** Read-only Kubernetes API access for the service's ServiceAccount (docs/decisions/0043). */
+export interface KubernetesApiDeclaration {
+  /** Resources of the service's own namespace it may get, list and watch; from {@link KUBERNETES_READABLE}. */
+  readonly readOnly: readonly string[];
+}
+
 /** One service as declared in stack config. */
 export interface ServiceDeclaration {
   /** Names the namespace, ServiceAccount, Deployment and Service: a DNS label starting with a letter. */
@@ -82,6 +111,10 @@ export interface ServiceDeclaration {
   readonly runAsUser?: number;
   /** Inline IAM policy JSON for the service's own AWS role (EKS Pod Identity). @default no AWS role */
   readonly awsPolicyJson?: string;
+  /** Secrets rendered to files by the Vault agent. @default no Vault agent, no Vault role */
+  readonly vault?: VaultDeclaration;
+  /** Read-only access to the Kubernetes API in the service's namespace. @default no API token in the pods */
+  readonly kubernetesApi?: KubernetesApiDeclaration;
 }
 
 /** One problem with a declaration: `path` is relative to the service (`resources.limits.cpu`). */
@@ -99,6 +132,25 @@ export const DEFAULT_PROBES = { liveness: "/health", readiness: "/ready" } as co
 export const MAX_SURGE = 1;
 /** Namespaces of the cluster and of platform components: a service may not take these names. */
 export const RESERVED_NAMES = ["default", "monitoring", "vault", "external-secrets", "cert-manager"] as const;
+/**
+ * Resources a service may read through the Kubernetes API, with their API group. Never secrets
+ * (credentials arrive by reference or from Vault), never anything writable.
+ */
+export const KUBERNETES_READABLE = {
+  configmaps: "",
+  endpoints: "",
+  events: "",
+  pods: "",
+  services: "",
+  endpointslices: "discovery.k8s.io",
+} as const;
+/** Requests and limits the Vault agent containers (init and sidecar) get in every pod. */
+export const VAULT_AGENT_RESOURCES = {
+  requests: { cpu: "50m", memory: "64Mi" },
+  limits: { cpu: "250m", memory: "128Mi" },
+} as const;
+/** KV v2 mount of the platform's secrets (Vault component, `KV_MOUNT`). */
+export const VAULT_KV_MOUNT = "platform";
 /** Environment variables the component sets itself for data-tier dependencies. */
 export const PLATFORM_ENV = ["POSTGRES_HOST", "POSTGRES_PORT", "REDIS_HOST", "REDIS_PORT"] as const;
 
@@ -191,6 +243,42 @@ export function secretNameProblem(name: string): string | undefined {
 
 export function secretKeyProblem(key: string): string | undefined {
   return SECRET_KEY.test(key) ? undefined : "must be a Secret key: letters, digits, '-', '_' and '.'";
+}
+
+const VAULT_FILE = /^[a-z0-9][-a-z0-9_]*\.json$/;
+/** Annotation names are at most 63 characters; `agent-inject-template-` takes 22 of them. */
+const VAULT_FILE_MAX = 63 - "agent-inject-template-".length;
+const VAULT_PATH = /^(database\/creds\/[a-z][-a-z0-9]*|platform\/[a-z][-a-z0-9]*(\/[A-Za-z0-9_.-]+)+)$/;
+const POSTGRES_ROLE = /^[a-z_][a-z0-9_]{0,62}$/;
+
+export function vaultFileProblem(file: string): string | undefined {
+  return VAULT_FILE.test(file) && file.length <= VAULT_FILE_MAX
+    ? undefined
+    : `must be a file name of lowercase letters, digits, '-' and '_' ending in .json, at most ${VAULT_FILE_MAX} characters (the agent renders each secret as JSON)`;
+}
+
+export function vaultPathProblem(path: string): string | undefined {
+  return VAULT_PATH.test(path)
+    ? undefined
+    : "must be platform/<service>/<key> (the service's KV secrets) or database/creds/<service> (a dynamic PostgreSQL login)";
+}
+
+export function databaseRoleProblem(role: string): string | undefined {
+  return POSTGRES_ROLE.test(role)
+    ? undefined
+    : "must be a PostgreSQL role name: lowercase letters, digits and '_', not starting with a digit, at most 63 characters";
+}
+
+export function kubernetesResourceProblem(resource: string): string | undefined {
+  return Object.hasOwn(KUBERNETES_READABLE, resource)
+    ? undefined
+    : `is not readable by services; choose from ${Object.keys(KUBERNETES_READABLE).join(", ")}`;
+}
+
+/** The Vault API path a declared path reads: KV v2 paths gain `data/` after the mount. */
+export function vaultApiPath(path: string): string {
+  const prefix = `${VAULT_KV_MOUNT}/`;
+  return path.startsWith(prefix) ? `${prefix}data/${path.slice(prefix.length)}` : path;
 }
 
 export function hostProblem(host: string): string | undefined {
@@ -384,6 +472,18 @@ export function fieldProblems(decl: ServiceDeclaration): SpecProblem[] {
   if (decl.runAsUser !== undefined) {
     push(p, "runAsUser", decl.runAsUser, runAsUserProblem(decl.runAsUser));
   }
+  if (decl.vault) {
+    decl.vault.secrets.forEach((secret, i) => {
+      push(p, `vault.secrets[${i}].file`, secret.file, vaultFileProblem(secret.file));
+      push(p, `vault.secrets[${i}].path`, secret.path, vaultPathProblem(secret.path));
+    });
+    if (decl.vault.databaseRole !== undefined) {
+      push(p, "vault.databaseRole", decl.vault.databaseRole, databaseRoleProblem(decl.vault.databaseRole));
+    }
+  }
+  decl.kubernetesApi?.readOnly.forEach((resource, i) => {
+    push(p, `kubernetesApi.readOnly[${i}]`, resource, kubernetesResourceProblem(resource));
+  });
   return p;
 }
 
@@ -441,19 +541,52 @@ export function crossFieldProblems(decl: ServiceDeclaration): SpecProblem[] {
   const quotaCpu = parseCpu(quota.cpu);
   const quotaMemory = parseMemory(quota.memory);
   const { peakPods } = scalingPlan(decl);
-  if (cpu.request !== undefined && quotaCpu !== undefined && peakPods * cpu.request > quotaCpu) {
+  // The Vault agent sidecar's requests count against the quota too.
+  const agent = decl.vault
+    ? {
+        cpu: parseCpu(VAULT_AGENT_RESOURCES.requests.cpu)!,
+        memory: parseMemory(VAULT_AGENT_RESOURCES.requests.memory)!,
+      }
+    : { cpu: 0, memory: 0 };
+  const withAgent = decl.vault
+    ? " (most replicas plus the rolling update's surge, Vault agent included)"
+    : " (most replicas plus the rolling update's surge)";
+  if (
+    cpu.request !== undefined &&
+    quotaCpu !== undefined &&
+    peakPods * (cpu.request + agent.cpu) > quotaCpu
+  ) {
     p.push({
       path: "namespaceQuota.cpu",
       received: quota.cpu,
-      message: `is below the ${formatCpu(peakPods * cpu.request)} CPU requested by ${peakPods} pods (most replicas plus the rolling update's surge); raise it or lower the requests`,
+      message: `is below the ${formatCpu(peakPods * (cpu.request + agent.cpu))} CPU requested by ${peakPods} pods${withAgent}; raise it or lower the requests`,
     });
   }
-  if (memory.request !== undefined && quotaMemory !== undefined && peakPods * memory.request > quotaMemory) {
+  if (
+    memory.request !== undefined &&
+    quotaMemory !== undefined &&
+    peakPods * (memory.request + agent.memory) > quotaMemory
+  ) {
     p.push({
       path: "namespaceQuota.memory",
       received: quota.memory,
-      message: `is below the ${formatMemory(peakPods * memory.request)} memory requested by ${peakPods} pods (most replicas plus the rolling update's surge); raise it or lower the requests`,
+      message: `is below the ${formatMemory(peakPods * (memory.request + agent.memory))} memory requested by ${peakPods} pods${withAgent}; raise it or lower the requests`,
     });
+  }
+  if (decl.vault) {
+    p.push(...vaultProblems(decl, cpu.limit, memory.limit));
+  }
+  if (decl.kubernetesApi) {
+    const resources = decl.kubernetesApi.readOnly;
+    if (resources.length === 0) {
+      p.push({
+        path: "kubernetesApi.readOnly",
+        received: resources,
+        message: "lists no resource; name what the service reads or remove kubernetesApi",
+      });
+    } else if (new Set(resources).size !== resources.length) {
+      p.push({ path: "kubernetesApi.readOnly", received: resources, message: "lists a resource twice" });
+    }
   }
   if (decl.expose && decl.expose.certificateArn === undefined) {
     p.push({
@@ -484,6 +617,115 @@ export function crossFieldProblems(decl: ServiceDeclaration): SpecProblem[] {
     p.push({ path: "dependsOn", received: decl.dependsOn, message: "lists a dependency twice" });
   }
   return p;
+}
+
+/** Rules of a `vault` declaration against the rest of the service: ownership, database role, room for the agent. */
+function vaultProblems(
+  decl: ServiceDeclaration,
+  cpuLimit: number | undefined,
+  memoryLimit: number | undefined,
+): SpecProblem[] {
+  const p: SpecProblem[] = [];
+  const vault = decl.vault!;
+  const creds = `database/creds/${decl.name}`;
+  if (vault.secrets.length === 0) {
+    p.push({
+      path: "vault.secrets",
+      received: [],
+      message: "lists no secret; declare at least one file or remove vault",
+    });
+  }
+  const files = new Set<string>();
+  const paths = new Set<string>();
+  vault.secrets.forEach((secret, i) => {
+    if (files.has(secret.file)) {
+      p.push({
+        path: `vault.secrets[${i}].file`,
+        received: secret.file,
+        message: "is declared twice; each file once",
+      });
+    }
+    files.add(secret.file);
+    if (paths.has(secret.path)) {
+      p.push({
+        path: `vault.secrets[${i}].path`,
+        received: secret.path,
+        message:
+          "is read twice; read each path once (each read of database/creds creates another database user)",
+      });
+    }
+    paths.add(secret.path);
+    if (vaultPathProblem(secret.path) !== undefined) {
+      return;
+    }
+    if (secret.path.startsWith("database/")) {
+      if (secret.path !== creds) {
+        p.push({
+          path: `vault.secrets[${i}].path`,
+          received: secret.path,
+          message: `belongs to another service; this service's Vault policy reads ${creds} only`,
+        });
+      } else if (vault.databaseRole === undefined) {
+        p.push({
+          path: `vault.secrets[${i}].path`,
+          received: secret.path,
+          message:
+            "needs vault.databaseRole: Vault creates database users only for services with a group role",
+        });
+      }
+      if (!decl.dependsOn?.includes("postgres")) {
+        p.push({
+          path: `vault.secrets[${i}].path`,
+          received: secret.path,
+          message: "needs postgres in dependsOn, or the network policies block the database",
+        });
+      }
+    } else if (!secret.path.startsWith(`${VAULT_KV_MOUNT}/${decl.name}/`)) {
+      p.push({
+        path: `vault.secrets[${i}].path`,
+        received: secret.path,
+        message: `belongs to another service; this service's Vault policy reads ${VAULT_KV_MOUNT}/${decl.name}/* only`,
+      });
+    }
+  });
+  if (vault.databaseRole !== undefined && !paths.has(creds)) {
+    p.push({
+      path: "vault.databaseRole",
+      received: vault.databaseRole,
+      message: `is set but no secret reads ${creds}; add one or remove databaseRole`,
+    });
+  }
+  const agentCpu = parseCpu(VAULT_AGENT_RESOURCES.limits.cpu)!;
+  const agentMemory = parseMemory(VAULT_AGENT_RESOURCES.limits.memory)!;
+  if (cpuLimit !== undefined && cpuLimit < agentCpu) {
+    p.push({
+      path: "resources.limits.cpu",
+      received: decl.resources.limits.cpu,
+      message: `is below the Vault agent's limit ${VAULT_AGENT_RESOURCES.limits.cpu}; the namespace LimitRange caps every container at the service's limits`,
+    });
+  }
+  if (memoryLimit !== undefined && memoryLimit < agentMemory) {
+    p.push({
+      path: "resources.limits.memory",
+      received: decl.resources.limits.memory,
+      message: `is below the Vault agent's limit ${VAULT_AGENT_RESOURCES.limits.memory}; the namespace LimitRange caps every container at the service's limits`,
+    });
+  }
+  return p;
+}
+
+/** The workloads the Vault component serves: every service that declares `vault`, bound to its own ServiceAccount. */
+export function vaultWorkloads(
+  decls: readonly Pick<ServiceDeclaration, "name" | "vault">[],
+): { name: string; namespace: string; serviceAccount: string; databaseGroupRole?: string }[] {
+  return decls
+    .filter((d) => d.vault !== undefined)
+    .map((d) => ({
+      name: d.name,
+      namespace: d.name,
+      serviceAccount: d.name,
+      ...(d.vault!.databaseRole !== undefined ? { databaseGroupRole: d.vault!.databaseRole } : {}),
+    }));
 }
 
 /** A problem that belongs to one service of a set (by position in the list). */

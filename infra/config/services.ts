@@ -10,9 +10,11 @@ import {
   credentialKeyProblem,
   cpuProblem,
   crossFieldProblems,
+  databaseRoleProblem,
   envNameProblem,
   hostProblem,
   imageProblem,
+  kubernetesResourceProblem,
   memoryProblem,
   portProblem,
   probePathProblem,
@@ -21,6 +23,8 @@ import {
   secretNameProblem,
   serviceNameProblem,
   setProblems,
+  vaultFileProblem,
+  vaultPathProblem,
   type ServiceDeclaration,
 } from "../../components/workloads/spec";
 import type { ConfigProblem } from "./problems";
@@ -128,6 +132,21 @@ export const serviceSchema = z.strictObject({
       },
       { message: "must be an IAM policy document as a JSON string with a Statement list" },
     )
+    .optional(),
+  /** Secrets rendered to files by the Vault agent; cross-field rules in checkServices (decision 0056). */
+  vault: z
+    .strictObject({
+      secrets: z.array(z.strictObject({ file: rule(vaultFileProblem), path: rule(vaultPathProblem) }), {
+        message: "must be a list of { file, path }",
+      }),
+      databaseRole: rule(databaseRoleProblem).optional(),
+    })
+    .optional(),
+  /** Read-only Kubernetes API access in the service's namespace (decision 0043). */
+  kubernetesApi: z
+    .strictObject({
+      readOnly: z.array(rule(kubernetesResourceProblem), { message: "must be a list of resource names" }),
+    })
     .optional(),
 });
 

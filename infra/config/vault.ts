@@ -1,6 +1,7 @@
 /**
  * `platform:vault`: HashiCorp Vault on the cluster (HA Raft, KMS auto-unseal, recovery quorum,
- * Raft snapshots, the workloads Vault serves). See docs/runbooks/vault.md.
+ * Raft snapshots). The workloads Vault serves are not listed here: they are the services that
+ * declare `vault` in `platform:services` (decision 0056). See docs/runbooks/vault.md.
  */
 import { z } from "zod";
 import type { ConfigProblem } from "./problems";
@@ -10,8 +11,6 @@ export const RECOVERY_SHARES = { min: 3, max: 10 } as const;
 export const MIN_RECOVERY_THRESHOLD = 2;
 export const MIN_PRODUCTION_RECOVERY_THRESHOLD = 3;
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 /** A Kubernetes quantity as used for sizes and CPU: `10Gi`, `500m`, `2`. */
 export const QUANTITY = /^([0-9]+(\.[0-9]+)?)(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/;
 /** Five-field cron: minute hour day-of-month month day-of-week. */
@@ -39,33 +38,6 @@ const cron = z.string().refine(
 const resources = z.strictObject({
   requests: z.strictObject({ cpu: quantity, memory: quantity }),
   limits: z.strictObject({ cpu: quantity, memory: quantity }),
-});
-
-/** A workload Vault serves: Kubernetes auth role and policy named after it. */
-const workload = z.strictObject({
-  /** Names the Vault policy, the Kubernetes auth role and its KV path `platform/<name>/`. */
-  name: z
-    .string()
-    .regex(DNS_LABEL, { message: "must be a DNS-1123 label (lowercase letters, digits, '-')" })
-    .refine((n) => n !== "vault", {
-      message: "'vault' is reserved for Vault's own state under platform/vault/",
-    }),
-  namespace: z
-    .string()
-    .regex(DNS_LABEL, { message: "must be a DNS-1123 label (a Kubernetes namespace name)" }),
-  serviceAccount: z
-    .string()
-    .regex(DNS_SUBDOMAIN, { message: "must be a DNS-1123 subdomain (a Kubernetes service account name)" }),
-  /**
-   * PostgreSQL role (created by the service's migrations) that dynamic database users join; when
-   * set, the service may read `database/creds/<name>`.
-   */
-  databaseGroupRole: z
-    .string()
-    .regex(/^[a-z_][a-z0-9_]{0,62}$/, {
-      message: "must be a PostgreSQL role name (lowercase letters, digits, '_')",
-    })
-    .optional(),
 });
 
 export const vaultSchema = z.strictObject({
@@ -127,14 +99,13 @@ export const vaultSchema = z.strictObject({
     .max(365, {
       message: "must be from 1 to 365 days",
     }),
-  workloads: z.array(workload).default([]),
 });
 
 export type VaultConfig = z.infer<typeof vaultSchema>;
 
 /**
  * Cross-field and per-environment rules: threshold within the shares, production quorum and
- * replica count, Raft-friendly replica counts, unique workloads.
+ * replica count, Raft-friendly replica counts.
  */
 export function checkVault(vault: VaultConfig, environment: string): ConfigProblem[] {
   const key = "platform:vault";
@@ -168,16 +139,5 @@ export function checkVault(vault: VaultConfig, environment: string): ConfigProbl
       message: "production runs 3 or 5 Raft voters spread across zones",
     });
   }
-  const seen = new Set<string>();
-  vault.workloads.forEach((w, i) => {
-    if (seen.has(w.name)) {
-      problems.push({
-        key: `${key}.workloads[${i}].name`,
-        received: w.name,
-        message: "is declared twice; workload names must be unique",
-      });
-    }
-    seen.add(w.name);
-  });
   return problems;
 }

@@ -134,7 +134,7 @@ describe("Vault component", () => {
         "kubernetes:batch/v1:Job vault-bootstrap",
         "kubernetes:cert-manager.io/v1:Certificate vault-ca",
         "kubernetes:cert-manager.io/v1:Certificate vault-server-tls",
-        "kubernetes:cert-manager.io/v1:Issuer vault-ca-issuer",
+        "kubernetes:cert-manager.io/v1:ClusterIssuer vault-ca-issuer",
         "kubernetes:cert-manager.io/v1:Issuer vault-selfsigned",
         "kubernetes:core/v1:ConfigMap vault-scripts",
         "kubernetes:core/v1:LimitRange vault-limits",

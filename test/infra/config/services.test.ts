@@ -25,9 +25,12 @@ services:
       host: api.dev.example.com
       # Example ARN: replace with the ACM certificate for the host.
       certificateArn: arn:aws:acm:us-west-2:123456789012:certificate/00000000-0000-0000-0000-000000000000
-    secretEnv:
-      - { name: DATABASE_PASSWORD, secretName: api-database, key: password }
-      - { name: REDIS_AUTH_TOKEN, secretName: api-redis, key: auth-token }
+    # Rendered by the Vault agent to /vault/secrets/<file> (decision 0056).
+    vault:
+      databaseRole: api_rw
+      secrets:
+        - { file: postgres.json, path: database/creds/api }
+        - { file: redis.json, path: platform/api/redis }
     config: { LOG_LEVEL: debug }
     namespaceQuota: { cpu: "4", memory: 8Gi }
   - name: worker
@@ -38,9 +41,10 @@ services:
       requests: { cpu: 100m, memory: 128Mi }
       limits: { cpu: 500m, memory: 512Mi }
     dependsOn: [postgres, redis]
-    secretEnv:
-      - { name: DATABASE_PASSWORD, secretName: worker-database, key: password }
-      - { name: REDIS_AUTH_TOKEN, secretName: worker-redis, key: auth-token }
+    vault:
+      secrets:
+        - { file: postgres.json, path: platform/worker/postgres }
+        - { file: redis.json, path: platform/worker/redis }
     config: { LOG_LEVEL: debug }
     namespaceQuota: { cpu: "4", memory: 8Gi }
 `,
@@ -65,9 +69,12 @@ services:
       host: api.staging.example.com
       # Example ARN: replace with the ACM certificate for the host.
       certificateArn: arn:aws:acm:us-west-2:123456789012:certificate/00000000-0000-0000-0000-000000000000
-    secretEnv:
-      - { name: DATABASE_PASSWORD, secretName: api-database, key: password }
-      - { name: REDIS_AUTH_TOKEN, secretName: api-redis, key: auth-token }
+    # Rendered by the Vault agent to /vault/secrets/<file> (decision 0056).
+    vault:
+      databaseRole: api_rw
+      secrets:
+        - { file: postgres.json, path: database/creds/api }
+        - { file: redis.json, path: platform/api/redis }
     config: { LOG_LEVEL: info }
     namespaceQuota: { cpu: "8", memory: 16Gi }
   - name: worker
@@ -79,9 +86,10 @@ services:
       requests: { cpu: 500m, memory: 512Mi }
       limits: { cpu: 1000m, memory: 1Gi }
     dependsOn: [postgres, redis]
-    secretEnv:
-      - { name: DATABASE_PASSWORD, secretName: worker-database, key: password }
-      - { name: REDIS_AUTH_TOKEN, secretName: worker-redis, key: auth-token }
+    vault:
+      secrets:
+        - { file: postgres.json, path: platform/worker/postgres }
+        - { file: redis.json, path: platform/worker/redis }
     config: { LOG_LEVEL: info }
     namespaceQuota: { cpu: "8", memory: 16Gi }
 `,
@@ -106,9 +114,12 @@ services:
       host: api.example.com
       # Example ARN: replace with the ACM certificate for the host.
       certificateArn: arn:aws:acm:us-west-2:123456789012:certificate/00000000-0000-0000-0000-000000000000
-    secretEnv:
-      - { name: DATABASE_PASSWORD, secretName: api-database, key: password }
-      - { name: REDIS_AUTH_TOKEN, secretName: api-redis, key: auth-token }
+    # Rendered by the Vault agent to /vault/secrets/<file> (decision 0056).
+    vault:
+      databaseRole: api_rw
+      secrets:
+        - { file: postgres.json, path: database/creds/api }
+        - { file: redis.json, path: platform/api/redis }
     config: { LOG_LEVEL: info }
     # 16 CPU as the seeds say; 48Gi rather than 32Gi: 21 pods (HPA max 20 + 1 surge) request 42Gi.
     namespaceQuota: { cpu: "16", memory: 48Gi }
@@ -121,9 +132,10 @@ services:
       requests: { cpu: 500m, memory: 1Gi }
       limits: { cpu: 3000m, memory: 2Gi }
     dependsOn: [postgres, redis]
-    secretEnv:
-      - { name: DATABASE_PASSWORD, secretName: worker-database, key: password }
-      - { name: REDIS_AUTH_TOKEN, secretName: worker-redis, key: auth-token }
+    vault:
+      secrets:
+        - { file: postgres.json, path: platform/worker/postgres }
+        - { file: redis.json, path: platform/worker/redis }
     config: { LOG_LEVEL: info }
     namespaceQuota: { cpu: "16", memory: 32Gi }
 `,
@@ -176,6 +188,14 @@ describe("the stack files' platform:services blocks", () => {
     expect(api.runAsUser).toBe(10001);
     expect(worker.internetEgress).toBe(false);
     expect(worker.expose).toBeUndefined();
+    expect(api.vault).toEqual({
+      databaseRole: "api_rw",
+      secrets: [
+        { file: "postgres.json", path: "database/creds/api" },
+        { file: "redis.json", path: "platform/api/redis" },
+      ],
+    });
+    expect(worker.vault?.databaseRole).toBeUndefined();
   });
 
   test("the parsed production block builds both services (config → component)", async () => {
@@ -196,6 +216,11 @@ describe("the stack files' platform:services blocks", () => {
       }
     });
     expect(ofType(run, "platform:workloads:Service").map((r) => r.name)).toEqual(["api", "worker"]);
+    expect(
+      ofType(run, "kubernetes:cert-manager.io/v1:Certificate")
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(["api-vault-ca", "worker-vault-ca"]);
     expect(ofType(run, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler")).toHaveLength(2);
     expect(ofType(run, "kubernetes:networking.k8s.io/v1:Ingress").map((r) => r.name)).toEqual([
       "api-ingress",
@@ -482,5 +507,229 @@ describe("bad service declarations", () => {
         message: "production runs 2 controller replicas: its webhooks admit pods of exposed services",
       },
     ]);
+  });
+});
+
+describe("vault and kubernetesApi declarations", () => {
+  const at = (path: string) => `${KEY}.services[0].${path}`;
+  const VAULT = {
+    databaseRole: "api_rw",
+    secrets: [
+      { file: "postgres.json", path: "database/creds/api" },
+      { file: "redis.json", path: "platform/api/redis" },
+    ],
+  };
+  const one = (key: string, received: unknown, message: string): ConfigProblem[] => [
+    { key: at(key), received, message },
+  ];
+
+  test("accept a service with both, and without either", () => {
+    expect(
+      problemsOf(
+        withServices({ ...VALID, vault: VAULT, kubernetesApi: { readOnly: ["pods", "configmaps"] } }),
+      ),
+    ).toEqual([]);
+    const parsed = servicesSchema.parse(withServices(VALID));
+    expect(parsed.services[0].vault).toBeUndefined();
+    expect(parsed.services[0].kubernetesApi).toBeUndefined();
+  });
+
+  test.each<[string, Record<string, unknown>, ConfigProblem[]]>([
+    [
+      "a file that is not a .json name",
+      { vault: { secrets: [{ file: "../db", path: "platform/api/db" }] } },
+      one(
+        "vault.secrets[0].file",
+        "../db",
+        "must be a file name of lowercase letters, digits, '-' and '_' ending in .json, at most 41 characters (the agent renders each secret as JSON)",
+      ),
+    ],
+    [
+      "a file name too long for the annotation",
+      { vault: { secrets: [{ file: `${"a".repeat(37)}.json`, path: "platform/api/db" }] } },
+      one(
+        "vault.secrets[0].file",
+        `${"a".repeat(37)}.json`,
+        "must be a file name of lowercase letters, digits, '-' and '_' ending in .json, at most 41 characters (the agent renders each secret as JSON)",
+      ),
+    ],
+    [
+      "a path outside KV and database/creds",
+      { vault: { secrets: [{ file: "root.json", path: "sys/policies/acl/root" }] } },
+      one(
+        "vault.secrets[0].path",
+        "sys/policies/acl/root",
+        "must be platform/<service>/<key> (the service's KV secrets) or database/creds/<service> (a dynamic PostgreSQL login)",
+      ),
+    ],
+    [
+      "a KV path of the mount's data/ API form",
+      { vault: { secrets: [{ file: "a.json", path: "platform/data/api/a" }] } },
+      one(
+        "vault.secrets[0].path",
+        "platform/data/api/a",
+        "belongs to another service; this service's Vault policy reads platform/api/* only",
+      ),
+    ],
+    [
+      "another service's KV secrets",
+      { vault: { secrets: [{ file: "a.json", path: "platform/worker/a" }] } },
+      one(
+        "vault.secrets[0].path",
+        "platform/worker/a",
+        "belongs to another service; this service's Vault policy reads platform/api/* only",
+      ),
+    ],
+    [
+      "database credentials without a group role",
+      { vault: { secrets: [{ file: "db.json", path: "database/creds/api" }] } },
+      one(
+        "vault.secrets[0].path",
+        "database/creds/api",
+        "needs vault.databaseRole: Vault creates database users only for services with a group role",
+      ),
+    ],
+    [
+      "database credentials without a postgres dependency",
+      {
+        dependsOn: [],
+        vault: { databaseRole: "api_rw", secrets: [{ file: "db.json", path: "database/creds/api" }] },
+      },
+      one(
+        "vault.secrets[0].path",
+        "database/creds/api",
+        "needs postgres in dependsOn, or the network policies block the database",
+      ),
+    ],
+    [
+      "a group role nobody reads",
+      { vault: { databaseRole: "api_rw", secrets: [{ file: "a.json", path: "platform/api/a" }] } },
+      one(
+        "vault.databaseRole",
+        "api_rw",
+        "is set but no secret reads database/creds/api; add one or remove databaseRole",
+      ),
+    ],
+    [
+      "a malformed group role",
+      { vault: { ...VAULT, databaseRole: "Api-RW" } },
+      one(
+        "vault.databaseRole",
+        "Api-RW",
+        "must be a PostgreSQL role name: lowercase letters, digits and '_', not starting with a digit, at most 63 characters",
+      ),
+    ],
+    [
+      "no secret at all",
+      { vault: { secrets: [] } },
+      one("vault.secrets", [], "lists no secret; declare at least one file or remove vault"),
+    ],
+    [
+      "the same file twice",
+      {
+        vault: {
+          secrets: [
+            { file: "a.json", path: "platform/api/a" },
+            { file: "a.json", path: "platform/api/b" },
+          ],
+        },
+      },
+      one("vault.secrets[1].file", "a.json", "is declared twice; each file once"),
+    ],
+    [
+      "the same path twice",
+      {
+        vault: {
+          secrets: [
+            { file: "a.json", path: "platform/api/a" },
+            { file: "b.json", path: "platform/api/a" },
+          ],
+        },
+      },
+      one(
+        "vault.secrets[1].path",
+        "platform/api/a",
+        "is read twice; read each path once (each read of database/creds creates another database user)",
+      ),
+    ],
+    [
+      "limits below the agent's",
+      {
+        resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "100Mi" } },
+        vault: { secrets: [{ file: "a.json", path: "platform/api/a" }] },
+      },
+      [
+        {
+          key: at("resources.limits.cpu"),
+          received: "200m",
+          message:
+            "is below the Vault agent's limit 250m; the namespace LimitRange caps every container at the service's limits",
+        },
+        {
+          key: at("resources.limits.memory"),
+          received: "100Mi",
+          message:
+            "is below the Vault agent's limit 128Mi; the namespace LimitRange caps every container at the service's limits",
+        },
+      ],
+    ],
+    [
+      "a quota the agent's requests overflow",
+      {
+        replicas: 3,
+        namespaceQuota: { cpu: "2", memory: "32Gi" },
+        vault: { secrets: [{ file: "a.json", path: "platform/api/a" }] },
+      },
+      one(
+        "namespaceQuota.cpu",
+        "2",
+        "is below the 2200m CPU requested by 4 pods (most replicas plus the rolling update's surge, Vault agent included); raise it or lower the requests",
+      ),
+    ],
+    [
+      "an unknown vault field",
+      { vault: { ...VAULT, role: "admin" } },
+      [
+        {
+          key: at("vault"),
+          received: ["role"],
+          message: "unknown key 'role'; check the spelling against the documented keys",
+        },
+      ],
+    ],
+    [
+      "secrets through the API",
+      { kubernetesApi: { readOnly: ["secrets"] } },
+      one(
+        "kubernetesApi.readOnly[0]",
+        "secrets",
+        "is not readable by services; choose from configmaps, endpoints, events, pods, services, endpointslices",
+      ),
+    ],
+    [
+      "write verbs by another name",
+      { kubernetesApi: { readOnly: ["pods/exec"] } },
+      one(
+        "kubernetesApi.readOnly[0]",
+        "pods/exec",
+        "is not readable by services; choose from configmaps, endpoints, events, pods, services, endpointslices",
+      ),
+    ],
+    [
+      "no resource",
+      { kubernetesApi: { readOnly: [] } },
+      one(
+        "kubernetesApi.readOnly",
+        [],
+        "lists no resource; name what the service reads or remove kubernetesApi",
+      ),
+    ],
+    [
+      "a resource twice",
+      { kubernetesApi: { readOnly: ["pods", "pods"] } },
+      one("kubernetesApi.readOnly", ["pods", "pods"], "lists a resource twice"),
+    ],
+  ])("rejects %s", (_label, over, expected) => {
+    expect(problemsOf(withServices({ ...VALID, ...over }))).toEqual(expected);
   });
 });

@@ -13,7 +13,6 @@ const SEED = {
   snapshotSchedule: "0 */6 * * *",
   snapshotRetentionDays: 30,
   rotationPeriodDays: 30,
-  workloads: [{ name: "api", namespace: "api", serviceAccount: "api", databaseGroupRole: "api_rw" }],
 };
 
 function parse(over: Record<string, unknown>): VaultConfig {
@@ -26,11 +25,14 @@ function schemaMessages(over: Record<string, unknown>): string[] {
 }
 
 describe("platform:vault schema", () => {
-  test("accepts the seeds and defaults workloads to none", () => {
+  test("accepts the seeds", () => {
     expect(parse({}).recoveryShares).toBe(5);
-    const withoutWorkloads: Record<string, unknown> = { ...SEED };
-    delete withoutWorkloads.workloads;
-    expect(vaultSchema.parse(withoutWorkloads).workloads).toEqual([]);
+  });
+
+  test("no longer lists workloads: they come from the services that declare vault (decision 0056)", () => {
+    expect(schemaMessages({ workloads: [{ name: "api", namespace: "api", serviceAccount: "api" }] })).toEqual(
+      [': Unrecognized key: "workloads"'],
+    );
   });
 
   test.each<[Record<string, unknown>, string[]]>([
@@ -52,10 +54,6 @@ describe("platform:vault schema", () => {
       ["images.vault: must be a pinned version, never 'latest'"],
     ],
     [{ chartVersion: "0.31" }, ["chartVersion: must be an exact chart version like 0.31.0"]],
-    [
-      { workloads: [{ name: "vault", namespace: "x", serviceAccount: "x" }] },
-      ["workloads.0.name: 'vault' is reserved for Vault's own state under platform/vault/"],
-    ],
   ])("rejects %j", (over, messages) => {
     expect(schemaMessages(over)).toEqual(messages);
   });
@@ -118,16 +116,5 @@ describe("checkVault", () => {
     ],
   ])("%s with %i replicas", (environment, replicas, expected) => {
     expect(checkVault(parse({ replicas }), environment).map((p) => p.message)).toEqual(expected);
-  });
-
-  test("rejects a workload declared twice", () => {
-    const w = { name: "api", namespace: "api", serviceAccount: "api" };
-    expect(checkVault(parse({ workloads: [w, w] }), "dev")).toEqual([
-      {
-        key: "platform:vault.workloads[1].name",
-        received: "api",
-        message: "is declared twice; workload names must be unique",
-      },
-    ]);
   });
 });
