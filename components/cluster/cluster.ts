@@ -250,6 +250,26 @@ export class EksCluster extends pulumi.ComponentResource {
       { roleName: clusterRole.name, policyArns: ["arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"] },
       parent,
     );
+    // Envelope encryption of Secrets: the EKS key's policy delegates to IAM (root statement), so the
+    // control plane's role is granted exactly the calls EKS makes with that key, and nothing else.
+    const clusterEncryptionPolicy = new aws.iam.RolePolicy(
+      `${name}-cluster-encryption`,
+      {
+        role: clusterRole.name,
+        policy: pulumi.jsonStringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Sid: "SecretsEnvelopeEncryption",
+              Effect: "Allow",
+              Action: ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"],
+              Resource: args.keys.eksSecretsKeyArn,
+            },
+          ],
+        }),
+      },
+      parent,
+    );
 
     // --- Security groups: control plane <-> nodes, explicit ----------------------------------
     const controlPlaneSg = new aws.ec2.SecurityGroup(
@@ -400,7 +420,7 @@ export class EksCluster extends pulumi.ComponentResource {
       },
       {
         parent: this,
-        dependsOn: [logGroup, clusterRolePolicies],
+        dependsOn: [logGroup, clusterRolePolicies, clusterEncryptionPolicy],
         // EKS reads this flag only in CreateCluster and the provider replaces the cluster when it
         // changes: adding the first admin role later must not destroy and recreate the cluster.
         // The creator's bootstrap access entry then stays until removed by hand (docs/cluster.md).

@@ -4,6 +4,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import type { StatefulArgs } from "../shared/stateful";
 
 /** Where a data store sits and which keys it uses: shared by the PostgreSQL and Redis components. */
@@ -87,4 +88,22 @@ export function wiringProblems(args: {
     });
   }
   return problems;
+}
+
+/**
+ * Name of the snapshot taken when the store is deleted: `<identifier>-final-<8 hex>`. The suffix
+ * is generated once per store and kept in state, so destroying a recreated stack does not collide
+ * with the final snapshot of its previous life (final snapshots are kept until deleted by hand).
+ */
+export function finalSnapshotName(
+  name: string,
+  identifier: string,
+  parent: pulumi.Resource,
+): pulumi.Output<string> {
+  const suffix = new random.RandomId(
+    `${name}-final-snapshot`,
+    { byteLength: 4, keepers: { identifier } },
+    { parent },
+  );
+  return pulumi.interpolate`${identifier}-final-${suffix.hex}`;
 }

@@ -7,7 +7,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { type StatefulArgs, statefulOptions } from "../shared/stateful";
-import { createDataSecurityGroup, type DataStoreArgs, wiringProblems } from "./network-access";
+import {
+  createDataSecurityGroup,
+  type DataStoreArgs,
+  finalSnapshotName,
+  wiringProblems,
+} from "./network-access";
 import {
   type PostgresSettings,
   type SettingProblem,
@@ -296,7 +301,7 @@ export class PostgresDatabase extends pulumi.ComponentResource {
         // Automated backups survive the instance, so point-in-time recovery stays possible after a deletion.
         deleteAutomatedBackups: false,
         skipFinalSnapshot: false,
-        finalSnapshotIdentifier: `${a.identifier}-final`,
+        finalSnapshotIdentifier: finalSnapshotName(`${name}-primary`, a.identifier, this),
         tags: { Name: a.identifier },
       },
       stateful({ dependsOn: this.createLogGroups(`${name}-primary`, a.identifier, a) }),

@@ -8,7 +8,12 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { type StatefulArgs, statefulOptions } from "../shared/stateful";
-import { createDataSecurityGroup, type DataStoreArgs, wiringProblems } from "./network-access";
+import {
+  createDataSecurityGroup,
+  type DataStoreArgs,
+  finalSnapshotName,
+  wiringProblems,
+} from "./network-access";
 import {
   type RedisSettings,
   type SettingProblem,
@@ -197,7 +202,8 @@ export class RedisCache extends pulumi.ComponentResource {
     const secret = new aws.secretsmanager.Secret(
       `${name}-auth-token`,
       {
-        name: `elasticache/${id}/auth-token`,
+        // A prefix, not a fixed name: a deleted secret keeps its name for the 30-day recovery window.
+        namePrefix: `elasticache/${id}/auth-token-`,
         description: `AUTH token of the ElastiCache replication group ${id}`,
         kmsKeyId: a.secretsKmsKeyArn,
         recoveryWindowInDays: 30,
@@ -234,7 +240,7 @@ export class RedisCache extends pulumi.ComponentResource {
         snapshotRetentionLimit: a.snapshotRetentionDays,
         snapshotWindow: a.snapshotWindow,
         maintenanceWindow: a.maintenanceWindow,
-        finalSnapshotIdentifier: `${id}-final`,
+        finalSnapshotIdentifier: finalSnapshotName(`${name}-group`, id, this),
         autoMinorVersionUpgrade: true,
         applyImmediately: false,
         logDeliveryConfigurations: logGroups.map((lg, i) => ({

@@ -120,6 +120,33 @@ describe("EksCluster with the production values", () => {
       ).toEqual(["arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"]);
     });
 
+    test("the cluster role may use only the EKS secrets key, for envelope encryption, before the cluster exists", () => {
+      const policy = byName(run, "aws:iam/rolePolicy:RolePolicy", "eks-cluster-encryption");
+      expect(json(policy.inputs.policy)).toEqual({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "SecretsEnvelopeEncryption",
+            Effect: "Allow",
+            Action: ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"],
+            Resource: (
+              byName(run, "aws:eks/cluster:Cluster", "eks").inputs.encryptionConfig as {
+                provider: { keyArn: string };
+              }
+            ).provider.keyArn,
+          },
+        ],
+      });
+      expect(
+        dependsOn(
+          run,
+          byName(run, "aws:eks/cluster:Cluster", "eks"),
+          "aws:iam/rolePolicy:RolePolicy",
+          "eks-cluster-encryption",
+        ),
+      ).toBe(true);
+    });
+
     test("access entries map each admin role to cluster admin at cluster scope", () => {
       expect(names(run, "aws:eks/accessEntry:AccessEntry")).toEqual([
         "eks-admin-BreakGlass",

@@ -96,6 +96,7 @@ describe("PostgresDatabase with the production seeds", () => {
         "aws:iam/role:Role db-monitoring",
         "aws:iam/rolePolicyAttachment:RolePolicyAttachment db-monitoring",
         `${INSTANCE} db-primary`,
+        "random:index/randomId:RandomId db-primary-final-snapshot",
         `${LOG_GROUP} db-primary-postgresql`,
         `${LOG_GROUP} db-primary-upgrade`,
         `${INSTANCE} db-replica-1`,
@@ -149,7 +150,7 @@ describe("PostgresDatabase with the production seeds", () => {
       copyTagsToSnapshot: true,
       deleteAutomatedBackups: false,
       skipFinalSnapshot: false,
-      finalSnapshotIdentifier: "platform-production-final",
+      finalSnapshotIdentifier: expect.stringMatching(/^platform-production-final-[0-9a-f]{8}$/),
       deletionProtection: true,
     });
   });

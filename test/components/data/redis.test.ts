@@ -84,6 +84,7 @@ describe("RedisCache with the production seeds", () => {
         `${PASSWORD} cache-auth-token`,
         `${SECRET} cache-auth-token`,
         `${SECRET_VERSION} cache-auth-token`,
+        "random:index/randomId:RandomId cache-group-final-snapshot",
         `${GROUP} cache-group`,
       ].sort(),
     );
@@ -121,7 +122,7 @@ describe("RedisCache with the production seeds", () => {
       snapshotRetentionLimit: 7,
       snapshotWindow: "03:00-05:00",
       maintenanceWindow: "sun:05:00-sun:06:00",
-      finalSnapshotIdentifier: "platform-production-final",
+      finalSnapshotIdentifier: expect.stringMatching(/^platform-production-final-[0-9a-f]{8}$/),
     });
   });
 
@@ -181,7 +182,7 @@ describe("RedisCache with the production seeds", () => {
       keepers: { version: "1" },
     });
     expect(byName(run, SECRET, "cache-auth-token").inputs).toMatchObject({
-      name: "elasticache/platform-production/auth-token",
+      namePrefix: "elasticache/platform-production/auth-token-",
       kmsKeyId: SECRETS_KEY,
       recoveryWindowInDays: 30,
     });
@@ -249,7 +250,7 @@ describe("RedisCache with the dev seeds", () => {
       snapshotRetentionLimit: 1,
       atRestEncryptionEnabled: true,
       transitEncryptionEnabled: true,
-      finalSnapshotIdentifier: "platform-dev-final",
+      finalSnapshotIdentifier: expect.stringMatching(/^platform-dev-final-[0-9a-f]{8}$/),
     });
     expect(run.resources.filter((r) => r.protect)).toEqual([]);
   });

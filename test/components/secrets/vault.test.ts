@@ -400,8 +400,9 @@ describe("Vault component", () => {
     // A Secrets Manager secret's ID is its ARN.
     const recoveryArn = recovery.id;
     const rootArn = root.id;
-    expect(recoveryArn).toMatch(/^arn:aws:secretsmanager:us-west-2:\d{12}:secret:vault-recovery-keys-/);
-    expect(rootArn).toMatch(/^arn:aws:secretsmanager:us-west-2:\d{12}:secret:vault-root-token-/);
+    // Named `<cluster>/vault/<key>-<random>` from their namePrefix, as Secrets Manager does.
+    expect(recoveryArn).toMatch(/^arn:aws:secretsmanager:us-west-2:\d{12}:secret:platform-test\/vault\/recovery-keys-/);
+    expect(rootArn).toMatch(/^arn:aws:secretsmanager:us-west-2:\d{12}:secret:platform-test\/vault\/root-token-/);
     expect(policyOf("bootstrap").Statement).toEqual([
       {
         Sid: "StoreInitOutput",
