@@ -76,8 +76,8 @@ function main(): void {
   const at = (n: number) => medians.get(`preview production with ${n} services`)!;
   const slope = (a: number, b: number) => (at(b) - at(a)) / (b - a);
   console.log(
-    `Each extra service costs ${(slope(10, 50) * 1000).toFixed(0)} ms between 10 and 50 services, ` +
-      `${(slope(50, 100) * 1000).toFixed(0)} ms between 50 and 100 (similar figures mean linear growth).`,
+    `Each extra service costs ${slope(10, 50).toFixed(0)} ms between 10 and 50 services, ` +
+      `${slope(50, 100).toFixed(0)} ms between 50 and 100 (similar figures mean linear growth).`,
   );
 }
 
