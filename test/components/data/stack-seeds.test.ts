@@ -1,90 +1,19 @@
 /**
- * The `platform:data` blocks proposed for the three stack files: each passes the schema and the
+ * The `platform:data` blocks of the three stack files: each passes the schema and the
  * environment's rules, and the parsed section feeds both components as is (the wiring of infra/platform.ts).
  */
-import { checkData, dataSchema } from "../../../infra/config/data";
+import { checkData, type DataConfig, dataSchema } from "../../../infra/config/data";
+import { PROJECT_DIR } from "../../../tools/offline/preview-stack";
+import { readStackFiles } from "../../../tools/offline/stack-files";
 import { byName, runProgram } from "../../support/offline";
 
-const windows = { backupWindow: "03:00-04:00", maintenanceWindow: "sun:04:00-sun:05:00" };
-const cacheWindows = { snapshotWindow: "03:00-05:00", maintenanceWindow: "sun:05:00-sun:06:00" };
-
-const STACKS = {
-  dev: {
-    postgres: {
-      engineMajorVersion: 17,
-      instanceClass: "db.t4g.medium",
-      allocatedStorage: 20,
-      maxAllocatedStorage: 100,
-      multiAz: false,
-      readReplicas: 0,
-      backupRetentionDays: 7,
-      ...windows,
-      deletionProtection: false,
-      logRetentionDays: 30,
-    },
-    redis: {
-      engineVersion: "7.1",
-      nodeType: "cache.t4g.small",
-      numCacheClusters: 1,
-      automaticFailover: false,
-      multiAz: false,
-      snapshotRetentionDays: 1,
-      ...cacheWindows,
-      logRetentionDays: 30,
-    },
-  },
-  staging: {
-    postgres: {
-      engineMajorVersion: 17,
-      instanceClass: "db.r6g.large",
-      allocatedStorage: 50,
-      maxAllocatedStorage: 500,
-      multiAz: true,
-      readReplicas: 1,
-      backupRetentionDays: 14,
-      ...windows,
-      deletionProtection: true,
-      logRetentionDays: 90,
-    },
-    redis: {
-      engineVersion: "7.1",
-      nodeType: "cache.m6g.large",
-      numCacheClusters: 2,
-      automaticFailover: true,
-      multiAz: true,
-      snapshotRetentionDays: 3,
-      ...cacheWindows,
-      logRetentionDays: 90,
-    },
-  },
-  production: {
-    postgres: {
-      engineMajorVersion: 17,
-      instanceClass: "db.r6g.xlarge",
-      allocatedStorage: 100,
-      maxAllocatedStorage: 1000,
-      multiAz: true,
-      readReplicas: 2,
-      backupRetentionDays: 35,
-      ...windows,
-      deletionProtection: true,
-      performanceInsightsRetentionDays: 7,
-      monitoringIntervalSeconds: 60,
-      logRetentionDays: 365,
-    },
-    redis: {
-      engineVersion: "7.1",
-      nodeType: "cache.r6g.large",
-      numCacheClusters: 3,
-      automaticFailover: true,
-      multiAz: true,
-      snapshotRetentionDays: 7,
-      ...cacheWindows,
-      maxmemoryPolicy: "volatile-lru",
-      logRetentionDays: 365,
-    },
-  },
-};
+/** The `platform:data` block of each stack file, as the loader reads it. */
+const STACKS = Object.fromEntries(
+  ["dev", "staging", "production"].map((stack) => [
+    stack,
+    JSON.parse(readStackFiles(PROJECT_DIR, stack).config["platform:data"]) as DataConfig,
+  ]),
+);
 
 describe.each(Object.entries(STACKS))("the %s block", (stack, raw) => {
   test("passes the schema and the environment's rules, and builds both components", async () => {

@@ -1,145 +1,17 @@
 import { parse } from "yaml";
+import { PROJECT_DIR } from "../../../tools/offline/preview-stack";
+import { readStackFiles } from "../../../tools/offline/stack-files";
 import { checkServices, servicesSchema, type ServicesConfig } from "../../../infra/config/services";
 import { parseSection, type ConfigProblem } from "../../../infra/config/problems";
 import { runProgram, ofType } from "../../support/offline";
 
-/** The `platform:services` blocks of the three stack files (the report hands the same text to the lead). */
-const STACKS: Record<string, string> = {
-  dev: `
-ingressController:
-  chartVersion: 1.13.0
-  replicas: 1
-services:
-  - name: api
-    # Example image: replace the registry, repository and version with yours.
-    image: 123456789012.dkr.ecr.us-west-2.amazonaws.com/platform/api:1.0.0
-    ports: { http: 8000, metrics: 9090 }
-    replicas: 1
-    resources:
-      requests: { cpu: 100m, memory: 128Mi }
-      limits: { cpu: 500m, memory: 512Mi }
-    probes: { liveness: /health, readiness: /ready, startup: /health }
-    dependsOn: [postgres, redis]
-    expose:
-      scheme: internet-facing
-      host: api.dev.example.com
-      # Example ARN: replace with the ACM certificate for the host.
-      certificateArn: arn:aws:acm:us-west-2:123456789012:certificate/00000000-0000-0000-0000-000000000000
-    # Rendered by the Vault agent to /vault/secrets/<file> (decision 0056).
-    vault:
-      databaseRole: api_rw
-      secrets:
-        - { file: postgres.json, path: database/creds/api }
-        - { file: redis.json, path: platform/api/redis }
-    config: { LOG_LEVEL: debug }
-    namespaceQuota: { cpu: "4", memory: 8Gi }
-  - name: worker
-    image: 123456789012.dkr.ecr.us-west-2.amazonaws.com/platform/worker:1.0.0
-    ports: { http: 8000, metrics: 9090 }
-    replicas: 1
-    resources:
-      requests: { cpu: 100m, memory: 128Mi }
-      limits: { cpu: 500m, memory: 512Mi }
-    dependsOn: [postgres, redis]
-    vault:
-      secrets:
-        - { file: postgres.json, path: platform/worker/postgres }
-        - { file: redis.json, path: platform/worker/redis }
-    config: { LOG_LEVEL: debug }
-    namespaceQuota: { cpu: "4", memory: 8Gi }
-`,
-  staging: `
-ingressController:
-  chartVersion: 1.13.0
-  replicas: 2
-services:
-  - name: api
-    # Example image: replace the registry, repository and version with yours.
-    image: 123456789012.dkr.ecr.us-west-2.amazonaws.com/platform/api:1.0.0
-    ports: { http: 8000, metrics: 9090 }
-    replicas: 2
-    autoscaling: { minReplicas: 2, maxReplicas: 6, cpuUtilization: 70, memoryUtilization: 80 }
-    resources:
-      requests: { cpu: 500m, memory: 512Mi }
-      limits: { cpu: 1000m, memory: 1Gi }
-    probes: { liveness: /health, readiness: /ready, startup: /health }
-    dependsOn: [postgres, redis]
-    expose:
-      scheme: internet-facing
-      host: api.staging.example.com
-      # Example ARN: replace with the ACM certificate for the host.
-      certificateArn: arn:aws:acm:us-west-2:123456789012:certificate/00000000-0000-0000-0000-000000000000
-    # Rendered by the Vault agent to /vault/secrets/<file> (decision 0056).
-    vault:
-      databaseRole: api_rw
-      secrets:
-        - { file: postgres.json, path: database/creds/api }
-        - { file: redis.json, path: platform/api/redis }
-    config: { LOG_LEVEL: info }
-    namespaceQuota: { cpu: "8", memory: 16Gi }
-  - name: worker
-    image: 123456789012.dkr.ecr.us-west-2.amazonaws.com/platform/worker:1.0.0
-    ports: { http: 8000, metrics: 9090 }
-    replicas: 2
-    autoscaling: { minReplicas: 2, maxReplicas: 4, cpuUtilization: 70, memoryUtilization: 80 }
-    resources:
-      requests: { cpu: 500m, memory: 512Mi }
-      limits: { cpu: 1000m, memory: 1Gi }
-    dependsOn: [postgres, redis]
-    vault:
-      secrets:
-        - { file: postgres.json, path: platform/worker/postgres }
-        - { file: redis.json, path: platform/worker/redis }
-    config: { LOG_LEVEL: info }
-    namespaceQuota: { cpu: "8", memory: 16Gi }
-`,
-  production: `
-ingressController:
-  chartVersion: 1.13.0
-  replicas: 2
-services:
-  - name: api
-    # Example image: replace the registry, repository and version (or pin a digest) with yours.
-    image: 123456789012.dkr.ecr.us-west-2.amazonaws.com/platform/api:1.0.0
-    ports: { http: 8000, metrics: 9090 }
-    replicas: 3
-    autoscaling: { minReplicas: 3, maxReplicas: 20, cpuUtilization: 70, memoryUtilization: 80 }
-    resources:
-      requests: { cpu: 500m, memory: 2Gi }
-      limits: { cpu: 2000m, memory: 8Gi }
-    probes: { liveness: /health, readiness: /ready, startup: /health }
-    dependsOn: [postgres, redis]
-    expose:
-      scheme: internet-facing
-      host: api.example.com
-      # Example ARN: replace with the ACM certificate for the host.
-      certificateArn: arn:aws:acm:us-west-2:123456789012:certificate/00000000-0000-0000-0000-000000000000
-    # Rendered by the Vault agent to /vault/secrets/<file> (decision 0056).
-    vault:
-      databaseRole: api_rw
-      secrets:
-        - { file: postgres.json, path: database/creds/api }
-        - { file: redis.json, path: platform/api/redis }
-    config: { LOG_LEVEL: info }
-    # 16 CPU as the seeds say; 48Gi rather than 32Gi: 21 pods (HPA max 20 + 1 surge) request 42Gi.
-    namespaceQuota: { cpu: "16", memory: 48Gi }
-  - name: worker
-    image: 123456789012.dkr.ecr.us-west-2.amazonaws.com/platform/worker:1.0.0
-    ports: { http: 8000, metrics: 9090 }
-    replicas: 2
-    autoscaling: { minReplicas: 2, maxReplicas: 10, cpuUtilization: 70, memoryUtilization: 80 }
-    resources:
-      requests: { cpu: 500m, memory: 1Gi }
-      limits: { cpu: 3000m, memory: 2Gi }
-    dependsOn: [postgres, redis]
-    vault:
-      secrets:
-        - { file: postgres.json, path: platform/worker/postgres }
-        - { file: redis.json, path: platform/worker/redis }
-    config: { LOG_LEVEL: info }
-    namespaceQuota: { cpu: "16", memory: 32Gi }
-`,
-};
+/** The `platform:services` block of each stack file, as YAML text (what `parse` reads back). */
+const STACKS: Record<string, string> = Object.fromEntries(
+  ["dev", "staging", "production"].map((stack) => [
+    stack,
+    readStackFiles(PROJECT_DIR, stack).config["platform:services"],
+  ]),
+);
 
 const KEY = "platform:services";
 
