@@ -8,5 +8,7 @@ module.exports = {
     "^.+\\.ts$": ["ts-jest", { diagnostics: false }],
   },
   testTimeout: 60000,
+  // Jest's default leaves a core idle; the suites are CPU-bound and independent.
+  maxWorkers: "100%",
   reporters: ["default", "<rootDir>/test/support/summary-reporter.js"],
 };
