@@ -258,7 +258,9 @@ export function vaultFileProblem(file: string): string | undefined {
 }
 
 export function vaultPathProblem(path: string): string | undefined {
-  return VAULT_PATH.test(path)
+  // No `.` or `..` segment: `platform/api/../worker/x` passes the ownership prefix check but is another
+  // service's path once cleaned, which the service's policy refuses (the pod would never start).
+  return VAULT_PATH.test(path) && !path.split("/").some((s) => s === "." || s === "..")
     ? undefined
     : "must be platform/<service>/<key> (the service's KV secrets) or database/creds/<service> (a dynamic PostgreSQL login)";
 }

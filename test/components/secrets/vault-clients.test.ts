@@ -29,6 +29,9 @@ describe("Vault component with workloads derived from the services", () => {
       const pulumi = await import("@pulumi/pulumi");
       const { Vault } = await import("../../../components/secrets/vault");
       const provider = new k8s.Provider("k8s", { kubeconfig: "{}" });
+      // Stands in for CertManager: its Helm release (which installs the CRDs) is a child.
+      const certManager = new pulumi.ComponentResource("test:index:CertManager", "cm");
+      new k8s.core.v1.ConfigMap("cm-release", {}, { parent: certManager, provider });
       new Vault(
         "vault",
         {
@@ -38,7 +41,7 @@ describe("Vault component with workloads derived from the services", () => {
           backupKmsKeyArn: KEY("backup"),
           secretsKmsKeyArn: KEY("secrets"),
           storageClassName: "gp3-encrypted",
-          certManager: new pulumi.ComponentResource("test:index:CertManager", "cm"),
+          certManager,
           chartVersion: "0.31.0",
           images: { vault: "1.20.1", injector: "1.7.0", awsCli: "2.27.50" },
           replicas: 1,
@@ -144,5 +147,17 @@ describe("Vault component with workloads derived from the services", () => {
     expect(issuer.dependencies).toContain(
       byName(run, "kubernetes:cert-manager.io/v1:Certificate", "vault-ca").urn,
     );
+  });
+
+  test("TLS ordering: cert-manager's release (CRDs) → self-signed Issuer → CA → ClusterIssuer → listener", () => {
+    const urn = (kind: string, name: string) =>
+      byName(run, `kubernetes:cert-manager.io/v1:${kind}`, name).urn;
+    const deps = (kind: string, name: string) =>
+      byName(run, `kubernetes:cert-manager.io/v1:${kind}`, name).dependencies;
+    expect(deps("Issuer", "vault-selfsigned")).toContain(
+      byName(run, "kubernetes:core/v1:ConfigMap", "cm-release").urn,
+    );
+    expect(deps("Certificate", "vault-ca")).toContain(urn("Issuer", "vault-selfsigned"));
+    expect(deps("Certificate", "vault-server-tls")).toContain(urn("ClusterIssuer", "vault-ca-issuer"));
   });
 });

@@ -4,6 +4,7 @@
  */
 import { byName, runProgram, type OfflineRun } from "../../support/offline";
 import {
+  PRE_STOP_SECONDS,
   VAULT_REVOKE_GRACE_SECONDS,
   TERMINATION_GRACE_SECONDS,
   validatePlatformServiceArgs,
@@ -139,6 +140,7 @@ describe("PlatformService with vault and kubernetesApi", () => {
   });
 
   test("the agent revokes its leases after the app drained, inside the termination grace period", () => {
+    expect(VAULT_REVOKE_GRACE_SECONDS).toBeGreaterThan(PRE_STOP_SECONDS);
     expect(VAULT_REVOKE_GRACE_SECONDS).toBeLessThan(TERMINATION_GRACE_SECONDS);
   });
 
@@ -208,11 +210,14 @@ describe("PlatformService with vault and kubernetesApi", () => {
 
 describe("PlatformService without vault or kubernetesApi", () => {
   test("no Vault annotations, token volume, certificate, Role or API egress; the pod mounts no token", async () => {
-    const run = await build(BASE);
+    // platform.ts passes apiServerCidrs to every service: only kubernetesApi may open the API egress.
+    const run = await build({ ...BASE, apiServerCidrs: ["10.0.0.0/19", "10.0.32.0/19"] });
     const types = run.resources.map((r) => r.type);
     expect(types.filter((t) => /rbac|cert-manager/.test(t))).toEqual([]);
     expect(run.resources.map((r) => r.name)).not.toContain("api-allow-vault");
     expect(run.resources.map((r) => r.name)).not.toContain("api-allow-kubernetes-api");
+    const policies = run.resources.filter((r) => r.type === NP).map((r) => JSON.stringify(r.inputs));
+    expect(policies.filter((p) => p.includes("10.0.0.0/19") || p.includes(":443"))).toEqual([]);
     const t = template(run);
     expect(t.metadata.annotations).toEqual({});
     expect(t.spec.automountServiceAccountToken).toBe(false);

@@ -435,6 +435,24 @@ describe("vault and kubernetesApi declarations", () => {
       ),
     ],
     [
+      "a KV path that climbs out of the service's subtree",
+      { vault: { secrets: [{ file: "a.json", path: "platform/api/../worker/a" }] } },
+      one(
+        "vault.secrets[0].path",
+        "platform/api/../worker/a",
+        "must be platform/<service>/<key> (the service's KV secrets) or database/creds/<service> (a dynamic PostgreSQL login)",
+      ),
+    ],
+    [
+      "a KV path with a '.' segment",
+      { vault: { secrets: [{ file: "a.json", path: "platform/api/./a" }] } },
+      one(
+        "vault.secrets[0].path",
+        "platform/api/./a",
+        "must be platform/<service>/<key> (the service's KV secrets) or database/creds/<service> (a dynamic PostgreSQL login)",
+      ),
+    ],
+    [
       "a KV path of the mount's data/ API form",
       { vault: { secrets: [{ file: "a.json", path: "platform/data/api/a" }] } },
       one(
