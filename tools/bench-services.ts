@@ -12,7 +12,9 @@ import { syntheticServices } from "../components/workloads/synthetic";
 async function main(): Promise<void> {
   const n = Number(process.argv[2]);
   if (!Number.isInteger(n) || n < 0) {
-    console.error(`usage: tsx tools/bench-services.ts N (a non-negative integer), got '${process.argv[2] ?? ""}'`);
+    console.error(
+      `usage: tsx tools/bench-services.ts N (a non-negative integer), got '${process.argv[2] ?? ""}'`,
+    );
     process.exit(2);
   }
   const files = readStackFiles(PROJECT_DIR, "production");
@@ -32,7 +34,9 @@ async function main(): Promise<void> {
       return mod.default ?? mod;
     },
   });
-  console.log(`${n} services: ${run.resources.length} resources, program ${((performance.now() - started) / 1000).toFixed(2)} s`);
+  console.log(
+    `${n} services: ${run.resources.length} resources, program ${((performance.now() - started) / 1000).toFixed(2)} s`,
+  );
 }
 
 main().catch((err: unknown) => {

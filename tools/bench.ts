@@ -61,7 +61,12 @@ function main(): void {
       () => time(TSX, ["tools/bench-services.ts", String(n)]),
     ]),
     ...(values.tests
-      ? [["jest: the whole test suite", () => time(join(ROOT, "node_modules", ".bin", "jest"), ["--silent"])] as [string, () => number]]
+      ? [
+          [
+            "jest: the whole test suite",
+            () => time(join(ROOT, "node_modules", ".bin", "jest"), ["--silent"]),
+          ] as [string, () => number],
+        ]
       : []),
   ];
   const medians = new Map<string, number>();

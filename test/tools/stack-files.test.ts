@@ -25,7 +25,8 @@ describe("readStackFiles", () => {
   test("flattens config as the engine passes it: defaults, scalars as strings, objects as JSON", () => {
     const dir = project({
       "Pulumi.yaml": PROJECT,
-      "Pulumi.s.yaml": "config:\n  aws:region: us-west-2\n  demo:level: high\n  demo:net:\n    cidr: 10.0.0.0/16\n    azCount: 3\n",
+      "Pulumi.s.yaml":
+        "config:\n  aws:region: us-west-2\n  demo:level: high\n  demo:net:\n    cidr: 10.0.0.0/16\n    azCount: 3\n",
     });
     expect(readStackFiles(dir, "s")).toEqual({
       project: "demo",
@@ -43,7 +44,8 @@ describe("readStackFiles", () => {
   test("secure: values become a placeholder and their keys are marked secret, also when nested", () => {
     const dir = project({
       "Pulumi.yaml": PROJECT,
-      "Pulumi.s.yaml": "config:\n  demo:token:\n    secure: AAABAxyz\n  demo:obj:\n    user: u\n    password:\n      secure: AAABAabc\n",
+      "Pulumi.s.yaml":
+        "config:\n  demo:token:\n    secure: AAABAxyz\n  demo:obj:\n    user: u\n    password:\n      secure: AAABAabc\n",
     });
     const files = readStackFiles(dir, "s");
     expect(files.config["demo:token"]).toBe(SECRET_PLACEHOLDER);
@@ -53,9 +55,21 @@ describe("readStackFiles", () => {
   });
 
   test.each([
-    ["a missing stack file", { "Pulumi.yaml": PROJECT }, /cannot read .*Pulumi\.s\.yaml: the file does not exist or is not readable/],
-    ["invalid YAML", { "Pulumi.yaml": PROJECT, "Pulumi.s.yaml": "config: [unclosed" }, /Pulumi\.s\.yaml is not valid YAML/],
-    ["a project without a name", { "Pulumi.yaml": "runtime: nodejs\n", "Pulumi.s.yaml": "config: {}\n" }, /Pulumi\.yaml has no project name/],
+    [
+      "a missing stack file",
+      { "Pulumi.yaml": PROJECT },
+      /cannot read .*Pulumi\.s\.yaml: the file does not exist or is not readable/,
+    ],
+    [
+      "invalid YAML",
+      { "Pulumi.yaml": PROJECT, "Pulumi.s.yaml": "config: [unclosed" },
+      /Pulumi\.s\.yaml is not valid YAML/,
+    ],
+    [
+      "a project without a name",
+      { "Pulumi.yaml": "runtime: nodejs\n", "Pulumi.s.yaml": "config: {}\n" },
+      /Pulumi\.yaml has no project name/,
+    ],
   ])("%s is a clear StackFileError", (_label, files, message) => {
     const dir = project(files as Record<string, string>);
     expect(() => readStackFiles(dir, "s")).toThrow(StackFileError);

@@ -212,7 +212,8 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
 
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
     const inputs = (args.inputs ?? {}) as Record<string, unknown>;
-    const prefixed = typeof inputs.namePrefix === "string" ? `${inputs.namePrefix}${stableHex(args.name, 8)}` : undefined;
+    const prefixed =
+      typeof inputs.namePrefix === "string" ? `${inputs.namePrefix}${stableHex(args.name, 8)}` : undefined;
     const explicitName = [inputs.name, inputs.identifier, inputs.replicationGroupId, prefixed].find(
       (v): v is string => typeof v === "string",
     );

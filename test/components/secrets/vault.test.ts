@@ -401,8 +401,12 @@ describe("Vault component", () => {
     const recoveryArn = recovery.id;
     const rootArn = root.id;
     // Named `<cluster>/vault/<key>-<random>` from their namePrefix, as Secrets Manager does.
-    expect(recoveryArn).toMatch(/^arn:aws:secretsmanager:us-west-2:\d{12}:secret:platform-test\/vault\/recovery-keys-/);
-    expect(rootArn).toMatch(/^arn:aws:secretsmanager:us-west-2:\d{12}:secret:platform-test\/vault\/root-token-/);
+    expect(recoveryArn).toMatch(
+      /^arn:aws:secretsmanager:us-west-2:\d{12}:secret:platform-test\/vault\/recovery-keys-/,
+    );
+    expect(rootArn).toMatch(
+      /^arn:aws:secretsmanager:us-west-2:\d{12}:secret:platform-test\/vault\/root-token-/,
+    );
     expect(policyOf("bootstrap").Statement).toEqual([
       {
         Sid: "StoreInitOutput",
