@@ -53,6 +53,33 @@ export async function createPlatform(config: PlatformConfig) {
   const provider = createAwsProvider(config);
   const awsOpts = { providers: [provider] };
 
+  // Disaster recovery (docs/decisions/0026): where the database's automated backups are copied.
+  const { crossRegionBackup, ...postgresConfig } = config.data.postgres;
+  const dr = crossRegionBackup && {
+    // Same default tags: the copies are governed like the primary.
+    provider: new aws.Provider("aws-dr", {
+      region: crossRegionBackup.region as aws.Region,
+      defaultTags: { tags: { ...config.tags } },
+    }),
+    region: crossRegionBackup.region,
+    retentionDays: crossRegionBackup.retentionDays,
+  };
+  const drKms =
+    dr &&
+    new KmsKeys(
+      "kms-dr",
+      {
+        purposes: ["rds"],
+        // Aliases are regional: the DR key carries the same alias as the primary's RDS key.
+        aliasPrefix: `${config.project}-${config.stack}`,
+        region: dr.region,
+        deletionWindowInDays: config.kms.deletionWindowInDays,
+        rotationPeriodInDays: config.kms.rotationPeriodInDays,
+        protect: config.protectStatefulResources,
+      },
+      { provider: dr.provider },
+    );
+
   const kms = new KmsKeys(
     "kms",
     {
@@ -118,9 +145,13 @@ export async function createPlatform(config: PlatformConfig) {
     "postgres",
     {
       ...dataAccess,
-      ...config.data.postgres,
+      ...postgresConfig,
       kmsKeyArn: kms.keyArns.rds,
       identifier: `${config.project}-${config.stack}`,
+      crossRegionBackup:
+        dr && drKms
+          ? { provider: dr.provider, kmsKeyArn: drKms.keyArns.rds, retentionDays: dr.retentionDays }
+          : undefined,
     },
     awsOpts,
   );
@@ -247,6 +278,14 @@ export async function createPlatform(config: PlatformConfig) {
     postgresReadReplicaAddresses: postgres.readReplicaAddresses,
     postgresSecurityGroupId: postgres.securityGroupId,
     postgresMasterUserSecretArn: postgres.masterUserSecretArn,
+    // Disaster recovery: absent without platform:data.postgres.crossRegionBackup.
+    ...(dr && drKms
+      ? {
+          drRegion: dr.region,
+          drKmsKeyArns: drKms.keyArns,
+          postgresCrossRegionBackupArn: postgres.crossRegionBackupArn,
+        }
+      : {}),
     redisPrimaryEndpoint: redis.primaryEndpoint,
     redisReaderEndpoint: redis.readerEndpoint,
     redisPort: redis.port,

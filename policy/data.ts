@@ -1,6 +1,6 @@
 /** Data policies: RDS PostgreSQL and ElastiCache Redis exposure, encryption, availability, backups, TLS. */
 import * as aws from "@pulumi/aws";
-import { validateResourceOfType } from "@pulumi/policy";
+import { type PolicyResource, validateResourceOfType } from "@pulumi/policy";
 import { asArray, asRecord, asStrings, dependenciesOfType, subjects, violation } from "./lib/props";
 import type { PlatformResourcePolicy, PlatformStackPolicy } from "./lib/types";
 
@@ -206,6 +206,88 @@ export const rdsTlsEnforced: PlatformStackPolicy = {
   },
 };
 
+const RDS_INSTANCE = "aws:rds/instance:Instance";
+const BACKUP_REPLICATION = "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication";
+
+const KMS_KEY = "aws:kms/key:Key";
+
+/**
+ * The backup replications of a database. A replication whose `sourceDbInstanceArn` came from an
+ * instance of the stack depends on it (decision 0031): it belongs to the instance it depends on.
+ * Otherwise its source is a literal ARN, matched against the database's `arn` or
+ * `arn:...:rds:<region>:<account>:db:<identifier>`. Unknown values are never read.
+ */
+function backupReplicationsOf(resources: readonly PolicyResource[], db: PolicyResource): PolicyResource[] {
+  return resources.filter((r) => {
+    if (r.type !== BACKUP_REPLICATION) {
+      return false;
+    }
+    const sources = dependenciesOfType(r, RDS_INSTANCE);
+    if (sources.length > 0) {
+      return sources.some((d) => d.urn === db.urn);
+    }
+    const source = r.props.sourceDbInstanceArn;
+    const { arn, identifier } = db.props;
+    return (
+      typeof source === "string" &&
+      (source === arn ||
+        (typeof identifier === "string" &&
+          /^arn:[^:]+:rds:/.test(source) &&
+          source.endsWith(`:db:${identifier}`)))
+    );
+  });
+}
+
+/** Encrypted with a customer-managed key: `kmsKeyId` from a key of the stack, or a literal key ARN. */
+function replicationEncrypted(replication: PolicyResource): boolean {
+  if (dependenciesOfType(replication, KMS_KEY).length > 0) {
+    return true;
+  }
+  const key = replication.props.kmsKeyId;
+  return typeof key === "string" && key.length > 0;
+}
+
+export const rdsCrossRegionBackup: PlatformStackPolicy = {
+  name: "rds-cross-region-backup",
+  description:
+    "RDS primary instances replicate their automated backups to another region, encrypted with a customer-managed key.",
+  severity: "high",
+  enforcementLevel: "advisory",
+  category: "Disaster Recovery",
+  group: "Reliability",
+  references: [
+    "AWS Well-Architected REL09 (back up data, copies in another region)",
+    "AWS Well-Architected REL13 (plan for disaster recovery)",
+  ],
+  validateStack: (args, report) => {
+    const primaries = subjects(
+      args,
+      (r) => r.type === RDS_INSTANCE && !r.props.replicateSourceDb,
+      "RDS primary database",
+    );
+    for (const db of primaries) {
+      const replications = backupReplicationsOf(args.resources, db);
+      if (replications.length === 0) {
+        report(
+          violation(
+            `Database '${db.name}' has no copy of its automated backups in another region`,
+            `add an aws.rds.InstanceAutomatedBackupsReplication with 'sourceDbInstanceArn' set to the ARN of database '${db.name}', created with a provider of another region.`,
+          ),
+          db.urn,
+        );
+      } else if (!replications.some(replicationEncrypted)) {
+        report(
+          violation(
+            `Database '${db.name}' has its automated backups copied to another region without a customer-managed key`,
+            `set 'kmsKeyId' on backup replication '${replications[0].name}' to a KMS key of its region.`,
+          ),
+          db.urn,
+        );
+      }
+    }
+  },
+};
+
 export const elasticacheEncrypted: PlatformResourcePolicy = {
   name: "elasticache-encrypted",
   description:
@@ -303,6 +385,7 @@ export const dataPolicies = [
   rdsDeletionProtection,
   rdsMonitoringEnabled,
   rdsTlsEnforced,
+  rdsCrossRegionBackup,
   elasticacheEncrypted,
   elasticacheHighAvailability,
   elasticacheSnapshotRetention,

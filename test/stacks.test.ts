@@ -32,19 +32,38 @@ beforeAll(async () => {
 });
 
 describe.each(STACKS)("stack %s", (stack) => {
-  test("every AWS resource uses the stack's provider, whose default tags carry the governance tags", () => {
+  test("every AWS resource uses the stack's providers, whose default tags carry the governance tags", () => {
     const run = runs[stack]!;
-    const [provider] = ofType(run, "pulumi:providers:aws");
-    const tags = json<{ tags: Record<string, string> }>(provider.inputs.defaultTags).tags;
-    for (const name of REQUIRED_TAGS) {
-      expect([name, tags[name]]).toEqual([name, expect.stringMatching(/\S/)]);
+    const providers = ofType(run, "pulumi:providers:aws");
+    const ref = (name: string) => {
+      const p = byName(run, "pulumi:providers:aws", name);
+      return `${p.urn}::${p.id}`;
+    };
+    for (const provider of providers) {
+      const tags = json<{ tags: Record<string, string> }>(provider.inputs.defaultTags).tags;
+      for (const name of REQUIRED_TAGS) {
+        expect([provider.name, name, tags[name]]).toEqual([provider.name, name, expect.stringMatching(/\S/)]);
+      }
+      expect(tags.Environment).toBe(stack);
     }
-    expect(tags.Environment).toBe(stack);
+    // The DR-region provider (when the stack copies backups across regions) carries exactly the copies and their key.
+    const inDrRegion = [
+      "aws:kms/key:Key kms-dr-rds",
+      "aws:kms/alias:Alias kms-dr-rds",
+      "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication postgres-backup-replication",
+    ];
     const aws = run.resources.filter((r) => r.custom && r.type.startsWith("aws:"));
     expect(aws.length).toBeGreaterThan(0);
     for (const r of aws) {
-      expect([r.urn, r.provider]).toEqual([r.urn, `${provider.urn}::${provider.id}`]);
+      const expected = inDrRegion.includes(`${r.type} ${r.name}`) ? ref("aws-dr") : ref("aws");
+      expect([r.urn, r.provider]).toEqual([r.urn, expected]);
     }
+    const drProviders = providers.filter((p) => p.name === "aws-dr");
+    const files = readStackFiles(PROJECT_DIR, stack);
+    const copies = (
+      JSON.parse(files.config["platform:data"]) as { postgres: { crossRegionBackup?: { region: string } } }
+    ).postgres.crossRegionBackup;
+    expect(drProviders.map((p) => p.inputs.region)).toEqual(copies ? [copies.region] : []);
   });
 
   test("stateful resources are protected exactly when the stack says so", () => {

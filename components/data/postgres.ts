@@ -1,8 +1,9 @@
 /**
  * RDS for PostgreSQL: a primary (Multi-AZ when asked) and read replicas in the data subnets,
  * reachable on 5432 only from the given security groups, encrypted with the RDS key, TLS enforced,
- * backed up, monitored, and with a master password that RDS generates, keeps in Secrets Manager
- * and rotates (docs/decisions/0020).
+ * backed up (optionally with copies of the automated backups in another region,
+ * docs/decisions/0026), monitored, and with a master password that RDS generates, keeps in Secrets
+ * Manager and rotates (docs/decisions/0020).
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -14,6 +15,7 @@ import {
   wiringProblems,
 } from "./network-access";
 import {
+  BACKUP_RETENTION_DAYS,
   type PostgresSettings,
   type SettingProblem,
   formatSettingProblems,
@@ -25,6 +27,19 @@ export const POSTGRES_PORT = 5432;
 export const RDS_CA_CERT = "rds-ca-rsa2048-g1";
 /** Log types RDS for PostgreSQL exports to CloudWatch Logs. */
 export const POSTGRES_LOG_EXPORTS = ["postgresql", "upgrade"] as const;
+
+/** Copies of the primary's automated backups kept in another region (docs/decisions/0026). */
+export interface CrossRegionBackupArgs {
+  /**
+   * AWS provider of the destination (disaster-recovery) region, a region other than the primary's:
+   * RDS creates the replication from the destination region.
+   */
+  readonly provider: pulumi.ProviderResource;
+  /** ARN of a customer-managed KMS key in the destination region that encrypts the copies. */
+  readonly kmsKeyArn: pulumi.Input<string>;
+  /** Days the copies (and point-in-time recovery in the destination region) are kept, 1 to 35. */
+  readonly retentionDays: number;
+}
 
 export interface PostgresDatabaseArgs extends DataStoreArgs {
   /**
@@ -94,9 +109,16 @@ export interface PostgresDatabaseArgs extends DataStoreArgs {
    * @default 1000
    */
   readonly slowStatementThresholdMs?: number;
+  /**
+   * Replicate the primary's automated backups (snapshots and transaction logs) to another region,
+   * so the database can be restored there, to a point in time, when the primary's region is lost.
+   * @default none: backups stay in the primary's region only
+   */
+  readonly crossRegionBackup?: CrossRegionBackupArgs;
 }
 
-type Resolved = Required<Omit<PostgresDatabaseArgs, keyof StatefulArgs>>;
+type Resolved = Required<Omit<PostgresDatabaseArgs, keyof StatefulArgs | "crossRegionBackup">> &
+  Pick<PostgresDatabaseArgs, "crossRegionBackup">;
 
 const IDENTIFIER = /^[a-z](?:[a-z0-9]|-(?!-))*[a-z0-9]$|^[a-z]$/;
 const PG_NAME = /^[a-z][a-z0-9_]{0,62}$/;
@@ -165,6 +187,17 @@ export function postgresDatabaseArgsProblems(args: Resolved): SettingProblem[] {
       message: "must be an integer of 0 or more milliseconds",
     });
   }
+  const copies = args.crossRegionBackup?.retentionDays;
+  if (
+    copies !== undefined &&
+    (!Number.isInteger(copies) || copies < BACKUP_RETENTION_DAYS.min || copies > BACKUP_RETENTION_DAYS.max)
+  ) {
+    problems.push({
+      field: "crossRegionBackup.retentionDays",
+      received: copies,
+      message: `must be an integer from ${BACKUP_RETENTION_DAYS.min} to ${BACKUP_RETENTION_DAYS.max} (the range AWS accepts for replicated backups)`,
+    });
+  }
   return problems;
 }
 
@@ -220,6 +253,13 @@ export class PostgresDatabase extends pulumi.ComponentResource {
    */
   public readonly masterUserSecretArn: pulumi.Output<string | undefined>;
   public readonly instanceIdentifier: pulumi.Output<string>;
+  /**
+   * ARN of the replicated automated backups in the destination region
+   * (`arn:aws:rds:<region>:<account>:auto-backup:ab-...`, the replication's ID: what a
+   * point-in-time restore there takes as `sourceDbInstanceAutomatedBackupsArn`). `undefined`
+   * without `crossRegionBackup`.
+   */
+  public readonly crossRegionBackupArn: pulumi.Output<string> | undefined;
 
   constructor(name: string, args: PostgresDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
     // Validated before anything is registered: invalid args leave no half-built component behind.
@@ -329,6 +369,20 @@ export class PostgresDatabase extends pulumi.ComponentResource {
       );
     }
 
+    const backupReplication = a.crossRegionBackup
+      ? new aws.rds.InstanceAutomatedBackupsReplication(
+          `${name}-backup-replication`,
+          {
+            sourceDbInstanceArn: primary.arn,
+            kmsKeyId: a.crossRegionBackup.kmsKeyArn,
+            retentionPeriod: a.crossRegionBackup.retentionDays,
+          },
+          // Created in the destination region; the copies are state (a point-in-time restore there
+          // needs them), and deleting the replication deletes them.
+          stateful({ provider: a.crossRegionBackup.provider }),
+        )
+      : undefined;
+
     this.endpoint = primary.endpoint;
     this.address = primary.address;
     this.port = primary.port;
@@ -336,6 +390,7 @@ export class PostgresDatabase extends pulumi.ComponentResource {
     this.securityGroupId = securityGroup.id;
     this.masterUserSecretArn = primary.masterUserSecrets.apply((secrets) => secrets?.[0]?.secretArn);
     this.instanceIdentifier = primary.identifier;
+    this.crossRegionBackupArn = backupReplication?.id;
     this.registerOutputs({
       endpoint: this.endpoint,
       address: this.address,
@@ -344,6 +399,7 @@ export class PostgresDatabase extends pulumi.ComponentResource {
       securityGroupId: this.securityGroupId,
       masterUserSecretArn: this.masterUserSecretArn,
       instanceIdentifier: this.instanceIdentifier,
+      crossRegionBackupArn: this.crossRegionBackupArn,
     });
   }
 

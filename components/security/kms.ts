@@ -66,7 +66,13 @@ export const ROTATION_PERIOD_DAYS = { min: 90, max: 2560 } as const;
 export const MAX_ALIAS_PREFIX_LENGTH =
   256 - "alias/".length - 1 - Math.max(...KEY_PURPOSES.map((p) => p.length));
 
-export interface KmsKeysArgs extends StatefulArgs {
+export interface KmsKeysArgs<P extends KeyPurpose = KeyPurpose> extends StatefulArgs {
+  /**
+   * The purposes to create a key for, e.g. `["rds"]` for the keys a disaster-recovery region needs
+   * (docs/decisions/0026). Each at most once; order does not matter.
+   * @default every purpose of {@link KEY_PURPOSES}
+   */
+  readonly purposes?: readonly P[];
   /**
    * Alias prefix: `platform-production` gives `alias/platform-production/eks`. Letters, digits,
    * `/`, `_` and `-`; must not start with `aws` (reserved for AWS managed keys) nor start or end
@@ -103,8 +109,28 @@ function isIntegerIn(value: number, range: { min: number; max: number }): boolea
  * Every problem with the args, as sentences naming the field, the value received and what is
  * allowed. Empty when the args are valid.
  */
-export function kmsKeysArgsProblems(args: KmsKeysArgs): string[] {
+export function kmsKeysArgsProblems(args: KmsKeysArgs<KeyPurpose>): string[] {
   const problems: string[] = [];
+  const purposes = args.purposes;
+  if (purposes !== undefined) {
+    const unknown = purposes.filter((p) => !(KEY_PURPOSES as readonly string[]).includes(p));
+    const repeated = purposes.filter((p, i) => purposes.indexOf(p) !== i);
+    if (purposes.length === 0) {
+      problems.push(
+        `purposes must name at least one of ${KEY_PURPOSES.join(", ")} (or be left out for all of them)`,
+      );
+    }
+    if (unknown.length > 0) {
+      problems.push(
+        `purposes ${unknown.map((p) => `'${p}'`).join(", ")} not known; allowed: ${KEY_PURPOSES.join(", ")}`,
+      );
+    }
+    if (repeated.length > 0) {
+      problems.push(
+        `purposes ${[...new Set(repeated)].map((p) => `'${p}'`).join(", ")} repeated; name each purpose once`,
+      );
+    }
+  }
   const prefix = args.aliasPrefix;
   if (!ALIAS_CHARS.test(prefix)) {
     problems.push(
@@ -143,7 +169,7 @@ export function kmsKeysArgsProblems(args: KmsKeysArgs): string[] {
 }
 
 /** Throws one error listing every problem of {@link kmsKeysArgsProblems}; returns when the args are valid. */
-export function validateKmsKeysArgs(args: KmsKeysArgs): void {
+export function validateKmsKeysArgs(args: KmsKeysArgs<KeyPurpose>): void {
   const problems = kmsKeysArgsProblems(args);
   if (problems.length > 0) {
     throw new Error(`Invalid KmsKeys arguments:\n- ${problems.join("\n- ")}`);
@@ -258,17 +284,21 @@ function keyPolicyStatements(purpose: KeyPurpose, ctx: PolicyContext): Statement
 }
 
 /**
- * The platform's customer-managed keys: one symmetric key per {@link KeyPurpose}, rotated
- * automatically, protected from deletion by default, each with the alias
+ * The platform's customer-managed keys: one symmetric key per {@link KeyPurpose} (or per requested
+ * purpose, `P`), rotated automatically, protected from deletion by default, each with the alias
  * `alias/<aliasPrefix>/<purpose>`.
+ *
+ * `P` is inferred from `purposes`: `new KmsKeys("kms-dr", { purposes: ["rds"], ... })` is a
+ * `KmsKeys<"rds">` whose `keys`/`keyArns` hold `rds` only; without `purposes` it is
+ * `KmsKeys<KeyPurpose>` with every key, as before.
  */
-export class KmsKeys extends pulumi.ComponentResource {
-  /** Each purpose's key: ARN, key ID and alias name. */
-  public readonly keys: Readonly<Record<KeyPurpose, ManagedKey>>;
-  /** Each purpose's key ARN (what `kmsKeyId`/`kmsKeyArn` arguments of other resources take). */
-  public readonly keyArns: Readonly<Record<KeyPurpose, pulumi.Output<string>>>;
+export class KmsKeys<P extends KeyPurpose = KeyPurpose> extends pulumi.ComponentResource {
+  /** Each created purpose's key: ARN, key ID and alias name. */
+  public readonly keys: Readonly<Record<P, ManagedKey>>;
+  /** Each created purpose's key ARN (what `kmsKeyId`/`kmsKeyArn` arguments of other resources take). */
+  public readonly keyArns: Readonly<Record<P, pulumi.Output<string>>>;
 
-  constructor(name: string, args: KmsKeysArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: KmsKeysArgs<P>, opts?: pulumi.ComponentResourceOptions) {
     // Validated before anything is registered: invalid args leave no half-built component behind.
     validateKmsKeysArgs(args);
     super("platform:security:KmsKeys", name, {}, opts);
@@ -282,9 +312,12 @@ export class KmsKeys extends pulumi.ComponentResource {
       region: args.region,
     };
 
-    const keys = {} as Record<KeyPurpose, ManagedKey>;
-    const keyArns = {} as Record<KeyPurpose, pulumi.Output<string>>;
-    for (const purpose of KEY_PURPOSES) {
+    // In KEY_PURPOSES order, whatever order they were asked in.
+    const requested: readonly KeyPurpose[] = args.purposes ?? KEY_PURPOSES;
+    const purposes = KEY_PURPOSES.filter((p): p is P => requested.includes(p));
+    const keys = {} as Record<P, ManagedKey>;
+    const keyArns = {} as Record<P, pulumi.Output<string>>;
+    for (const purpose of purposes) {
       const aliasName = `alias/${args.aliasPrefix}/${purpose}`;
       const key = new aws.kms.Key(
         `${name}-${purpose}`,

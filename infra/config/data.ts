@@ -6,6 +6,7 @@
 import { z } from "zod";
 import {
   AUTH_TOKEN_UPDATE_STRATEGIES,
+  BACKUP_RETENTION_DAYS,
   MAXMEMORY_POLICIES,
   REDIS_ENGINE_VERSIONS,
   type SettingProblem,
@@ -40,6 +41,27 @@ const whenTyped = {
     payload.issues.every((i) => i.code !== "invalid_type"),
 };
 
+/** Same shape as `aws:region` (infra/config/index.ts). */
+const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+
+/** The AWS partition of a region: replication never crosses partitions. */
+function partitionOf(region: string): string {
+  return region.startsWith("cn-") ? "aws-cn" : region.includes("-gov-") ? "aws-us-gov" : "aws";
+}
+
+/** Copies of the automated backups in a second region (docs/decisions/0026). */
+export const crossRegionBackupSchema = z.strictObject({
+  /** The disaster-recovery region the copies live in; not the stack's region. */
+  region: text.regex(REGION, { message: "must be an AWS region such as us-east-1" }),
+  /** Days the copies are kept there (point-in-time recovery window in that region). */
+  retentionDays: int("an integer number of days").refine(
+    (days) => days >= BACKUP_RETENTION_DAYS.min && days <= BACKUP_RETENTION_DAYS.max,
+    {
+      message: `must be an integer from ${BACKUP_RETENTION_DAYS.min} to ${BACKUP_RETENTION_DAYS.max} (the range AWS accepts for replicated backups)`,
+    },
+  ),
+});
+
 export const postgresSchema = z
   .strictObject({
     /** PostgreSQL major version, 16 or 17. */
@@ -58,6 +80,8 @@ export const postgresSchema = z
     performanceInsightsRetentionDays: int("an integer number of days").default(7),
     monitoringIntervalSeconds: int("an integer number of seconds").default(60),
     logRetentionDays: retentionDays,
+    /** Left out: backups stay in the stack's region only (not allowed in production). */
+    crossRegionBackup: crossRegionBackupSchema.optional(),
   })
   .superRefine((value, ctx) => reportInto(ctx, postgresSettingsProblems(value)), whenTyped);
 
@@ -91,14 +115,47 @@ export const dataSchema = z.strictObject({ postgres: postgresSchema, redis: redi
 
 export type DataConfig = z.infer<typeof dataSchema>;
 
-/** What staging and production require on top of the AWS limits. */
-export function checkData(data: DataConfig, environment: string): ConfigProblem[] {
+/**
+ * What staging and production require on top of the AWS limits. `region` is the stack's
+ * `aws:region`; without it the rules comparing the backup copies' region to it are skipped.
+ */
+export function checkData(data: DataConfig, environment: string, region?: string): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const pg = (field: keyof DataConfig["postgres"], message: string) =>
     problems.push({ key: `platform:data.postgres.${field}`, received: data.postgres[field], message });
   const redis = (field: keyof DataConfig["redis"], message: string) =>
     problems.push({ key: `platform:data.redis.${field}`, received: data.redis[field], message });
   const production = environment === "production";
+  const copies = data.postgres.crossRegionBackup;
+  const copiesAt = (field: "region" | "retentionDays", message: string) =>
+    problems.push({
+      key: `platform:data.postgres.crossRegionBackup.${field}`,
+      received: copies?.[field],
+      message,
+    });
+
+  if (copies && region !== undefined) {
+    if (copies.region === region) {
+      copiesAt(
+        "region",
+        `must be a region other than the stack's region ${region}: copies in the same region are lost with it`,
+      );
+    } else if (partitionOf(copies.region) !== partitionOf(region)) {
+      copiesAt(
+        "region",
+        `must be in the same AWS partition as the stack's region ${region} (${partitionOf(region)}): RDS does not replicate backups across partitions`,
+      );
+    }
+  }
+  if (production && !copies) {
+    pg(
+      "crossRegionBackup",
+      "is required in production, e.g. { region: us-east-1, retentionDays: 30 }: copies of the automated backups in a second region are what a restore uses when the stack's region is lost",
+    );
+  }
+  if (production && copies && copies.retentionDays < 7) {
+    copiesAt("retentionDays", "must be at least 7 days in production (seeds: backups kept 30 days)");
+  }
 
   if ((production || environment === "staging") && !data.postgres.multiAz) {
     pg(

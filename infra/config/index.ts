@@ -47,7 +47,7 @@ export const SECTIONS = {
   network: section(networkSchema, (v, ctx) => checkNetwork(v, ctx.environment, ctx.region)),
   kms: section(kmsSchema, (v, ctx) => checkKms(v, ctx.environment)),
   cluster: section(clusterSchema, (v, ctx) => checkCluster(v, ctx.environment)),
-  data: section(dataSchema, (v, ctx) => checkData(v, ctx.environment)),
+  data: section(dataSchema, (v, ctx) => checkData(v, ctx.environment, ctx.region)),
   services: section(servicesSchema, (v, ctx) => checkServices(v, ctx.environment)),
   vault: section(vaultSchema, (v, ctx) => checkVault(v, ctx.environment)),
 };

@@ -1,8 +1,11 @@
+import { readFileSync } from "fs";
+import { join } from "path";
 import {
   elasticacheEncrypted,
   elasticacheHighAvailability,
   elasticacheSnapshotRetention,
   rdsBackupRetention,
+  rdsCrossRegionBackup,
   rdsDeletionProtection,
   rdsEncryptedCmk,
   rdsMonitoringEnabled,
@@ -230,4 +233,86 @@ test("rds-tls-enforced follows the instance to its parameter group", async () =>
   expect(await messages(rdsTlsEnforced, [off, res(RDS, "db", db, { dependsOn: [off] })])).toEqual([
     "Database 'db' does not force TLS. Remediation: set 'parameterGroupName' of database 'db' to a parameter group with parameter rds.force_ssl = \"1\".",
   ]);
+});
+
+describe("rds-cross-region-backup", () => {
+  const REPLICATION = "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication";
+  const DR_KEY = "arn:aws:kms:us-east-1:123456789012:key/dr";
+  const primary = res(RDS, "db", { ...db, identifier: "platform-production" });
+  const drKey = res("aws:kms/key:Key", "kms-dr-rds", { enableKeyRotation: true });
+  /** As the component records it: source and key are outputs, so they arrive as URN dependencies. */
+  const copies = (props: Record<string, unknown> = { retentionPeriod: 30 }, on = primary) =>
+    res(REPLICATION, "db-backup-replication", props, { dependsOn: [on, drKey] });
+  const missing =
+    "Database 'db' has no copy of its automated backups in another region. Remediation: add an aws.rds.InstanceAutomatedBackupsReplication with 'sourceDbInstanceArn' set to the ARN of database 'db', created with a provider of another region.";
+
+  test("a primary whose backups are replicated with a customer-managed key passes", async () => {
+    const result = await run(rdsCrossRegionBackup, [primary, drKey, copies()]);
+    expect(result.violations).toEqual([]);
+    expect(result.outcomes[0]).toMatchObject({ assessed: 1, passed: 1, enforcementLevel: "advisory" });
+  });
+
+  test("resolved values count as links: the source ARN names the database, the key is an ARN", async () => {
+    const literal = res(REPLICATION, "copies", {
+      sourceDbInstanceArn: "arn:aws:rds:us-west-2:123456789012:db:platform-production",
+      kmsKeyId: DR_KEY,
+    });
+    expect(await messages(rdsCrossRegionBackup, [primary, literal])).toEqual([]);
+    const byArn = res(RDS, "db", { ...db, arn: "arn:aws:rds:us-west-2:123456789012:db:x" });
+    const copiesByArn = res(REPLICATION, "copies", {
+      sourceDbInstanceArn: "arn:aws:rds:us-west-2:123456789012:db:x",
+      kmsKeyId: DR_KEY,
+    });
+    expect(await messages(rdsCrossRegionBackup, [byArn, copiesByArn])).toEqual([]);
+  });
+
+  test("a primary without a replication fails", async () => {
+    expect(await messages(rdsCrossRegionBackup, [primary, drKey])).toEqual([missing]);
+  });
+
+  test("a replication of another database, or naming another identifier, does not count", async () => {
+    const other = res(RDS, "other", { ...db, identifier: "other" });
+    expect(await messages(rdsCrossRegionBackup, [primary, other, drKey, copies(undefined, other)])).toEqual([
+      missing,
+    ]);
+    const elsewhere = res(REPLICATION, "copies", {
+      sourceDbInstanceArn: "arn:aws:rds:us-west-2:123456789012:db:platform-production-old",
+      kmsKeyId: DR_KEY,
+    });
+    expect(await messages(rdsCrossRegionBackup, [primary, elsewhere])).toEqual([missing]);
+  });
+
+  test("a replication without a customer-managed key fails", async () => {
+    const plain = res(
+      REPLICATION,
+      "db-backup-replication",
+      { retentionPeriod: 30 },
+      { dependsOn: [primary] },
+    );
+    expect(await messages(rdsCrossRegionBackup, [primary, plain])).toEqual([
+      "Database 'db' has its automated backups copied to another region without a customer-managed key. Remediation: set 'kmsKeyId' on backup replication 'db-backup-replication' to a KMS key of its region.",
+    ]);
+  });
+
+  test("read replicas are not judged; a stack without a primary is not applicable", async () => {
+    const replica = res(RDS, "replica", { ...db, replicateSourceDb: "platform-production" });
+    expect(await messages(rdsCrossRegionBackup, [primary, replica, drKey, copies()])).toEqual([]);
+    const result = await run(rdsCrossRegionBackup, [replica, res("aws:iam/role:Role", "r", {})]);
+    expect(result.violations).toEqual([]);
+    expect(result.outcomes[0]).toMatchObject({ assessed: 0, passed: 0 });
+  });
+
+  test.each([
+    ["dev", "advisory"],
+    ["staging", "advisory"],
+    ["production", "mandatory"],
+  ])("policy/config/%s.json makes a missing copy %s", async (stack, level) => {
+    const file = JSON.parse(
+      readFileSync(join(__dirname, "../../policy/config", `${stack}.json`), "utf8"),
+    ) as Record<string, unknown>;
+    // This policy's entry only: the file also configures policies this test does not load.
+    const config = { [rdsCrossRegionBackup.name]: file[rdsCrossRegionBackup.name] };
+    const result = await run(rdsCrossRegionBackup, [primary], config);
+    expect(result.violations.map((v) => [v.enforcementLevel, v.message])).toEqual([[level, missing]]);
+  });
 });

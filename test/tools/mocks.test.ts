@@ -72,4 +72,25 @@ describe("offline mocks answer like the providers", () => {
       String(create("random:index/randomPassword:RandomPassword", "p", { length: 24 }).state.result),
     ).toHaveLength(24);
   });
+
+  test("resources of an explicit provider for another region get that region's ARNs", () => {
+    const own = new PlatformMocks({ region: "us-west-2" });
+    const dr = own.newResource({
+      type: "pulumi:providers:aws",
+      name: "aws-dr",
+      inputs: { region: "us-east-1" },
+      custom: true,
+    });
+    const ref = `urn:pulumi:s::p::pulumi:providers:aws::aws-dr::${dr.id}`;
+    const key = own.newResource({
+      type: "aws:kms/key:Key",
+      name: "k",
+      inputs: {},
+      provider: ref,
+      custom: true,
+    });
+    expect(key.state.arn).toMatch(/^arn:aws:kms:us-east-1:/);
+    const home = own.newResource({ type: "aws:kms/key:Key", name: "k2", inputs: {}, custom: true });
+    expect(home.state.arn).toMatch(/^arn:aws:kms:us-west-2:/);
+  });
 });

@@ -68,6 +68,8 @@ function arnFor(type: string, physicalName: string, id: string, region: string):
       return `arn:${MOCK_PARTITION}:s3:::${physicalName}`;
     case "aws:rds/instance:Instance":
       return `arn:${MOCK_PARTITION}:rds:${region}:${acct}:db:${physicalName}`;
+    case "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication":
+      return `arn:${MOCK_PARTITION}:rds:${region}:${acct}:auto-backup:ab-${stableHex(physicalName, 26)}`;
     case "aws:secretsmanager/secret:Secret":
       return `arn:${MOCK_PARTITION}:secretsmanager:${region}:${acct}:secret:${physicalName}-${id.slice(0, 6)}`;
     default:
@@ -163,6 +165,12 @@ function physicalId(type: string, physicalName: string): string {
   return `${physicalName}-id`;
 }
 
+/** Types whose provider ID is their ARN (a secret, a replicated automated backup). */
+const ARN_IS_ID = [
+  "aws:secretsmanager/secret:Secret",
+  "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",
+];
+
 /** Invoke handlers by token. Anything else throws. */
 function invokeHandlers(
   region: string,
@@ -210,8 +218,18 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
     this.invokes = invokeHandlers(options.region);
   }
 
+  /** Region of each explicit AWS provider, by provider ID: its resources live there. */
+  private readonly providerRegions = new Map<string, string>();
+
+  /** The region a resource lives in: its provider's, else the stack's. */
+  private regionOf(providerRef: string | undefined): string {
+    const id = providerRef?.split("::").pop();
+    return (id ? this.providerRegions.get(id) : undefined) ?? this.options.region;
+  }
+
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
     const inputs = (args.inputs ?? {}) as Record<string, unknown>;
+    const region = this.regionOf(args.provider);
     const prefixed =
       typeof inputs.namePrefix === "string" ? `${inputs.namePrefix}${stableHex(args.name, 8)}` : undefined;
     const explicitName = [inputs.name, inputs.identifier, inputs.replicationGroupId, prefixed].find(
@@ -219,14 +237,17 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
     );
     const physicalName = explicitName ?? args.name;
     let id = args.id || physicalId(args.type, physicalName);
-    const arn = arnFor(args.type, physicalName, id, this.options.region);
-    if (args.type === "aws:secretsmanager/secret:Secret" && arn) {
-      id = arn; // Secrets Manager's ID is the secret's ARN
+    if (args.type === "pulumi:providers:aws" && typeof inputs.region === "string" && inputs.region !== "") {
+      this.providerRegions.set(id, inputs.region);
+    }
+    const arn = arnFor(args.type, physicalName, id, region);
+    if (ARN_IS_ID.includes(args.type) && arn) {
+      id = arn;
     }
     const state: Record<string, unknown> = {
       ...inputs,
       ...(arn ? { arn } : {}),
-      ...computedOutputs(args.type, physicalName, id, this.options.region, inputs),
+      ...computedOutputs(args.type, physicalName, id, region, inputs),
     };
     if (args.type.startsWith("aws:") && state.name === undefined && !args.type.startsWith("aws:ec2/")) {
       state.name = physicalName;

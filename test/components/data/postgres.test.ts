@@ -6,6 +6,7 @@ import {
   type OfflineRun,
   type RecordedResource,
 } from "../../support/offline";
+import type { ProviderResource } from "@pulumi/pulumi";
 import type { PostgresDatabaseArgs } from "../../../components/data/postgres";
 
 const RDS_KEY = "arn:aws:kms:us-west-2:123456789012:key/rds";
@@ -312,6 +313,63 @@ describe("PostgresDatabase with the dev seeds", () => {
   });
 });
 
+const REPLICATION = "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication";
+const DR_RDS_KEY = "arn:aws:kms:us-east-1:123456789012:key/rds-dr";
+
+/** The component with copies of its backups in us-east-1, through a provider of that region. */
+async function buildWithCopies(args: PostgresDatabaseArgs, retentionDays = 30): Promise<OfflineRun> {
+  return runProgram(async () => {
+    const aws = await import("@pulumi/aws");
+    const { PostgresDatabase } = await import("../../../components/data/postgres");
+    const dr = new aws.Provider("aws-dr", { region: "us-east-1" });
+    const db = new PostgresDatabase("db", {
+      ...args,
+      crossRegionBackup: { provider: dr, kmsKeyArn: DR_RDS_KEY, retentionDays },
+    });
+    return { crossRegionBackupArn: db.crossRegionBackupArn };
+  });
+}
+
+describe("PostgresDatabase with cross-region backup copies", () => {
+  let run: OfflineRun;
+  let replication: RecordedResource;
+  beforeAll(async () => {
+    run = await buildWithCopies(PRODUCTION);
+    replication = byName(run, REPLICATION, "db-backup-replication");
+  });
+
+  test("adds exactly one backup replication, under the component, through the DR provider", () => {
+    expect(ofType(run, REPLICATION).map((r) => r.name)).toEqual(["db-backup-replication"]);
+    const component = run.resources.find((r) => r.type === "platform:data:PostgresDatabase")!;
+    expect(replication.parent).toBe(component.urn);
+    const dr = byName(run, "pulumi:providers:aws", "aws-dr");
+    expect(replication.provider).toBe(`${dr.urn}::${dr.id}`);
+    // Everything else stays on the default provider of the primary's region.
+    const others = run.resources.filter((r) => r.custom && r.type.startsWith("aws:") && r !== replication);
+    expect(others.length).toBeGreaterThan(0);
+    expect(others.filter((r) => r.provider === replication.provider)).toEqual([]);
+  });
+
+  test("replicates the primary's backups, encrypted with the DR key, for the given days", () => {
+    const primary = byName(run, INSTANCE, "db-primary");
+    expect(replication.inputs).toEqual({
+      sourceDbInstanceArn: `arn:aws:rds:us-west-2:123456789012:db:platform-production`,
+      kmsKeyId: DR_RDS_KEY,
+      retentionPeriod: 30,
+    });
+    expect(replication.dependencies).toContain(primary.urn);
+    expect(run.outputs.crossRegionBackupArn).toBe(replication.id);
+  });
+
+  test("is protected like the primary, and not when protection is off", async () => {
+    expect(replication.protect).toBe(true);
+    const unprotected = await buildWithCopies({ ...PRODUCTION, protect: false }, 7);
+    const copies = byName(unprotected, REPLICATION, "db-backup-replication");
+    expect(copies.protect).toBe(false);
+    expect(copies.inputs.retentionPeriod).toBe(7);
+  });
+});
+
 describe("PostgresDatabase argument validation", () => {
   test.each<[string, Partial<PostgresDatabaseArgs>, string]>([
     [
@@ -349,6 +407,20 @@ describe("PostgresDatabase argument validation", () => {
       { maintenanceWindow: "fri:03:30-fri:04:30" },
       'maintenanceWindow (received "fri:03:30-fri:04:30"): overlaps the daily backup window',
     ],
+    ...[0, 36, 7.5].map(
+      (days) =>
+        [
+          `cross-region copies kept ${days} days`,
+          {
+            crossRegionBackup: {
+              provider: {} as ProviderResource,
+              kmsKeyArn: DR_RDS_KEY,
+              retentionDays: days,
+            },
+          },
+          `crossRegionBackup.retentionDays (received ${days}): must be an integer from 1 to 35 (the range AWS accepts for replicated backups)`,
+        ] as [string, Partial<PostgresDatabaseArgs>, string],
+    ),
   ])("rejects %s", async (_label, change, message) => {
     const { validatePostgresDatabaseArgs } = await import("../../../components/data/postgres");
     expect(() => validatePostgresDatabaseArgs("db", { ...PRODUCTION, ...change })).toThrow(message);

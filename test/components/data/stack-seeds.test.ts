@@ -2,6 +2,7 @@
  * The `platform:data` blocks of the three stack files: each passes the schema and the
  * environment's rules, and the parsed section feeds both components as is (the wiring of infra/platform.ts).
  */
+import type { Region } from "@pulumi/aws";
 import { checkData, type DataConfig, dataSchema } from "../../../infra/config/data";
 import { PROJECT_DIR } from "../../../tools/offline/preview-stack";
 import { readStackFiles } from "../../../tools/offline/stack-files";
@@ -18,9 +19,11 @@ const STACKS = Object.fromEntries(
 describe.each(Object.entries(STACKS))("the %s block", (stack, raw) => {
   test("passes the schema and the environment's rules, and builds both components", async () => {
     const data = dataSchema.parse(raw);
-    expect(checkData(data, stack)).toEqual([]);
+    expect(checkData(data, stack, "us-west-2")).toEqual([]);
     const protect = stack === "production";
+    const { crossRegionBackup, ...postgres } = data.postgres;
     const run = await runProgram(async () => {
+      const aws = await import("@pulumi/aws");
       const { PostgresDatabase } = await import("../../../components/data/postgres");
       const { RedisCache } = await import("../../../components/data/redis");
       const common = {
@@ -33,9 +36,14 @@ describe.each(Object.entries(STACKS))("the %s block", (stack, raw) => {
       };
       new PostgresDatabase("postgres", {
         ...common,
-        ...data.postgres,
+        ...postgres,
         kmsKeyArn: "arn:aws:kms:us-west-2:123456789012:key/rds",
         identifier: `platform-${stack}`,
+        crossRegionBackup: crossRegionBackup && {
+          provider: new aws.Provider("aws-dr", { region: crossRegionBackup.region as Region }),
+          kmsKeyArn: `arn:aws:kms:${crossRegionBackup.region}:123456789012:key/rds`,
+          retentionDays: crossRegionBackup.retentionDays,
+        },
       });
       new RedisCache("redis", {
         ...common,
@@ -50,6 +58,12 @@ describe.each(Object.entries(STACKS))("the %s block", (stack, raw) => {
       backupRetentionPeriod: raw.postgres.backupRetentionDays,
     });
     expect(primary.protect).toBe(protect);
+    const copies = run.resources.filter(
+      (r) => r.type === "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",
+    );
+    expect(copies.map((c) => [c.inputs.retentionPeriod, c.protect])).toEqual(
+      crossRegionBackup ? [[crossRegionBackup.retentionDays, protect]] : [],
+    );
     const group = byName(run, "aws:elasticache/replicationGroup:ReplicationGroup", "redis-group");
     expect(group.inputs).toMatchObject({
       numCacheClusters: raw.redis.numCacheClusters,

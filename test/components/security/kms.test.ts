@@ -6,7 +6,12 @@ import {
   type RecordedResource,
   runProgram,
 } from "../../support/offline";
-import { KEY_PURPOSES, type KmsKeysArgs, validateKmsKeysArgs } from "../../../components/security/kms";
+import {
+  KEY_PURPOSES,
+  type KeyPurpose,
+  type KmsKeysArgs,
+  validateKmsKeysArgs,
+} from "../../../components/security/kms";
 
 const ACCOUNT = "123456789012";
 const REGION = "us-west-2";
@@ -289,6 +294,64 @@ describe("KmsKeys", () => {
   });
 });
 
+describe("KmsKeys with purposes: the keys of a disaster-recovery region", () => {
+  const DR_REGION = "us-east-1";
+  let run: OfflineRun;
+
+  beforeAll(async () => {
+    run = await runProgram(async () => {
+      const aws = await import("@pulumi/aws");
+      const { KmsKeys } = await import("../../../components/security/kms");
+      const provider = new aws.Provider("aws-dr", { region: DR_REGION });
+      const kms = new KmsKeys("kms-dr", { ...VALID, region: DR_REGION, purposes: ["rds"] }, { provider });
+      // Typed by the purposes asked: only `rds` exists.
+      // @ts-expect-error no eks key in a KmsKeys<"rds">
+      void kms.keyArns.eks;
+      return { keyArns: kms.keyArns, rdsAlias: kms.keys.rds.aliasName };
+    });
+  });
+
+  test("creates only the requested key and alias, under the component, through the DR provider", () => {
+    const [component] = ofType(run, "platform:security:KmsKeys");
+    const [provider] = ofType(run, "pulumi:providers:aws");
+    expect(ofType(run, KEY).map((k) => k.name)).toEqual(["kms-dr-rds"]);
+    expect(ofType(run, ALIAS).map((a) => a.name)).toEqual(["kms-dr-rds"]);
+    for (const resource of [...ofType(run, KEY), ...ofType(run, ALIAS)]) {
+      expect(resource.parent).toBe(component.urn);
+      expect(resource.provider).toBe(`${provider.urn}::${provider.id}`);
+    }
+    expect(byName(run, ALIAS, "kms-dr-rds").inputs.name).toBe("alias/platform-test/rds");
+    expect(run.outputs.rdsAlias).toBe("alias/platform-test/rds");
+    expect(Object.keys(run.outputs.keyArns as Record<string, string>)).toEqual(["rds"]);
+  });
+
+  test("the key policy lets RDS of the DR region use the key, not RDS of the primary region", () => {
+    const policy = json<PolicyDocument>(byName(run, KEY, "kms-dr-rds").inputs.policy);
+    expect(statement(policy, "AccountPrincipalsUseThroughService").Condition).toEqual({
+      StringEquals: { "kms:CallerAccount": ACCOUNT, "kms:ViaService": `rds.${DR_REGION}.amazonaws.com` },
+    });
+    expect(JSON.stringify(policy)).not.toContain(REGION);
+  });
+
+  test("several purposes, in any order, give exactly those keys and aliases", async () => {
+    const other = await runProgram(async () => {
+      const { KmsKeys } = await import("../../../components/security/kms");
+      new KmsKeys("kms", { ...VALID, purposes: ["secrets", "logs", "rds"] });
+    });
+    const names = ["kms-logs", "kms-rds", "kms-secrets"];
+    expect(
+      ofType(other, KEY)
+        .map((k) => k.name)
+        .sort(),
+    ).toEqual(names);
+    expect(
+      ofType(other, ALIAS)
+        .map((a) => a.name)
+        .sort(),
+    ).toEqual(names);
+  });
+});
+
 describe("validateKmsKeysArgs", () => {
   function problemsOf(args: KmsKeysArgs): string {
     try {
@@ -299,11 +362,13 @@ describe("validateKmsKeysArgs", () => {
     return "";
   }
 
-  test.each([
+  test.each<[string, Partial<KmsKeysArgs>]>([
     ["the smallest window and period", { deletionWindowInDays: 7, rotationPeriodInDays: 90 }],
     ["the largest window and period", { deletionWindowInDays: 30, rotationPeriodInDays: 2560 }],
     ["a prefix with slashes and underscores", { aliasPrefix: "team_a/platform-dev" }],
     ["a prefix containing aws later on", { aliasPrefix: "platform-aws" }],
+    ["one purpose", { purposes: ["rds"] }],
+    ["every purpose, listed explicitly", { purposes: KEY_PURPOSES }],
   ])("accepts %s", (_label, change) => {
     expect(() => validateKmsKeysArgs({ ...VALID, ...change })).not.toThrow();
   });
@@ -364,6 +429,21 @@ describe("validateKmsKeysArgs", () => {
       "region not a region name",
       { region: "US West 2" },
       "region 'US West 2' must be an AWS region name like us-west-2",
+    ],
+    [
+      "no purpose",
+      { purposes: [] },
+      "purposes must name at least one of eks, rds, elasticache, logs, ebs, backup, vault, secrets (or be left out for all of them)",
+    ],
+    [
+      "an unknown purpose",
+      { purposes: ["rds", "s3", "dynamodb"] as unknown as KeyPurpose[] },
+      "purposes 's3', 'dynamodb' not known; allowed: eks, rds, elasticache, logs, ebs, backup, vault, secrets",
+    ],
+    [
+      "a purpose twice",
+      { purposes: ["rds", "logs", "rds", "rds"] },
+      "purposes 'rds' repeated; name each purpose once",
     ],
   ])("rejects %s", (_label, change, problem) => {
     expect(problemsOf({ ...VALID, ...change })).toBe(single(problem));

@@ -18,6 +18,7 @@ function production(): { postgres: Record<string, unknown>; redis: Record<string
       performanceInsightsRetentionDays: 7,
       monitoringIntervalSeconds: 60,
       logRetentionDays: 365,
+      crossRegionBackup: { region: "us-east-1", retentionDays: 30 },
     },
     redis: {
       engineVersion: "7.1",
@@ -59,7 +60,8 @@ describe("platform:data schema", () => {
       authTokenUpdateStrategy: "ROTATE",
       engineVersion: "7.1",
     });
-    expect(checkData(value, "production")).toEqual([]);
+    expect(value.postgres.crossRegionBackup).toEqual({ region: "us-east-1", retentionDays: 30 });
+    expect(checkData(value, "production", "us-west-2")).toEqual([]);
   });
 
   const pg = "platform:data.postgres";
@@ -261,6 +263,33 @@ describe("platform:data schema", () => {
       "must be an integer of 1 or more; raise it to rotate the AUTH token",
     ],
     ["missing node type", (c) => delete c.redis.nodeType, `${rd}.nodeType`, undefined, "must be a string"],
+    [
+      "backup copies in a malformed region",
+      (c) => (c.postgres.crossRegionBackup = { region: "US East 1", retentionDays: 30 }),
+      `${pg}.crossRegionBackup.region`,
+      "US East 1",
+      "must be an AWS region such as us-east-1",
+    ],
+    ...[0, 36, 7.5].map(
+      (days) =>
+        [
+          `backup copies kept ${days} days`,
+          (c: ReturnType<typeof production>) =>
+            (c.postgres.crossRegionBackup = { region: "us-east-1", retentionDays: days }),
+          `${pg}.crossRegionBackup.retentionDays`,
+          days,
+          days === 7.5
+            ? "must be an integer number of days"
+            : "must be an integer from 1 to 35 (the range AWS accepts for replicated backups)",
+        ] as [string, (c: ReturnType<typeof production>) => void, string, unknown, string],
+    ),
+    [
+      "backup copies without their region",
+      (c) => (c.postgres.crossRegionBackup = { retentionDays: 30 }),
+      `${pg}.crossRegionBackup.region`,
+      undefined,
+      "must be a string",
+    ],
   ])("rejects %s with exactly one clear problem", (_label, mutate, key, received, message) => {
     const raw = production();
     mutate(raw);
@@ -298,6 +327,7 @@ describe("platform:data schema", () => {
 describe("checkData", () => {
   function dev(): ReturnType<typeof production> {
     const c = production();
+    delete c.postgres.crossRegionBackup;
     Object.assign(c.postgres, {
       instanceClass: "db.t4g.medium",
       allocatedStorage: 20,
@@ -337,7 +367,13 @@ describe("checkData", () => {
     const c = dev();
     c.postgres.backupRetentionDays = 6;
     c.redis.snapshotRetentionDays = 6;
-    expect(checkData(parsed(c), "production")).toEqual([
+    expect(checkData(parsed(c), "production", "us-west-2")).toEqual([
+      {
+        key: "platform:data.postgres.crossRegionBackup",
+        received: undefined,
+        message:
+          "is required in production, e.g. { region: us-east-1, retentionDays: 30 }: copies of the automated backups in a second region are what a restore uses when the stack's region is lost",
+      },
       {
         key: "platform:data.postgres.multiAz",
         received: false,
@@ -386,5 +422,64 @@ describe("checkData", () => {
           "must not be a burstable (t) node type in production: sustained load exhausts its CPU credits",
       },
     ]);
+  });
+});
+
+describe("checkData: cross-region backup copies", () => {
+  const withCopies = (region: string, retentionDays: number) => {
+    const c = production();
+    c.postgres.crossRegionBackup = { region, retentionDays };
+    return parsed(c);
+  };
+  const key = "platform:data.postgres.crossRegionBackup";
+
+  test.each([
+    ["dev", "us-east-1", 1],
+    ["staging", "us-east-2", 7],
+    ["production", "eu-west-1", 35],
+  ])("%s accepts copies in %s kept %d days", (environment, region, days) => {
+    expect(checkData(withCopies(region, days), environment, "us-west-2")).toEqual([]);
+  });
+
+  test.each([
+    [
+      "the stack's own region",
+      "us-west-2",
+      "must be a region other than the stack's region us-west-2: copies in the same region are lost with it",
+    ],
+    [
+      "another partition",
+      "us-gov-west-1",
+      "must be in the same AWS partition as the stack's region us-west-2 (aws): RDS does not replicate backups across partitions",
+    ],
+  ])("refuses copies in %s, in any environment", (_label, region, message) => {
+    for (const environment of ["dev", "production"]) {
+      expect(checkData(withCopies(region, 30), environment, "us-west-2")).toEqual([
+        { key: `${key}.region`, received: region, message },
+      ]);
+    }
+  });
+
+  test("without the stack's region the region rules are skipped", () => {
+    expect(checkData(withCopies("us-west-2", 30), "production")).toEqual([]);
+  });
+
+  test("production keeps the copies at least 7 days; dev may keep them 1 day", () => {
+    expect(checkData(withCopies("us-east-1", 6), "production", "us-west-2")).toEqual([
+      {
+        key: `${key}.retentionDays`,
+        received: 6,
+        message: "must be at least 7 days in production (seeds: backups kept 30 days)",
+      },
+    ]);
+    expect(checkData(withCopies("us-east-1", 1), "dev", "us-west-2")).toEqual([]);
+  });
+
+  test("dev and staging may leave the copies out; production may not", () => {
+    const c = production();
+    delete c.postgres.crossRegionBackup;
+    expect(checkData(parsed(c), "dev", "us-west-2")).toEqual([]);
+    expect(checkData(parsed(c), "staging", "us-west-2")).toEqual([]);
+    expect(checkData(parsed(c), "production", "us-west-2").map((p) => p.key)).toEqual([key]);
   });
 });
