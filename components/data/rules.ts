@@ -71,43 +71,30 @@ export function dailyOverlapsWeekly(daily: TimeWindow, weekly: TimeWindow): bool
   return false;
 }
 
-function dailyWindowProblem(
-  field: string,
-  value: string,
-  minMinutes: number,
-  what: string,
-): SettingProblem | undefined {
-  const w = parseDailyWindow(value);
-  if (!w) {
-    return {
-      field,
-      received: value,
-      message: `must be a daily UTC window 'hh24:mi-hh24:mi', e.g. 03:00-04:00`,
-    };
-  }
-  if (w.length < minMinutes) {
-    return {
-      field,
-      received: value,
-      message: `lasts ${w.length} minutes; ${what} needs at least ${minMinutes}`,
-    };
-  }
-  return undefined;
-}
+/** The shape each kind of window must have, and how to parse it. */
+const WINDOW_KINDS = {
+  daily: {
+    parse: parseDailyWindow,
+    format: "must be a daily UTC window 'hh24:mi-hh24:mi', e.g. 03:00-04:00",
+  },
+  weekly: {
+    parse: parseWeeklyWindow,
+    format:
+      "must be a weekly UTC window 'ddd:hh24:mi-ddd:hh24:mi' with lowercase days, e.g. sun:04:00-sun:05:00",
+  },
+} as const;
 
-function weeklyWindowProblem(
+/** A window that is malformed or shorter than the service needs. */
+function windowProblem(
+  kind: keyof typeof WINDOW_KINDS,
   field: string,
   value: string,
   minMinutes: number,
   what: string,
 ): SettingProblem | undefined {
-  const w = parseWeeklyWindow(value);
+  const w = WINDOW_KINDS[kind].parse(value);
   if (!w) {
-    return {
-      field,
-      received: value,
-      message: `must be a weekly UTC window 'ddd:hh24:mi-ddd:hh24:mi' with lowercase days, e.g. sun:04:00-sun:05:00`,
-    };
+    return { field, received: value, message: WINDOW_KINDS[kind].format };
   }
   if (w.length < minMinutes) {
     return {
@@ -269,8 +256,8 @@ export function postgresSettingsProblems(s: PostgresSettings): SettingProblem[] 
           BACKUP_RETENTION_DAYS.min,
           BACKUP_RETENTION_DAYS.max,
         ),
-    dailyWindowProblem("backupWindow", s.backupWindow, 30, "an RDS backup window"),
-    weeklyWindowProblem("maintenanceWindow", s.maintenanceWindow, 30, "an RDS maintenance window"),
+    windowProblem("daily", "backupWindow", s.backupWindow, 30, "an RDS backup window"),
+    windowProblem("weekly", "maintenanceWindow", s.maintenanceWindow, 30, "an RDS maintenance window"),
     isPerformanceInsightsRetention(s.performanceInsightsRetentionDays)
       ? undefined
       : {
@@ -361,8 +348,14 @@ export function redisSettingsProblems(s: RedisSettings): SettingProblem[] {
           SNAPSHOT_RETENTION_DAYS.min,
           SNAPSHOT_RETENTION_DAYS.max,
         ),
-    dailyWindowProblem("snapshotWindow", s.snapshotWindow, 60, "an ElastiCache snapshot window"),
-    weeklyWindowProblem("maintenanceWindow", s.maintenanceWindow, 60, "an ElastiCache maintenance window"),
+    windowProblem("daily", "snapshotWindow", s.snapshotWindow, 60, "an ElastiCache snapshot window"),
+    windowProblem(
+      "weekly",
+      "maintenanceWindow",
+      s.maintenanceWindow,
+      60,
+      "an ElastiCache maintenance window",
+    ),
     (MAXMEMORY_POLICIES as readonly string[]).includes(s.maxmemoryPolicy)
       ? undefined
       : {
