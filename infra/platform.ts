@@ -166,6 +166,7 @@ export async function createPlatform(config: PlatformConfig) {
     awsOpts,
   );
 
+  const systemLabel = systemNodeLabel(config);
   const k8sOpts = { providers: { kubernetes: cluster.provider, aws: provider } };
   const albController = new AwsLoadBalancerController(
     "alb-controller",
@@ -175,13 +176,13 @@ export async function createPlatform(config: PlatformConfig) {
       region: config.region,
       chartVersion: config.services.ingressController.chartVersion,
       replicas: config.services.ingressController.replicas,
-      systemNodeLabel: systemNodeLabel(config),
+      systemNodeLabel: systemLabel,
     },
     k8sOpts,
   );
 
   const systemPlacement = {
-    nodeSelector: { [systemNodeLabel(config).key]: systemNodeLabel(config).value },
+    nodeSelector: { [systemLabel.key]: systemLabel.value },
     tolerations: [SYSTEM_TAINT],
   };
   const { certManagerChartVersion, ...vaultConfig } = config.vault;
