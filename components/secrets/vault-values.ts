@@ -3,36 +3,34 @@
  * the bootstrap and maintenance jobs, and IAM policy documents. No Pulumi resources here, so tests
  * call every function directly with plain values.
  */
+import {
+  KV_MOUNT,
+  SERVER_POD_LABELS,
+  VAULT_ADDRESS,
+  VAULT_CA_ISSUER,
+  VAULT_NAMESPACE,
+  VAULT_RELEASE,
+  VAULT_TOKEN_AUDIENCE,
+} from "../shared/vault-names";
 
-/** Namespace, Helm release name and the names the chart derives from it (`vault-0`, `vault-internal`). */
-export const VAULT_NAMESPACE = "vault";
-export const VAULT_RELEASE = "vault";
+export {
+  KV_MOUNT,
+  SERVER_POD_LABELS,
+  VAULT_ADDRESS,
+  VAULT_CA_ISSUER,
+  VAULT_NAMESPACE,
+  VAULT_RELEASE,
+  VAULT_TOKEN_AUDIENCE,
+};
+
 /** Secret (issued by cert-manager) with `tls.crt`, `tls.key` and `ca.crt` of the listener. */
 export const TLS_SECRET = "vault-server-tls";
-/**
- * cert-manager ClusterIssuer of Vault's private CA: signs the listener certificate and, in each
- * namespace of a Vault client, a certificate whose Secret carries `ca.crt` for the agent (decision 0056).
- */
-export const VAULT_CA_ISSUER = "vault-ca";
-/** Audience of the projected ServiceAccount tokens Vault agents log in with (useless against the API server). */
-export const VAULT_TOKEN_AUDIENCE = "vault";
 /** Where the chart mounts `server.extraVolumes` entries. */
 export const TLS_DIR = `/vault/userconfig/${TLS_SECRET}`;
-/** Address every client in the cluster uses (any pod; standbys forward to the active node). */
-export const VAULT_ADDRESS = `https://${VAULT_RELEASE}.${VAULT_NAMESPACE}.svc:8200`;
 /** The active node only (labelled by `service_registration "kubernetes"`). */
 export const VAULT_ACTIVE_ADDRESS = `https://${VAULT_RELEASE}-active.${VAULT_NAMESPACE}.svc:8200`;
-/** KV v2 mount holding the platform's secrets; `platform/vault/` is reserved for Vault's own state. */
-export const KV_MOUNT = "platform";
 /** Name of the database secrets engine connection for the RDS instance. */
 export const DB_CONNECTION = "platform-postgres";
-/** Pod labels the chart puts on server pods. */
-export const SERVER_POD_LABELS = {
-  "app.kubernetes.io/name": "vault",
-  "app.kubernetes.io/instance": VAULT_RELEASE,
-  component: "server",
-} as const;
-
 /** UID/GID of the `vault` user in the official image (the chart's defaults). */
 export const VAULT_UID = 100;
 export const VAULT_GID = 1000;

@@ -13,7 +13,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { WorkloadIdentity } from "../cluster/workload-identity";
 import { type StatefulArgs, statefulOptions } from "../shared/stateful";
 import { CERT_MANAGER_NAMESPACE } from "./cert-manager";
-import { formatCpu, formatMemory, parseCpu, parseMemory } from "../workloads/spec";
+import { formatCpu, formatMemory, parseCpu, parseMemory } from "../shared/quantity";
 import {
   BOOTSTRAP_SCRIPT,
   CI_POLICY_HCL,

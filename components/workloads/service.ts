@@ -20,7 +20,7 @@ import {
   VAULT_CA_ISSUER,
   VAULT_NAMESPACE,
   VAULT_TOKEN_AUDIENCE,
-} from "../secrets/vault-values";
+} from "../shared/vault-names";
 import {
   DEFAULT_PROBES,
   DEFAULT_QUOTA,

@@ -7,6 +7,15 @@
  */
 
 /** Resource amounts in Kubernetes quantity notation (`500m`, `2`, `512Mi`, `2Gi`). */
+import {
+  cpuProblem,
+  formatCpu,
+  formatMemory,
+  memoryProblem,
+  parseCpu,
+  parseMemory,
+} from "../shared/quantity";
+import { KV_MOUNT } from "../shared/vault-names";
 export interface ResourceAmounts {
   readonly cpu: string;
   readonly memory: string;
@@ -149,8 +158,6 @@ export const VAULT_AGENT_RESOURCES = {
   requests: { cpu: "50m", memory: "64Mi" },
   limits: { cpu: "250m", memory: "128Mi" },
 } as const;
-/** KV v2 mount of the platform's secrets (Vault component, `KV_MOUNT`). */
-export const VAULT_KV_MOUNT = "platform";
 /** Environment variables the component sets itself for data-tier dependencies. */
 export const PLATFORM_ENV = ["POSTGRES_HOST", "POSTGRES_PORT", "REDIS_HOST", "REDIS_PORT"] as const;
 
@@ -279,7 +286,7 @@ export function kubernetesResourceProblem(resource: string): string | undefined 
 
 /** The Vault API path a declared path reads: KV v2 paths gain `data/` after the mount. */
 export function vaultApiPath(path: string): string {
-  const prefix = `${VAULT_KV_MOUNT}/`;
+  const prefix = `${KV_MOUNT}/`;
   return path.startsWith(prefix) ? `${prefix}data/${path.slice(prefix.length)}` : path;
 }
 
@@ -293,79 +300,6 @@ export function certificateArnProblem(arn: string): string | undefined {
   return ACM_ARN.test(arn)
     ? undefined
     : "must be an ACM certificate ARN: arn:aws:acm:<region>:<account>:certificate/<id>";
-}
-
-// ---------------------------------------------------------------------------------------------
-// Quantities
-
-const CPU_QUANTITY = /^(\d+(?:\.\d{1,3})?)(m?)$/;
-const MEMORY_QUANTITY = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
-const MEMORY_FACTOR: Record<string, number> = {
-  "": 1,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-  Ei: 2 ** 60,
-};
-
-export const CPU_QUANTITY_MESSAGE = "must be a CPU quantity in cores or millicores, e.g. 500m, 2 or 0.5";
-export const MEMORY_QUANTITY_MESSAGE =
-  "must be a memory quantity: a number with Ki, Mi, Gi, Ti (powers of 1024) or k, M, G, T (powers of 1000), e.g. 512Mi or 2Gi";
-
-/** Millicores of a CPU quantity (`500m` → 500, `2` → 2000), or undefined when malformed. */
-export function parseCpu(quantity: string): number | undefined {
-  const match = CPU_QUANTITY.exec(quantity);
-  if (!match) {
-    return undefined;
-  }
-  const value = Number(match[1]);
-  if (match[2] === "m") {
-    return Number.isInteger(value) ? value : undefined;
-  }
-  return Math.round(value * 1000);
-}
-
-/** Bytes of a memory quantity (`2Gi` → 2147483648, `1G` → 1e9), or undefined when malformed. */
-export function parseMemory(quantity: string): number | undefined {
-  const match = MEMORY_QUANTITY.exec(quantity);
-  return match ? Math.round(Number(match[1]) * MEMORY_FACTOR[match[2] ?? ""]) : undefined;
-}
-
-export function cpuProblem(quantity: string): string | undefined {
-  const millis = parseCpu(quantity);
-  return millis === undefined || millis <= 0 ? CPU_QUANTITY_MESSAGE : undefined;
-}
-
-export function memoryProblem(quantity: string): string | undefined {
-  if (/^\d+(\.\d+)?m$/.test(quantity)) {
-    return `${MEMORY_QUANTITY_MESSAGE}; 'm' means thousandths of a byte, write Mi for mebibytes`;
-  }
-  const bytes = parseMemory(quantity);
-  return bytes === undefined || bytes <= 0 ? MEMORY_QUANTITY_MESSAGE : undefined;
-}
-
-/** Millicores as a quantity: whole cores when exact (`16`), millicores otherwise (`10500m`). */
-export function formatCpu(millis: number): string {
-  return millis % 1000 === 0 ? String(millis / 1000) : `${millis}m`;
-}
-
-/** Bytes as the largest binary unit that divides them exactly (`44Gi`, `1536Mi`). */
-export function formatMemory(bytes: number): string {
-  for (const unit of ["Ei", "Pi", "Ti", "Gi", "Mi", "Ki"]) {
-    const factor = MEMORY_FACTOR[unit];
-    if (bytes >= factor && bytes % factor === 0) {
-      return `${bytes / factor}${unit}`;
-    }
-  }
-  return String(bytes);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -682,11 +616,11 @@ function vaultProblems(
           message: "needs postgres in dependsOn, or the network policies block the database",
         });
       }
-    } else if (!secret.path.startsWith(`${VAULT_KV_MOUNT}/${decl.name}/`)) {
+    } else if (!secret.path.startsWith(`${KV_MOUNT}/${decl.name}/`)) {
       p.push({
         path: `vault.secrets[${i}].path`,
         received: secret.path,
-        message: `belongs to another service; this service's Vault policy reads ${VAULT_KV_MOUNT}/${decl.name}/* only`,
+        message: `belongs to another service; this service's Vault policy reads ${KV_MOUNT}/${decl.name}/* only`,
       });
     }
   });

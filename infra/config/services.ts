@@ -8,14 +8,12 @@ import {
   DEFAULT_RUN_AS_USER,
   certificateArnProblem,
   credentialKeyProblem,
-  cpuProblem,
   crossFieldProblems,
   databaseRoleProblem,
   envNameProblem,
   hostProblem,
   imageProblem,
   kubernetesResourceProblem,
-  memoryProblem,
   portProblem,
   probePathProblem,
   runAsUserProblem,
@@ -27,6 +25,7 @@ import {
   vaultPathProblem,
   type ServiceDeclaration,
 } from "../../components/workloads/spec";
+import { cpuProblem, memoryProblem } from "../../components/shared/quantity";
 import type { ConfigProblem } from "./problems";
 
 /** A string checked by one of the declaration rules of components/workloads/spec.ts. */

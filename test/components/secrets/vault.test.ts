@@ -7,7 +7,7 @@ import {
   type RecordedResource,
 } from "../../support/offline";
 import { validateVaultArgs, type VaultArgs } from "../../../components/secrets/vault";
-import { formatCpu, formatMemory, parseCpu, parseMemory } from "../../../components/workloads/spec";
+import { formatCpu, formatMemory, parseCpu, parseMemory } from "../../../components/shared/quantity";
 import {
   BOOTSTRAP_SCRIPT,
   configureScript,

@@ -12,7 +12,8 @@ import {
   type PlatformServiceArgs,
 } from "../../../components/workloads/service";
 import { KV_MOUNT, SERVER_POD_LABELS } from "../../../components/secrets/vault-values";
-import { VAULT_KV_MOUNT, vaultWorkloads } from "../../../components/workloads/spec";
+import { KV_MOUNT as VAULT_KV_MOUNT } from "../../../components/shared/vault-names";
+import { vaultWorkloads } from "../../../components/workloads/spec";
 
 const BASE: PlatformServiceArgs = {
   name: "api",

@@ -1,14 +1,11 @@
+import { callersByService, imageProblem, scalingPlan, setProblems } from "../../../components/workloads/spec";
 import {
-  callersByService,
   formatCpu,
   formatMemory,
-  imageProblem,
   memoryProblem,
   parseCpu,
   parseMemory,
-  scalingPlan,
-  setProblems,
-} from "../../../components/workloads/spec";
+} from "../../../components/shared/quantity";
 import { syntheticServices } from "../../../components/workloads/synthetic";
 import { fieldProblems, crossFieldProblems } from "../../../components/workloads/spec";
 
