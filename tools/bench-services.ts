@@ -1,13 +1,13 @@
 /**
  * `tsx tools/bench-services.ts N`: offline preview of the production stack with its services
- * replaced by N synthetic ones (`components/workloads/synthetic.ts`). Used by `npm run bench` to
+ * replaced by N synthetic ones (`tools/bench/synthetic.ts`). Used by `npm run bench` to
  * check that the preview's time grows linearly with the number of declared services; prints the
  * resource count and the program time.
  */
 import { runOffline } from "./offline/harness";
 import { PROJECT_DIR } from "./offline/preview-stack";
 import { readStackFiles } from "./offline/stack-files";
-import { syntheticServices } from "../components/workloads/synthetic";
+import { syntheticServices } from "./bench/synthetic";
 
 async function main(): Promise<void> {
   const n = Number(process.argv[2]);

@@ -1,13 +1,25 @@
 /**
- * The AWS Load Balancer Controller: turns `ingressClassName: alb` Ingresses into ALBs. Installed
- * from the upstream Helm chart (pinned version) into kube-system, on the system node group, with two
- * replicas and its own IAM role through {@link WorkloadIdentity} (EKS Pod Identity).
+ * The AWS Load Balancer Controller: turns Ingresses of its IngressClass (`alb` by default) into ALBs.
+ * Installed from the upstream Helm chart (pinned version) into kube-system, on the system node group
+ * (tolerating its taint), with two replicas and its own IAM role through {@link WorkloadIdentity}
+ * (EKS Pod Identity).
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { WorkloadIdentity } from "../cluster/workload-identity";
+import { INGRESS_CLASS, SYSTEM_NODE_TOLERATION } from "../shared/workload-defaults";
 import { albControllerPolicy } from "./alb-controller-policy";
-import { ALB_SSL_POLICY } from "./service";
+import { ALB_SSL_POLICY } from "./exposure";
+import { DNS_SUBDOMAIN, LABEL_KEY, LABEL_VALUE } from "./kubernetes-names";
+
+/** A toleration of a node taint, as the chart's `tolerations` value takes it. */
+export interface Toleration {
+  readonly key: string;
+  readonly operator: "Equal" | "Exists";
+  /** The taint's value; left out with `Exists`. */
+  readonly value?: string;
+  readonly effect: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
+}
 
 export interface AwsLoadBalancerControllerArgs {
   /** EKS cluster name: the controller tags what it creates with it and the role is bound to it. */
@@ -22,6 +34,16 @@ export interface AwsLoadBalancerControllerArgs {
   readonly replicas?: number;
   /** Label key and value of the system node group; the pods are pinned there and tolerate its taint. */
   readonly systemNodeLabel: { readonly key: string; readonly value: string };
+  /**
+   * Tolerations of the controller's pods: the system node group's taint.
+   * @default `[SYSTEM_NODE_TOLERATION]` (`CriticalAddonsOnly=true:NoSchedule`, components/shared/workload-defaults.ts)
+   */
+  readonly tolerations?: readonly Toleration[];
+  /**
+   * Name of the IngressClass the chart creates; exposed services name it (`PlatformService`'s
+   * `ingressClassName`). @default `INGRESS_CLASS` ("alb")
+   */
+  readonly ingressClassName?: string;
   /** AWS partition for the policy's ARNs. @default "aws" */
   readonly partition?: string;
 }
@@ -30,8 +52,6 @@ export const ALB_CONTROLLER_CHART_REPO = "https://aws.github.io/eks-charts";
 export const ALB_CONTROLLER_NAMESPACE = "kube-system";
 export const ALB_CONTROLLER_SERVICE_ACCOUNT = "aws-load-balancer-controller";
 const CHART_VERSION = /^\d+\.\d+\.\d+$/;
-const LABEL_KEY = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 
 /** Every problem with the args, as sentences; empty when valid. */
 export function validateAwsLoadBalancerControllerArgs(args: AwsLoadBalancerControllerArgs): string[] {
@@ -50,6 +70,19 @@ export function validateAwsLoadBalancerControllerArgs(args: AwsLoadBalancerContr
       `systemNodeLabel '${args.systemNodeLabel.key}=${args.systemNodeLabel.value}' must be a valid Kubernetes label key and value`,
     );
   }
+  if (args.ingressClassName !== undefined && !DNS_SUBDOMAIN.test(args.ingressClassName)) {
+    problems.push(
+      `ingressClassName '${args.ingressClassName}' must be an IngressClass name: lowercase letters, digits, '-' and '.'`,
+    );
+  }
+  (args.tolerations ?? []).forEach((t, i) => {
+    if (!LABEL_KEY.test(t.key) || (t.value !== undefined && !LABEL_VALUE.test(t.value))) {
+      problems.push(`tolerations[${i}] '${t.key}=${t.value ?? ""}' must have a valid taint key and value`);
+    }
+    if (t.operator === "Exists" && t.value !== undefined) {
+      problems.push(`tolerations[${i}] '${t.key}' has operator Exists and a value; leave the value out`);
+    }
+  });
   return problems;
 }
 
@@ -59,7 +92,7 @@ export class AwsLoadBalancerController extends pulumi.ComponentResource {
   /** Helm release name (also the controller's Deployment and ServiceAccount name). */
   public readonly releaseName: pulumi.Output<string>;
   /** The IngressClass the chart creates and Ingresses name. */
-  public readonly ingressClassName: string = "alb";
+  public readonly ingressClassName: string;
 
   constructor(name: string, args: AwsLoadBalancerControllerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:workloads:AwsLoadBalancerController", name, {}, opts);
@@ -69,6 +102,8 @@ export class AwsLoadBalancerController extends pulumi.ComponentResource {
         `AwsLoadBalancerController '${name}' has invalid arguments:\n  - ${problems.join("\n  - ")}`,
       );
     }
+    this.ingressClassName = args.ingressClassName ?? INGRESS_CLASS;
+    const tolerations = args.tolerations ?? [SYSTEM_NODE_TOLERATION];
     const identity = new WorkloadIdentity(
       `${name}-identity`,
       {
@@ -98,12 +133,10 @@ export class AwsLoadBalancerController extends pulumi.ComponentResource {
           replicaCount: args.replicas ?? 2,
           serviceAccount: { create: true, name: ALB_CONTROLLER_SERVICE_ACCOUNT },
           nodeSelector: { [args.systemNodeLabel.key]: args.systemNodeLabel.value },
-          tolerations: [
-            { key: "CriticalAddonsOnly", operator: "Equal", value: "true", effect: "NoSchedule" },
-          ],
+          tolerations: tolerations.map((t) => ({ ...t })),
           podDisruptionBudget: { maxUnavailable: 1 },
           createIngressClassResource: true,
-          ingressClass: "alb",
+          ingressClass: this.ingressClassName,
           defaultSSLPolicy: ALB_SSL_POLICY,
           // Services of type LoadBalancer are not used (the service quotas forbid them): leave them alone.
           enableServiceMutatorWebhook: false,

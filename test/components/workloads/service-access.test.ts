@@ -7,13 +7,19 @@ import {
   PRE_STOP_SECONDS,
   VAULT_REVOKE_GRACE_SECONDS,
   TERMINATION_GRACE_SECONDS,
-  validatePlatformServiceArgs,
-  vaultAgentAnnotations,
-  type PlatformServiceArgs,
-} from "../../../components/workloads/service";
-import { KV_MOUNT, SERVER_POD_LABELS } from "../../../components/secrets/vault-values";
-import { KV_MOUNT as VAULT_KV_MOUNT } from "../../../components/shared/vault-names";
-import { vaultWorkloads } from "../../../components/workloads/spec";
+} from "../../../components/workloads/graceful-shutdown";
+import { validatePlatformServiceArgs, type PlatformServiceArgs } from "../../../components/workloads/service";
+import { vaultAgentAnnotations } from "../../../components/workloads/vault-access";
+import {
+  KV_MOUNT,
+  SERVER_POD_LABELS,
+  VAULT_ADDRESS,
+  VAULT_CA_ISSUER,
+  VAULT_NAMESPACE,
+  VAULT_TOKEN_AUDIENCE,
+} from "../../../components/shared/vault-names";
+import { DEFAULT_VAULT_CONNECTION } from "../../../components/workloads/conventions";
+import { vaultWorkloads } from "../../../components/workloads/vault-rules";
 
 const BASE: PlatformServiceArgs = {
   name: "api",
@@ -270,8 +276,16 @@ describe("pure helpers", () => {
     expect(a["vault.hashicorp.com/role"]).toBe("worker");
   });
 
-  test("the KV mount the declarations use is the Vault component's", () => {
-    expect(VAULT_KV_MOUNT).toBe(KV_MOUNT);
+  test("by default a service reads the platform's Vault: the names the Vault component installs it under", () => {
+    expect(DEFAULT_VAULT_CONNECTION).toEqual({
+      address: VAULT_ADDRESS,
+      namespace: VAULT_NAMESPACE,
+      serverPodLabels: SERVER_POD_LABELS,
+      caIssuer: VAULT_CA_ISSUER,
+      kvMount: KV_MOUNT,
+      tokenAudience: VAULT_TOKEN_AUDIENCE,
+      port: 8200,
+    });
   });
 
   test("vaultWorkloads: one Vault workload per service that declares vault, bound to its own ServiceAccount", () => {

@@ -668,7 +668,7 @@ describe("validatePlatformServiceArgs", () => {
 
 describe("many services", () => {
   test("every synthetic service gets a constant set of children; wiring is one pass over the dependencies", async () => {
-    const { syntheticServices } = await import("../../../components/workloads/synthetic");
+    const { syntheticServices } = await import("../../../tools/bench/synthetic");
     const { callersByService } = await import("../../../components/workloads/spec");
     const services = syntheticServices(30);
     const callers = callersByService(services);

@@ -6,7 +6,7 @@ import {
   parseCpu,
   parseMemory,
 } from "../../../components/shared/quantity";
-import { syntheticServices } from "../../../components/workloads/synthetic";
+import { syntheticServices } from "../../../tools/bench/synthetic";
 import { fieldProblems, crossFieldProblems } from "../../../components/workloads/spec";
 
 describe("quantities", () => {

@@ -3,7 +3,7 @@
  * postgres, every third on redis, each calling the one before it, every tenth exposed), so the
  * preview's time can be measured against the number of services. Pure and deterministic.
  */
-import type { ServiceDeclaration } from "./spec";
+import type { ServiceDeclaration } from "../../components/workloads/declaration";
 
 export const SYNTHETIC_CERTIFICATE_ARN =
   "arn:aws:acm:us-west-2:123456789012:certificate/00000000-0000-0000-0000-000000000000";

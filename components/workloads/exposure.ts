@@ -1,0 +1,61 @@
+/**
+ * How an exposed service is reached from outside the cluster: an Ingress that the AWS Load Balancer
+ * Controller turns into an HTTPS-only ALB (TLS 1.3 policy, HTTP redirected, invalid headers
+ * dropped) sending traffic straight to the pods (target type ip), health-checked on the readiness
+ * path. The admitting network policy is one of the network policies.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import type { ExposeDeclaration } from "./declaration";
+import { DEREGISTRATION_DELAY_SECONDS } from "./graceful-shutdown";
+import type { ServiceScope } from "./scope";
+
+/** TLS policy of the ALB's HTTPS listener (and the controller's default): TLS 1.3 and 1.2 only. */
+export const ALB_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+
+/** The Ingress for `expose`, in the conventions' IngressClass, routing every path to the Service. */
+export function createExposure(
+  s: ServiceScope,
+  expose: ExposeDeclaration,
+  service: k8s.core.v1.Service,
+): k8s.networking.v1.Ingress {
+  return new k8s.networking.v1.Ingress(
+    `${s.name}-ingress`,
+    {
+      metadata: {
+        ...s.meta(s.service),
+        annotations: {
+          "alb.ingress.kubernetes.io/scheme": expose.scheme,
+          "alb.ingress.kubernetes.io/target-type": "ip",
+          "alb.ingress.kubernetes.io/listen-ports": '[{"HTTP":80},{"HTTPS":443}]',
+          "alb.ingress.kubernetes.io/ssl-redirect": "443",
+          "alb.ingress.kubernetes.io/certificate-arn": expose.certificateArn!,
+          "alb.ingress.kubernetes.io/ssl-policy": ALB_SSL_POLICY,
+          "alb.ingress.kubernetes.io/backend-protocol": "HTTP",
+          "alb.ingress.kubernetes.io/healthcheck-path": s.probes.readiness,
+          "alb.ingress.kubernetes.io/healthcheck-port": "traffic-port",
+          "alb.ingress.kubernetes.io/target-group-attributes": `deregistration_delay.timeout_seconds=${DEREGISTRATION_DELAY_SECONDS}`,
+          "alb.ingress.kubernetes.io/load-balancer-attributes":
+            "routing.http.drop_invalid_header_fields.enabled=true",
+        },
+      },
+      spec: {
+        ingressClassName: s.conventions.ingressClassName,
+        rules: [
+          {
+            host: expose.host,
+            http: {
+              paths: [
+                {
+                  path: "/",
+                  pathType: "Prefix",
+                  backend: { service: { name: service.metadata.name, port: { name: "http" } } },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    s.child,
+  );
+}
