@@ -14,6 +14,13 @@ import { Network } from "../components/network/vpc";
 import { CertManager } from "../components/secrets/cert-manager";
 import { Vault } from "../components/secrets/vault";
 import { KEY_PURPOSES, KmsKeys } from "../components/security/kms";
+import {
+  INGRESS_CLASS,
+  MONITORING_NAMESPACE,
+  PLATFORM_VAULT_CONNECTION,
+  RESERVED_NAMESPACES,
+} from "../components/shared/workload-defaults";
+import type { WorkloadConventions } from "../components/workloads/conventions";
 import { AwsLoadBalancerController } from "../components/workloads/ingress-controller";
 import { PlatformService } from "../components/workloads/service";
 import { callersByService, vaultWorkloads } from "../components/workloads/spec";
@@ -177,6 +184,8 @@ export async function createPlatform(config: PlatformConfig) {
       chartVersion: config.services.ingressController.chartVersion,
       replicas: config.services.ingressController.replicas,
       systemNodeLabel: systemLabel,
+      tolerations: [SYSTEM_TAINT],
+      ingressClassName: INGRESS_CLASS,
     },
     k8sOpts,
   );
@@ -216,6 +225,13 @@ export async function createPlatform(config: PlatformConfig) {
     k8sOpts,
   );
 
+  // The platform's conventions, passed once to every service (decision 0060).
+  const conventions: WorkloadConventions = {
+    monitoringNamespace: MONITORING_NAMESPACE,
+    ingressClassName: albController.ingressClassName,
+    vaultConnection: PLATFORM_VAULT_CONNECTION,
+    reservedNamespaces: RESERVED_NAMESPACES,
+  };
   const declared = config.services.services;
   const callers = callersByService(declared);
   const servicePorts = Object.fromEntries(declared.map((s) => [s.name, s.ports.http]));
@@ -225,6 +241,7 @@ export async function createPlatform(config: PlatformConfig) {
         s.name,
         {
           ...s,
+          ...conventions,
           clusterName: cluster.clusterName,
           dataCidrs: network.dataSubnetCidrs,
           publicCidrs: network.publicSubnetCidrs,

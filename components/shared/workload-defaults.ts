@@ -4,7 +4,14 @@
  * another platform can pass its own values; `infra/platform.ts` passes these once (decision 0060).
  * The Vault names live beside them in `vault-names.ts`.
  */
-import { VAULT_NAMESPACE } from "./vault-names";
+import {
+  KV_MOUNT,
+  SERVER_POD_LABELS,
+  VAULT_ADDRESS,
+  VAULT_CA_ISSUER,
+  VAULT_NAMESPACE,
+  VAULT_TOKEN_AUDIENCE,
+} from "./vault-names";
 
 /** Namespace of the platform's Prometheus: the only namespace allowed to scrape a service's metrics port. */
 export const MONITORING_NAMESPACE = "monitoring";
@@ -34,3 +41,13 @@ export const RESERVED_NAMESPACES = [
   "external-secrets",
   "cert-manager",
 ] as const;
+
+/** The platform's Vault as its clients reach it: the `vaultConnection` a service passes by default. */
+export const PLATFORM_VAULT_CONNECTION = {
+  address: VAULT_ADDRESS,
+  namespace: VAULT_NAMESPACE,
+  serverPodLabels: SERVER_POD_LABELS,
+  caIssuer: VAULT_CA_ISSUER,
+  kvMount: KV_MOUNT,
+  tokenAudience: VAULT_TOKEN_AUDIENCE,
+} as const;

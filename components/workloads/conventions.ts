@@ -5,15 +5,7 @@
  * `components/shared/vault-names.ts`), so the component works unchanged on another platform that
  * passes its own (decision 0060).
  */
-import { INGRESS_CLASS, MONITORING_NAMESPACE } from "../shared/workload-defaults";
-import {
-  KV_MOUNT,
-  SERVER_POD_LABELS,
-  VAULT_ADDRESS,
-  VAULT_CA_ISSUER,
-  VAULT_NAMESPACE,
-  VAULT_TOKEN_AUDIENCE,
-} from "../shared/vault-names";
+import { INGRESS_CLASS, MONITORING_NAMESPACE, PLATFORM_VAULT_CONNECTION } from "../shared/workload-defaults";
 import { RESERVED_NAMES } from "./declaration";
 import { DNS_LABEL, DNS_SUBDOMAIN, validLabels } from "./kubernetes-names";
 import { kvMountProblem } from "./vault-rules";
@@ -96,13 +88,8 @@ function httpsPort(address: string): number | undefined {
 
 /** This platform's Vault, as the Vault component installs it. */
 export const DEFAULT_VAULT_CONNECTION: ResolvedVaultConnection = {
-  address: VAULT_ADDRESS,
-  namespace: VAULT_NAMESPACE,
-  serverPodLabels: SERVER_POD_LABELS,
-  caIssuer: VAULT_CA_ISSUER,
-  kvMount: KV_MOUNT,
-  tokenAudience: VAULT_TOKEN_AUDIENCE,
-  port: httpsPort(VAULT_ADDRESS)!,
+  ...PLATFORM_VAULT_CONNECTION,
+  port: httpsPort(PLATFORM_VAULT_CONNECTION.address)!,
 };
 
 /** The conventions with every default applied (`??`, so only a left-out value takes the default). */

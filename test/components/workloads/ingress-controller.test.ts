@@ -1,5 +1,8 @@
 import { byName, json, runProgram, type OfflineRun } from "../../support/offline";
-import { validateAwsLoadBalancerControllerArgs } from "../../../components/workloads/ingress-controller";
+import {
+  validateAwsLoadBalancerControllerArgs,
+  type AwsLoadBalancerControllerArgs,
+} from "../../../components/workloads/ingress-controller";
 import { albControllerPolicy } from "../../../components/workloads/alb-controller-policy";
 
 const ARGS = {
@@ -73,6 +76,26 @@ describe("AwsLoadBalancerController", () => {
   });
 });
 
+describe("AwsLoadBalancerController on another platform's system nodes", () => {
+  test("the given tolerations and IngressClass replace the defaults; the class is public for the services", async () => {
+    const run = await runProgram(async () => {
+      const { AwsLoadBalancerController } = await import("../../../components/workloads/ingress-controller");
+      const controller = new AwsLoadBalancerController("alb", {
+        ...ARGS,
+        tolerations: [{ key: "dedicated", operator: "Exists", effect: "NoExecute" }],
+        ingressClassName: "public-alb",
+      });
+      return { ingressClassName: controller.ingressClassName };
+    });
+    expect(byName(run, "kubernetes:helm.sh/v3:Release", "alb").inputs.values).toMatchObject({
+      tolerations: [{ key: "dedicated", operator: "Exists", effect: "NoExecute" }],
+      createIngressClassResource: true,
+      ingressClass: "public-alb",
+    });
+    expect(run.outputs.ingressClassName).toBe("public-alb");
+  });
+});
+
 describe("albControllerPolicy", () => {
   const statements = albControllerPolicy().Statement as {
     Action: string[];
@@ -129,5 +152,24 @@ describe("validateAwsLoadBalancerControllerArgs", () => {
       "replicas 0 must be an integer from 1 to 5 (2 survives the loss of a node)",
       "systemNodeLabel 'bad key=x' must be a valid Kubernetes label key and value",
     ]);
+  });
+  test.each<[string, Partial<AwsLoadBalancerControllerArgs>, string[]]>([
+    [
+      "an IngressClass that is not a Kubernetes name",
+      { ingressClassName: "ALB class" },
+      ["ingressClassName 'ALB class' must be an IngressClass name: lowercase letters, digits, '-' and '.'"],
+    ],
+    [
+      "a toleration with a malformed key",
+      { tolerations: [{ key: "bad key", operator: "Equal", value: "true", effect: "NoSchedule" }] },
+      ["tolerations[0] 'bad key=true' must have a valid taint key and value"],
+    ],
+    [
+      "an Exists toleration with a value",
+      { tolerations: [{ key: "dedicated", operator: "Exists", value: "x", effect: "NoSchedule" }] },
+      ["tolerations[0] 'dedicated' has operator Exists and a value; leave the value out"],
+    ],
+  ])("rejects %s", (_label, change, expected) => {
+    expect(validateAwsLoadBalancerControllerArgs({ ...ARGS, ...change })).toEqual(expected);
   });
 });
