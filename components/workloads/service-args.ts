@@ -2,7 +2,7 @@
  * The arguments of a {@link PlatformService} and their validation: a pure function that collects
  * every problem, so the constructor throws once before registering anything.
  */
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { parseCidr } from "../network/cidr";
 import { conventionProblems, resolveConventions, type WorkloadConventions } from "./conventions";
 import { crossFieldProblems } from "./cross-field-rules";
