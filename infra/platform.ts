@@ -11,8 +11,14 @@ import { EksCluster } from "../components/cluster/cluster";
 import { PostgresDatabase } from "../components/data/postgres";
 import { RedisCache } from "../components/data/redis";
 import { Network } from "../components/network/vpc";
-import { CertManager } from "../components/secrets/cert-manager";
+import { CERT_MANAGER_NAMESPACE, CertManager } from "../components/secrets/cert-manager";
 import { Vault } from "../components/secrets/vault";
+import {
+  KV_MOUNT,
+  VAULT_CA_ISSUER,
+  VAULT_NAMESPACE,
+  VAULT_TOKEN_AUDIENCE,
+} from "../components/shared/vault-names";
 import { KEY_PURPOSES, KmsKeys } from "../components/security/kms";
 import { AwsLoadBalancerController } from "../components/workloads/ingress-controller";
 import { PlatformService } from "../components/workloads/service";
@@ -186,9 +192,21 @@ export async function createPlatform(config: PlatformConfig) {
     tolerations: [SYSTEM_TAINT],
   };
   const { certManagerChartVersion, ...vaultConfig } = config.vault;
+  // The platform's Vault conventions (the components' defaults, stated once); services read the same.
+  const vaultConventions = {
+    namespace: VAULT_NAMESPACE,
+    caIssuerName: VAULT_CA_ISSUER,
+    certManagerNamespace: CERT_MANAGER_NAMESPACE,
+    kvMount: KV_MOUNT,
+    tokenAudience: VAULT_TOKEN_AUDIENCE,
+  };
   const certManager = new CertManager(
     "cert-manager",
-    { chartVersion: certManagerChartVersion, ...systemPlacement },
+    {
+      chartVersion: certManagerChartVersion,
+      namespace: vaultConventions.certManagerNamespace,
+      ...systemPlacement,
+    },
     k8sOpts,
   );
   const vault = new Vault(
@@ -196,6 +214,7 @@ export async function createPlatform(config: PlatformConfig) {
     {
       ...vaultConfig,
       ...systemPlacement,
+      ...vaultConventions,
       protect: config.protectStatefulResources,
       clusterName: cluster.clusterName,
       region: config.region,

@@ -11,7 +11,7 @@ import {
   vaultAgentAnnotations,
   type PlatformServiceArgs,
 } from "../../../components/workloads/service";
-import { KV_MOUNT, SERVER_POD_LABELS } from "../../../components/secrets/vault-values";
+import { KV_MOUNT, SERVER_POD_LABELS } from "../../../components/shared/vault-names";
 import { KV_MOUNT as VAULT_KV_MOUNT } from "../../../components/shared/vault-names";
 import { vaultWorkloads } from "../../../components/workloads/spec";
 
