@@ -160,11 +160,15 @@ function conventionProblems(args: VaultArgs): string[] {
     ["certManagerNamespace", c.certManagerNamespace],
   ] as const) {
     if (!DNS_LABEL.test(value)) {
-      p.push(`${key} '${value}' must be a DNS-1123 label (lowercase letters, digits, '-', at most 63 characters)`);
+      p.push(
+        `${key} '${value}' must be a DNS-1123 label (lowercase letters, digits, '-', at most 63 characters)`,
+      );
     }
   }
   if (!DNS_SUBDOMAIN.test(c.caIssuerName)) {
-    p.push(`caIssuerName '${c.caIssuerName}' must be a DNS-1123 subdomain (lowercase letters, digits, '-', '.')`);
+    p.push(
+      `caIssuerName '${c.caIssuerName}' must be a DNS-1123 subdomain (lowercase letters, digits, '-', '.')`,
+    );
   }
   if (!MOUNT.test(c.kvMount) || RESERVED_MOUNTS.includes(c.kvMount)) {
     p.push(

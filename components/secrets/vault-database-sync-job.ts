@@ -21,11 +21,20 @@ export function createDatabaseSyncJob(
     .all([db.masterSecretArn, db.masterSecretKmsKeyArn ?? args.secretsKmsKeyArn])
     .apply(([secretArn, keyArn]) =>
       JSON.stringify(
-        databaseSyncIamPolicy({ region: args.region, masterSecretArn: secretArn, masterSecretKmsKeyArn: keyArn }),
+        databaseSyncIamPolicy({
+          region: args.region,
+          masterSecretArn: secretArn,
+          masterSecretKmsKeyArn: keyArn,
+        }),
       ),
     );
   const identity = createVaultIdentity(jobs.ids, "db-sync", JOB_SERVICE_ACCOUNTS.databaseSync, policy);
-  const serviceAccount = createJobServiceAccount(jobs, "db-sync", JOB_SERVICE_ACCOUNTS.databaseSync, identity);
+  const serviceAccount = createJobServiceAccount(
+    jobs,
+    "db-sync",
+    JOB_SERVICE_ACCOUNTS.databaseSync,
+    identity,
+  );
   return createMaintenanceCronJob(
     jobs,
     "db-sync",

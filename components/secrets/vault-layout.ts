@@ -66,7 +66,12 @@ export const VAULT_LEADER_ADDRESS = `https://${VAULT_RELEASE}-0.${VAULT_RELEASE}
 
 /** DNS names the listener certificate covers: services, every pod through the headless service, localhost. */
 export function vaultTlsDnsNames(namespace: string): string[] {
-  const svc = (s: string) => [s, `${s}.${namespace}`, `${s}.${namespace}.svc`, `${s}.${namespace}.svc.cluster.local`];
+  const svc = (s: string) => [
+    s,
+    `${s}.${namespace}`,
+    `${s}.${namespace}.svc`,
+    `${s}.${namespace}.svc.cluster.local`,
+  ];
   const internal = `${VAULT_RELEASE}-internal`;
   return [
     ...svc(VAULT_RELEASE),

@@ -40,9 +40,12 @@ export function ciPolicyHcl(kvMount: string): string {
 }
 
 /** Snapshot CronJob: take Raft snapshots, nothing else. */
-export const SNAPSHOT_POLICY_HCL = ['path "sys/storage/raft/snapshot" {', '  capabilities = ["read"]', "}", ""].join(
-  "\n",
-);
+export const SNAPSHOT_POLICY_HCL = [
+  'path "sys/storage/raft/snapshot" {',
+  '  capabilities = ["read"]',
+  "}",
+  "",
+].join("\n");
 
 /** Database credential sync CronJob: update the connection's login, remember which version it applied. */
 export function databaseSyncPolicyHcl(kvMount: string): string {

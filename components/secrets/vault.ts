@@ -2,7 +2,7 @@
  * HashiCorp Vault on EKS: HA with integrated Raft storage from the official chart, auto-unseal with
  * the Vault KMS key, TLS from cert-manager, a one-shot bootstrap Job that initialises Vault and
  * applies the configuration as code without any secret passing through Pulumi, and Raft snapshots
- * to an encrypted S3 bucket. Runbook: docs/runbooks/vault.md; decisions 0050-0056, 0065.
+ * to an encrypted S3 bucket. Runbook: docs/runbooks/vault.md; decisions 0050-0056, 0065, 0066.
  *
  * Every Kubernetes object uses the Kubernetes provider the caller passes in `opts`. Each step of the
  * constructor lives in the file named after what it builds (`vault-<step>.ts`).
