@@ -104,9 +104,9 @@ export function configureEnvironment(c: ConfigureSettings): Record<string, pulum
   const env: Record<string, pulumi.Input<string>> = {
     JOB_NAMESPACE: c.jobNamespace,
     KV_MOUNT: c.kvMount,
-    WORKLOAD_TOKEN_AUDIENCE: c.tokenAudience,
+    WORKLOAD_AUDIENCE: c.tokenAudience,
     WORKLOAD_ROLES: c.workloads.map((w) => `${w.name}:${w.namespace}:${w.serviceAccount}`).join(" "),
-    CI_SECRET_ID_TTL: `${c.rotationPeriodDays * 24}h`,
+    CI_ROTATION_PERIOD: `${c.rotationPeriodDays * 24}h`,
   };
   if (c.databaseUrl !== undefined) {
     env.DB_CONNECTION = DB_CONNECTION;

@@ -6,15 +6,15 @@
 # The declared state arrives as environment variables of the bootstrap Job (built by
 # configureEnvironment in components/secrets/vault-scripts.ts) and as files of the vault-scripts
 # ConfigMap:
-#   JOB_NAMESPACE            namespace of Vault and of its own jobs' service accounts
-#   KV_MOUNT                 KV v2 mount of the platform's secrets
-#   WORKLOAD_TOKEN_AUDIENCE  audience of the projected tokens the workloads' Vault agents log in with
-#   WORKLOAD_ROLES           space-separated <name>:<namespace>:<service account>, one per workload
-#   CI_SECRET_ID_TTL         TTL of the CI AppRole's secret IDs (the platform's rotation period), e.g. 720h
-#   DB_CONNECTION_URL        PostgreSQL URL with {{username}} and {{password}}; unset: no database engine
-#   DB_CONNECTION            name of the database connection (with DB_CONNECTION_URL)
-#   DB_ALLOWED_ROLES         comma-separated workloads with dynamic database users (with DB_CONNECTION_URL)
-#   DB_MASTER_SECRET_ARN     RDS-managed secret with the master login (with DB_CONNECTION_URL)
+#   JOB_NAMESPACE         namespace of Vault and of its own jobs' service accounts
+#   KV_MOUNT              KV v2 mount of the platform's secrets
+#   WORKLOAD_AUDIENCE     audience of the projected tokens the workloads' Vault agents log in with
+#   WORKLOAD_ROLES        space-separated <name>:<namespace>:<service account>, one per workload
+#   CI_ROTATION_PERIOD    TTL of the CI AppRole's secret IDs (the platform's rotation period), e.g. 720h
+#   DB_CONNECTION_URL     PostgreSQL URL with {{username}} and {{password}}; unset: no database engine
+#   DB_CONNECTION         name of the database connection (with DB_CONNECTION_URL)
+#   DB_ALLOWED_ROLES      comma-separated workloads with dynamic database users (with DB_CONNECTION_URL)
+#   DB_MASTER_SECRET_ARN  RDS-managed secret with the master login (with DB_CONNECTION_URL)
 #   /scripts/policies/<policy>.hcl, /scripts/sql/<workload>-create.sql and -revoke.sql
 set -euo pipefail
 # has <audit|secrets|auth> <path>: output captured first, so grep -q cannot SIGPIPE vault under pipefail.
@@ -47,12 +47,12 @@ k8s_role raft-snapshot "$JOB_NAMESPACE" vault-snapshot raft-snapshot 15m
 # audience of the projected token their Vault agent logs in with.
 for workload in $WORKLOAD_ROLES; do
   IFS=: read -r role namespace service_account <<<"$workload"
-  k8s_role "$role" "$namespace" "$service_account" "$role" 1h "$WORKLOAD_TOKEN_AUDIENCE"
+  k8s_role "$role" "$namespace" "$service_account" "$role" 1h "$WORKLOAD_AUDIENCE"
 done
 
 # AppRole for CI: short tokens, secret IDs expiring with the platform's rotation period.
 has auth approle || vault auth enable approle
-vault write auth/approle/role/ci token_policies=ci token_ttl=20m token_max_ttl=1h secret_id_ttl="$CI_SECRET_ID_TTL" secret_id_num_uses=0
+vault write auth/approle/role/ci token_policies=ci token_ttl=20m token_max_ttl=1h secret_id_ttl="$CI_ROTATION_PERIOD" secret_id_num_uses=0
 
 if [ -n "${DB_CONNECTION_URL:-}" ]; then
   # Database secrets engine: dynamic PostgreSQL users per service. The master login comes from the

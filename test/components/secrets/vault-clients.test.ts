@@ -78,7 +78,7 @@ describe("Vault component with workloads derived from the services", () => {
     const env = Object.fromEntries(job.spec.template.spec.containers[0].env.map((e) => [e.name, e.value]));
     // configure.sh writes one role per entry (test/components/secrets/vault-scripts.test.ts runs it).
     expect(env.WORKLOAD_ROLES).toBe("api:api:api worker:worker:worker");
-    expect(env.WORKLOAD_TOKEN_AUDIENCE).toBe("vault");
+    expect(env.WORKLOAD_AUDIENCE).toBe("vault");
     expect(env.DB_ALLOWED_ROLES).toBe("api");
   });
 

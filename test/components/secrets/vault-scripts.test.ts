@@ -236,9 +236,9 @@ describe("configure.sh, run with the environment the bootstrap Job passes", () =
     expect(configureEnvironment(SETTINGS)).toEqual({
       JOB_NAMESPACE: "vault",
       KV_MOUNT: "platform",
-      WORKLOAD_TOKEN_AUDIENCE: "vault",
+      WORKLOAD_AUDIENCE: "vault",
       WORKLOAD_ROLES: "api:apps:api-sa worker:worker:worker",
-      CI_SECRET_ID_TTL: "720h",
+      CI_ROTATION_PERIOD: "720h",
     });
     expect(configureEnvironment({ ...SETTINGS, databaseUrl: url })).toMatchObject({
       DB_CONNECTION: "platform-postgres",

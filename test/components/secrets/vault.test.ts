@@ -563,9 +563,9 @@ describe("Vault component", () => {
       // configure.sh's parameters.
       JOB_NAMESPACE: "vault",
       KV_MOUNT: "platform",
-      WORKLOAD_TOKEN_AUDIENCE: "vault",
+      WORKLOAD_AUDIENCE: "vault",
       WORKLOAD_ROLES: "api:api:api worker:worker:worker",
-      CI_SECRET_ID_TTL: "720h",
+      CI_ROTATION_PERIOD: "720h",
       DB_CONNECTION: "platform-postgres",
       DB_CONNECTION_URL: "postgresql://{{username}}:{{password}}@db.internal:5432/postgres?sslmode=require",
       DB_ALLOWED_ROLES: "api",
@@ -926,7 +926,7 @@ describe("platform conventions as arguments", () => {
       VAULT_ACTIVE_ADDR: "https://vault-active.secrets.svc:8200",
       JOB_NAMESPACE: "secrets",
       KV_MOUNT: "kv",
-      WORKLOAD_TOKEN_AUDIENCE: "vault.example",
+      WORKLOAD_AUDIENCE: "vault.example",
     });
     const sync = envOf(
       inputs("kubernetes:batch/v1:CronJob", "vault-db-sync").spec.jobTemplate.spec.template.spec,
