@@ -11,8 +11,14 @@ import { EksCluster } from "../components/cluster/cluster";
 import { PostgresDatabase } from "../components/data/postgres";
 import { RedisCache } from "../components/data/redis";
 import { Network } from "../components/network/vpc";
-import { CertManager } from "../components/secrets/cert-manager";
+import { CERT_MANAGER_NAMESPACE, CertManager } from "../components/secrets/cert-manager";
 import { Vault } from "../components/secrets/vault";
+import {
+  KV_MOUNT,
+  VAULT_CA_ISSUER,
+  VAULT_NAMESPACE,
+  VAULT_TOKEN_AUDIENCE,
+} from "../components/shared/vault-names";
 import { KEY_PURPOSES, KmsKeys } from "../components/security/kms";
 import {
   INGRESS_CLASS,
@@ -195,9 +201,21 @@ export async function createPlatform(config: PlatformConfig) {
     tolerations: [SYSTEM_TAINT],
   };
   const { certManagerChartVersion, ...vaultConfig } = config.vault;
+  // The platform's Vault conventions (the components' defaults, stated once); services read the same.
+  const vaultConventions = {
+    namespace: VAULT_NAMESPACE,
+    caIssuerName: VAULT_CA_ISSUER,
+    certManagerNamespace: CERT_MANAGER_NAMESPACE,
+    kvMount: KV_MOUNT,
+    tokenAudience: VAULT_TOKEN_AUDIENCE,
+  };
   const certManager = new CertManager(
     "cert-manager",
-    { chartVersion: certManagerChartVersion, ...systemPlacement },
+    {
+      chartVersion: certManagerChartVersion,
+      namespace: vaultConventions.certManagerNamespace,
+      ...systemPlacement,
+    },
     k8sOpts,
   );
   const vault = new Vault(
@@ -205,6 +223,7 @@ export async function createPlatform(config: PlatformConfig) {
     {
       ...vaultConfig,
       ...systemPlacement,
+      ...vaultConventions,
       protect: config.protectStatefulResources,
       clusterName: cluster.clusterName,
       region: config.region,

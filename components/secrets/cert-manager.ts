@@ -5,11 +5,11 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import {
-  restrictedContainerSecurityContext,
-  restrictedPodSecurityContext,
-  type Toleration,
-} from "./vault-values";
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "./security-context";
+import type { Toleration } from "./types";
+
+/** Namespace cert-manager is installed in unless `CertManagerArgs.namespace` says otherwise. */
+export const CERT_MANAGER_NAMESPACE = "cert-manager";
 
 export interface CertManagerArgs {
   /** Exact version of the `cert-manager` chart from https://charts.jetstack.io, e.g. `v1.18.2`. Required. */
@@ -29,10 +29,15 @@ export interface CertManagerArgs {
    * @default none
    */
   readonly tolerations?: readonly Toleration[];
+  /**
+   * Namespace to install cert-manager into (created by the component, PSS restricted). Components
+   * that keep a CA key pair for a ClusterIssuer (Vault's `certManagerNamespace`) must name the same.
+   * @default "cert-manager"
+   */
+  readonly namespace?: string;
 }
 
-export const CERT_MANAGER_NAMESPACE = "cert-manager";
-
+/** Every problem with the args, as sentences; empty when valid. */
 export function validateCertManagerArgs(args: CertManagerArgs): string[] {
   const problems: string[] = [];
   if (!/^v\d+\.\d+\.\d+$/.test(args.chartVersion)) {
@@ -41,6 +46,12 @@ export function validateCertManagerArgs(args: CertManagerArgs): string[] {
   const replicas = args.replicas ?? 2;
   if (!Number.isInteger(replicas) || replicas < 1) {
     problems.push(`replicas ${replicas} must be an integer of at least 1`);
+  }
+  const namespace = args.namespace ?? CERT_MANAGER_NAMESPACE;
+  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(namespace)) {
+    problems.push(
+      `namespace '${namespace}' must be a DNS-1123 label (lowercase letters, digits, '-', at most 63 characters)`,
+    );
   }
   return problems;
 }
@@ -88,7 +99,7 @@ export class CertManager extends pulumi.ComponentResource {
       `${name}-namespace`,
       {
         metadata: {
-          name: CERT_MANAGER_NAMESPACE,
+          name: args.namespace ?? CERT_MANAGER_NAMESPACE,
           labels: Object.fromEntries(
             Object.entries(pss).map(([mode, level]) => [`pod-security.kubernetes.io/${mode}`, level]),
           ),

@@ -1,7 +1,8 @@
 /**
- * Names the platform's Vault installation is reachable by, shared by the Vault component (which
- * creates them) and its clients (which are configured with them). Defaults of component arguments,
- * never read directly by a client component: see `docs/architecture.md`.
+ * The platform's Vault conventions: names its Vault installation is reachable by, shared by the
+ * Vault component (which creates them) and its clients (which are configured with them). They are
+ * the defaults of component arguments (`VaultArgs.namespace`, `caIssuerName`, `kvMount`,
+ * `tokenAudience`), which `infra/platform.ts` passes once; see `docs/architecture.md`.
  */
 /** Namespace, Helm release name and the names the chart derives from it (`vault-0`, `vault-internal`). */
 export const VAULT_NAMESPACE = "vault";

@@ -33,6 +33,19 @@ describe("CertManager", () => {
     });
   });
 
+  test("installs into the namespace it is given", async () => {
+    const run = await runProgram(async () => {
+      const k8s = await import("@pulumi/kubernetes");
+      const { CertManager } = await import("../../../components/secrets/cert-manager");
+      const provider = new k8s.Provider("k8s", { kubeconfig: "{}" });
+      new CertManager("cm", { chartVersion: "v1.18.2", namespace: "pki" }, { provider });
+    });
+    expect(
+      (byName(run, "kubernetes:core/v1:Namespace", "cm-namespace").inputs as unknown as Tree).metadata.name,
+    ).toBe("pki");
+    expect(byName(run, "kubernetes:helm.sh/v3:Release", "cm-release").inputs.namespace).toBe("pki");
+  });
+
   test("every cert-manager pod runs restricted", () => {
     const v = certManagerHelmValues({ chartVersion: "v1.18.2", replicas: 1 }) as Tree;
     for (const part of [v, v.webhook, v.cainjector, v.startupapicheck]) {
@@ -51,6 +64,12 @@ describe("CertManager", () => {
   test.each([
     [{ chartVersion: "1.18" }, ["chartVersion '1.18' must be an exact chart version like v1.18.2"]],
     [{ chartVersion: "v1.18.2", replicas: 0 }, ["replicas 0 must be an integer of at least 1"]],
+    [
+      { chartVersion: "v1.18.2", namespace: "Cert-Manager" },
+      [
+        "namespace 'Cert-Manager' must be a DNS-1123 label (lowercase letters, digits, '-', at most 63 characters)",
+      ],
+    ],
   ])("rejects %j", (args, expected) => {
     expect(validateCertManagerArgs(args)).toEqual(expected);
   });

@@ -9,13 +9,12 @@ import {
 import { validateVaultArgs, type VaultArgs } from "../../../components/secrets/vault";
 import { formatCpu, formatMemory, parseCpu, parseMemory } from "../../../components/shared/quantity";
 import {
-  BOOTSTRAP_SCRIPT,
-  configureScript,
   raftMaxUnavailable,
   vaultHelmValues,
   vaultServerHcl,
-  workloadPolicyHcl,
-} from "../../../components/secrets/vault-values";
+} from "../../../components/secrets/vault-helm-values";
+import { ciPolicyHcl, workloadPolicyHcl } from "../../../components/secrets/vault-policies";
+import { readScript } from "../../../components/secrets/vault-scripts";
 
 /** Recorded JSON (objects and arrays), walked by key in assertions. */
 interface Tree extends Iterable<Tree> {
@@ -536,23 +535,41 @@ describe("Vault component", () => {
     expect(pod.containers[0].env).toContainEqual({ name: "SNAPSHOT_BUCKET", value: "vault-snapshots-id" });
   });
 
-  test("bootstrap Job: runs after the release, passes only secret ARNs and quorum sizes", () => {
+  test("bootstrap Job: runs after the release, passes only secret ARNs, quorum sizes and the declared configuration", () => {
     const job = byName(run, "kubernetes:batch/v1:Job", "vault-bootstrap");
     expect(job.dependencies).toContain(release().urn);
     const pod = (job.inputs as unknown as Tree).spec.template.spec;
     expect(pod.serviceAccountName).toBe("vault-bootstrap");
     expect(pod.restartPolicy).toBe("OnFailure");
     expect(pod.volumes).toContainEqual({ name: "state", emptyDir: { medium: "Memory", sizeLimit: "16Mi" } });
+    expect(pod.containers[0].command).toEqual(["/bin/bash", "/scripts/bootstrap.sh"]);
     const env = Object.fromEntries(
       (pod.containers[0].env as unknown as { name: string; value: string }[]).map((e) => [e.name, e.value]),
     );
-    expect(env).toMatchObject({
+    const recovery = byName(run, "aws:secretsmanager/secret:Secret", "vault-recovery-keys");
+    const root = byName(run, "aws:secretsmanager/secret:Secret", "vault-root-token");
+    expect(env).toEqual({
+      VAULT_ACTIVE_ADDR: "https://vault-active.vault.svc:8200",
+      VAULT_LEADER_ADDR: "https://vault-0.vault-internal:8200",
+      VAULT_CACERT: "/vault/tls/ca.crt",
+      AWS_REGION: "us-west-2",
+      HOME: "/tmp",
+      STATE_DIR: "/state",
       RECOVERY_SHARES: "5",
       RECOVERY_THRESHOLD: "3",
+      RECOVERY_KEYS_SECRET_ID: recovery.id,
+      ROOT_TOKEN_SECRET_ID: root.id,
       DB_MASTER_SECRET_ARN: MASTER_SECRET,
+      // configure.sh's parameters.
+      JOB_NAMESPACE: "vault",
+      KV_MOUNT: "platform",
+      WORKLOAD_AUDIENCE: "vault",
+      WORKLOAD_ROLES: "api:api:api worker:worker:worker",
+      CI_ROTATION_PERIOD: "720h",
+      DB_CONNECTION: "platform-postgres",
+      DB_CONNECTION_URL: "postgresql://{{username}}:{{password}}@db.internal:5432/postgres?sslmode=require",
+      DB_ALLOWED_ROLES: "api",
     });
-    expect(env.RECOVERY_KEYS_SECRET_ID).toMatch(/^arn:aws:secretsmanager:/);
-    expect(env.ROOT_TOKEN_SECRET_ID).toMatch(/^arn:aws:secretsmanager:/);
   });
 
   test("the scripts ConfigMap carries the bootstrap, configuration, per-service policies and SQL", () => {
@@ -574,7 +591,8 @@ describe("Vault component", () => {
         "sql--api-revoke.sql",
       ].sort(),
     );
-    expect(data["configure.sh"]).toContain("@db.internal:5432/postgres?sslmode=require");
+    expect(data["configure.sh"]).toBe(readScript("configure.sh"));
+    expect(data["policy--ci.hcl"]).toBe(ciPolicyHcl("platform"));
   });
 
   test("network policies: default deny, Vault peers on 8200/8201, clients on 8200, database egress only to its CIDRs", () => {
@@ -682,6 +700,7 @@ describe("pure helpers", () => {
 
   test("vaultHelmValues sets no IRSA annotation for Pod Identity", () => {
     const v = vaultHelmValues({
+      namespace: "vault",
       region: "us-west-2",
       kmsKeyArn: VAULT_KEY,
       storageClassName: "gp3",
@@ -702,7 +721,7 @@ describe("pure helpers", () => {
   });
 
   test("workload policies grant read on their own subtree and database creds only when declared", () => {
-    expect(workloadPolicyHcl({ name: "worker", namespace: "w", serviceAccount: "w" })).toBe(
+    expect(workloadPolicyHcl({ name: "worker", namespace: "w", serviceAccount: "w" }, "platform")).toBe(
       [
         "# worker: read-only access to its own secrets.",
         'path "platform/data/worker/*" {',
@@ -715,25 +734,15 @@ describe("pure helpers", () => {
       ].join("\n"),
     );
     expect(
-      workloadPolicyHcl({ name: "api", namespace: "a", serviceAccount: "a", databaseGroupRole: "api_rw" }),
+      workloadPolicyHcl(
+        { name: "api", namespace: "a", serviceAccount: "a", databaseGroupRole: "api_rw" },
+        "platform",
+      ),
     ).toContain('path "database/creds/api" {\n  capabilities = ["read"]\n}');
   });
 
-  test("configure.sh: audit to stdout, KV v2, roles bound to one service account each, AppRole TTL from rotation", () => {
-    const s = configureScript({
-      workloads: [{ name: "api", namespace: "apps", serviceAccount: "api-sa" }],
-      rotationPeriodDays: 30,
-    });
-    expect(s).toContain("vault audit enable -path=stdout file file_path=stdout");
-    expect(s).toContain("vault secrets enable -path=platform -version=2 kv");
-    expect(s).toContain(
-      "vault write auth/kubernetes/role/api bound_service_account_names=api-sa bound_service_account_namespaces=apps token_policies=api",
-    );
-    expect(s).toContain("secret_id_ttl=720h");
-    expect(s).not.toContain("database");
-  });
-
   test("bootstrap.sh: init only when uninitialised, quorum from env, stores both secrets, revokes the root token", () => {
+    const BOOTSTRAP_SCRIPT = readScript("bootstrap.sh");
     expect(BOOTSTRAP_SCRIPT).toContain("grep -q '\"initialized\": false'");
     expect(BOOTSTRAP_SCRIPT).toContain(
       'vault operator init -recovery-shares="$RECOVERY_SHARES" -recovery-threshold="$RECOVERY_THRESHOLD" -format=json',
@@ -773,13 +782,155 @@ describe("validateVaultArgs", () => {
       { workloads: [{ name: "vault", namespace: "a", serviceAccount: "a" }] },
       "workload name 'vault' must be a DNS-1123 label other than 'vault'",
     ],
+    [
+      { namespace: "Vault" },
+      "namespace 'Vault' must be a DNS-1123 label (lowercase letters, digits, '-', at most 63 characters)",
+    ],
+    [
+      { certManagerNamespace: "cert_manager" },
+      "certManagerNamespace 'cert_manager' must be a DNS-1123 label (lowercase letters, digits, '-', at most 63 characters)",
+    ],
+    [
+      { caIssuerName: "Vault CA" },
+      "caIssuerName 'Vault CA' must be a DNS-1123 subdomain (lowercase letters, digits, '-', '.')",
+    ],
+    [
+      { kvMount: "sys" },
+      "kvMount 'sys' must be one path segment (letters, digits, '-', '_') other than sys, auth, identity, cubbyhole, database",
+    ],
+    [
+      { kvMount: "kv/platform" },
+      "kvMount 'kv/platform' must be one path segment (letters, digits, '-', '_') other than sys, auth, identity, cubbyhole, database",
+    ],
+    [
+      { tokenAudience: "vault agents" },
+      "tokenAudience 'vault agents' must be non-empty, without spaces or commas",
+    ],
+    [{ tokenAudience: "" }, "tokenAudience '' must be non-empty, without spaces or commas"],
   ])("rejects %j", (over, message) => {
     expect(validateVaultArgs(args(over))).toEqual([message]);
+  });
+
+  test("rejects a workload whose namespace or service account is not a Kubernetes name", () => {
+    expect(
+      validateVaultArgs(args({ workloads: [{ name: "api", namespace: "API", serviceAccount: "api:sa" }] })),
+    ).toEqual([
+      "workload 'api' namespace 'API' must be a DNS-1123 label",
+      "workload 'api' serviceAccount 'api:sa' must be a DNS-1123 subdomain",
+    ]);
+  });
+
+  test("reports every problem at once", () => {
+    expect(validateVaultArgs(args({ replicas: 2, kvMount: "auth", namespace: "" }))).toEqual([
+      "replicas 2 must be 1 or an odd number from 3 (Raft quorum)",
+      "namespace '' must be a DNS-1123 label (lowercase letters, digits, '-', at most 63 characters)",
+      "kvMount 'auth' must be one path segment (letters, digits, '-', '_') other than sys, auth, identity, cubbyhole, database",
+    ]);
   });
 
   test("rejects database credentials without a database", () => {
     expect(validateVaultArgs(args({ database: undefined }))).toEqual([
       "workload 'api' asks for database credentials but no database is configured",
     ]);
+  });
+});
+
+describe("platform conventions as arguments", () => {
+  let run: OfflineRun;
+  beforeAll(async () => {
+    run = await runProgram(async () => {
+      const k8s = await import("@pulumi/kubernetes");
+      const pulumi = await import("@pulumi/pulumi");
+      const { Vault } = await import("../../../components/secrets/vault");
+      const provider = new k8s.Provider("k8s", { kubeconfig: "{}" });
+      const vault = new Vault(
+        "vault",
+        {
+          ...BASE,
+          certManager: new pulumi.ComponentResource("test:index:CertManager", "cm"),
+          database: { host: "db.internal", port: 5432, masterSecretArn: MASTER_SECRET },
+          namespace: "secrets",
+          caIssuerName: "internal-ca",
+          certManagerNamespace: "pki",
+          kvMount: "kv",
+          tokenAudience: "vault.example",
+        },
+        { provider },
+      );
+      return {
+        namespace: vault.namespace,
+        address: vault.address,
+        caIssuerName: vault.caIssuerName,
+        kvMount: vault.kvMount,
+        tokenAudience: vault.tokenAudience,
+      };
+    });
+  });
+  const inputs = (type: string, name: string) => byName(run, type, name).inputs as unknown as Tree;
+  const envOf = (pod: Tree) =>
+    Object.fromEntries(
+      (pod.containers[0].env as unknown as { name: string; value: string }[]).map((e) => [e.name, e.value]),
+    );
+
+  test("outputs name the namespace, the address in it and the conventions clients need", () => {
+    expect(run.outputs).toEqual({
+      namespace: "secrets",
+      address: "https://vault.secrets.svc:8200",
+      caIssuerName: "internal-ca",
+      kvMount: "kv",
+      tokenAudience: "vault.example",
+    });
+  });
+
+  test("namespace: the Namespace, the release, the workload identities and the listener certificate", () => {
+    expect(inputs("kubernetes:core/v1:Namespace", "vault-namespace").metadata.name).toBe("secrets");
+    expect(inputs("kubernetes:helm.sh/v3:Release", "vault-release").namespace).toBe("secrets");
+    for (const role of ["server", "bootstrap", "snapshot", "db-sync"]) {
+      expect(
+        inputs("aws:eks/podIdentityAssociation:PodIdentityAssociation", `vault-${role}-association`)
+          .namespace,
+      ).toBe("secrets");
+    }
+    const tls = inputs("kubernetes:cert-manager.io/v1:Certificate", "vault-server-tls");
+    expect(tls.metadata.namespace).toBe("secrets");
+    expect(tls.spec.commonName).toBe("vault.secrets.svc");
+    expect(tls.spec.dnsNames).toContain("vault-active.secrets.svc");
+    expect(tls.spec.dnsNames).toContain("*.vault-internal.secrets.svc.cluster.local");
+    expect(tls.spec.dnsNames).not.toContain("vault.vault.svc");
+    const values = inputs("kubernetes:helm.sh/v3:Release", "vault-release").values;
+    expect(values.server.extraEnvironmentVars.VAULT_TLS_SERVER_NAME).toBe("vault.secrets.svc");
+  });
+
+  test("CA: the ClusterIssuer is named from the argument; the CA's key pair lives in cert-manager's namespace", () => {
+    expect(inputs("kubernetes:cert-manager.io/v1:ClusterIssuer", "vault-ca-issuer").metadata).toEqual({
+      name: "internal-ca",
+    });
+    expect(inputs("kubernetes:cert-manager.io/v1:Issuer", "vault-selfsigned").metadata.namespace).toBe("pki");
+    expect(inputs("kubernetes:cert-manager.io/v1:Certificate", "vault-ca").metadata.namespace).toBe("pki");
+    expect(inputs("kubernetes:cert-manager.io/v1:Certificate", "vault-server-tls").spec.issuerRef.name).toBe(
+      "internal-ca",
+    );
+  });
+
+  test("KV mount and audience: the policies, the bootstrap's and the database sync's environment", () => {
+    const data = inputs("kubernetes:core/v1:ConfigMap", "vault-scripts").data as unknown as Record<
+      string,
+      string
+    >;
+    expect(data["policy--api.hcl"]).toContain('path "kv/data/api/*" {');
+    expect(data["policy--ci.hcl"]).toBe(ciPolicyHcl("kv"));
+    expect(data["policy--database-sync.hcl"]).toContain('path "kv/data/vault/database-master" {');
+    expect(data["policy--vault-configurer.hcl"]).toContain('path "kv/config" {');
+    const bootstrap = envOf(inputs("kubernetes:batch/v1:Job", "vault-bootstrap").spec.template.spec);
+    expect(bootstrap).toMatchObject({
+      VAULT_ACTIVE_ADDR: "https://vault-active.secrets.svc:8200",
+      JOB_NAMESPACE: "secrets",
+      KV_MOUNT: "kv",
+      WORKLOAD_AUDIENCE: "vault.example",
+    });
+    const sync = envOf(
+      inputs("kubernetes:batch/v1:CronJob", "vault-db-sync").spec.jobTemplate.spec.template.spec,
+    );
+    expect(sync).toMatchObject({ KV_MOUNT: "kv", DB_CONNECTION: "platform-postgres" });
   });
 });

@@ -1,0 +1,94 @@
+/** The bucket of Vault's Raft snapshots: SSE-KMS with the backup key, versioned, private, TLS-only, expiring after the retention. */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { statefulOptions } from "../shared/stateful";
+import type { VaultArgs } from "./vault-args";
+
+/** Creates the bucket (protected) and its settings (parented to it, so protected with it). */
+export function createSnapshotBucket(
+  name: string,
+  args: Pick<VaultArgs, "backupKmsKeyArn" | "snapshotRetentionDays" | "protect">,
+  parent: pulumi.Resource,
+): aws.s3.Bucket {
+  const bucket = new aws.s3.Bucket(
+    `${name}-snapshots`,
+    { forceDestroy: false },
+    statefulOptions(parent, args.protect),
+  );
+  const opts = { parent: bucket };
+  new aws.s3.BucketOwnershipControls(
+    `${name}-snapshots-ownership`,
+    { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
+    opts,
+  );
+  const publicBlock = new aws.s3.BucketPublicAccessBlock(
+    `${name}-snapshots-public-access`,
+    {
+      bucket: bucket.id,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    },
+    opts,
+  );
+  new aws.s3.BucketServerSideEncryptionConfiguration(
+    `${name}-snapshots-encryption`,
+    {
+      bucket: bucket.id,
+      rules: [
+        {
+          applyServerSideEncryptionByDefault: {
+            sseAlgorithm: "aws:kms",
+            kmsMasterKeyId: args.backupKmsKeyArn,
+          },
+          bucketKeyEnabled: true,
+        },
+      ],
+    },
+    opts,
+  );
+  const versioning = new aws.s3.BucketVersioning(
+    `${name}-snapshots-versioning`,
+    { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } },
+    opts,
+  );
+  new aws.s3.BucketLifecycleConfiguration(
+    `${name}-snapshots-lifecycle`,
+    {
+      bucket: bucket.id,
+      rules: [
+        {
+          id: "expire-raft-snapshots",
+          status: "Enabled",
+          filter: { prefix: "raft/" },
+          expiration: { days: args.snapshotRetentionDays },
+          noncurrentVersionExpiration: { noncurrentDays: 7 },
+          abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
+        },
+      ],
+    },
+    { parent: bucket, dependsOn: [versioning] },
+  );
+  new aws.s3.BucketPolicy(
+    `${name}-snapshots-policy`,
+    {
+      bucket: bucket.id,
+      policy: pulumi.jsonStringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "DenyInsecureTransport",
+            Effect: "Deny",
+            Principal: "*",
+            Action: "s3:*",
+            Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`],
+            Condition: { Bool: { "aws:SecureTransport": "false" } },
+          },
+        ],
+      }),
+    },
+    { parent: bucket, dependsOn: [publicBlock] },
+  );
+  return bucket;
+}
