@@ -1,7 +1,9 @@
 /**
- * Kubeconfig for an EKS cluster that authenticates with `aws eks get-token` (no static token in
- * state): whoever uses it needs AWS credentials mapped to an access entry of the cluster.
+ * How Pulumi reaches the cluster: a kubeconfig that authenticates with `aws eks get-token` (no
+ * static token in state; whoever uses it needs AWS credentials mapped to an access entry of the
+ * cluster) and the Kubernetes provider built on it.
  */
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
 export interface KubeconfigInputs {
@@ -51,4 +53,23 @@ export function buildKubeconfig(inputs: KubeconfigInputs): pulumi.Output<string>
       },
     ],
   });
+}
+
+/**
+ * `${name}-k8s`: the Kubernetes provider of the cluster. It waits for `clusterReady` (the nodes and
+ * the add-ons that need them: DNS, EBS CSI), so every object deployed through it, by this component
+ * or by others (ALB controller, services, Vault), waits too, and on destroy those objects go before
+ * the nodes that run their controllers.
+ */
+export function createKubernetesProvider(
+  name: string,
+  kubeconfig: pulumi.Input<string>,
+  clusterReady: pulumi.Resource[],
+  parent: pulumi.Resource,
+): k8s.Provider {
+  return new k8s.Provider(
+    `${name}-k8s`,
+    { kubeconfig, enableServerSideApply: true },
+    { parent, dependsOn: clusterReady },
+  );
 }
