@@ -7,7 +7,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { clusterAutoscalerPolicy } from "./addons";
-import { type Placement, tolerationsFor } from "./placement";
+import type { NodeGroupSpec } from "./node-group";
+import { type Placement, placementFor, tolerationsFor } from "./placement";
 import { WorkloadIdentity } from "./workload-identity";
 
 export const CHART_REPOSITORIES = {
@@ -137,10 +138,8 @@ export interface ClusterChartsInputs {
   readonly clusterAutoscaler: { readonly chartVersion: string; readonly imageTag: string };
   readonly metricsServer: { readonly chartVersion: string; readonly replicas?: number };
   readonly nvidiaDevicePlugin: { readonly chartVersion: string };
-  /** Placement of the system add-ons. */
-  readonly system: Placement;
-  /** Placement of GPU pods; the device plugin is deployed only when given. */
-  readonly gpu?: Placement;
+  /** The cluster's node groups: the charts run on the system group, the device plugin on gpu groups. */
+  readonly nodeGroups: Readonly<Record<string, NodeGroupSpec>>;
 }
 
 /**
@@ -153,6 +152,7 @@ export function createClusterCharts(
   inputs: ClusterChartsInputs,
   inCluster: pulumi.CustomResourceOptions & { readonly dependsOn: pulumi.Resource[] },
 ): void {
+  const system = placementFor(inputs.nodeGroups, "system");
   const autoscalerIdentity = new WorkloadIdentity(
     `${name}-cluster-autoscaler`,
     {
@@ -173,7 +173,7 @@ export function createClusterCharts(
         inputs.clusterName,
         inputs.region,
         inputs.clusterAutoscaler.imageTag,
-        inputs.system,
+        system,
       ),
     },
     { ...inCluster, dependsOn: [...inCluster.dependsOn, autoscalerIdentity] },
@@ -184,18 +184,18 @@ export function createClusterCharts(
       chart: "metrics-server",
       version: inputs.metricsServer.chartVersion,
       repo: CHART_REPOSITORIES.metricsServer,
-      values: metricsServerValues(inputs.metricsServer.replicas ?? 2, inputs.system),
+      values: metricsServerValues(inputs.metricsServer.replicas ?? 2, system),
     },
     inCluster,
   );
-  if (inputs.gpu) {
+  if (Object.values(inputs.nodeGroups).some((g) => g.role === "gpu")) {
     createRelease(
       `${name}-nvidia-device-plugin`,
       {
         chart: "nvidia-device-plugin",
         version: inputs.nvidiaDevicePlugin.chartVersion,
         repo: CHART_REPOSITORIES.nvidiaDevicePlugin,
-        values: nvidiaDevicePluginValues(inputs.gpu),
+        values: nvidiaDevicePluginValues(placementFor(inputs.nodeGroups, "gpu")),
       },
       inCluster,
     );

@@ -25,7 +25,7 @@ import {
 } from "./addons";
 import { DEFAULT_STORAGE_CLASS, createClusterCharts, createDefaultStorageClass } from "./charts";
 import { createControlPlane, createControlPlaneRole } from "./control-plane";
-import { buildKubeconfig, createKubernetesProvider } from "./kubeconfig";
+import { createKubernetesProvider } from "./kubeconfig";
 import { type NodeGroupSpec, createNodeGroups } from "./node-group";
 import { type PodPlacement, placementFor, podPlacement } from "./placement";
 import { createClusterSecurityGroups } from "./security-groups";
@@ -180,6 +180,39 @@ export function validateEksClusterArgs(args: EksClusterArgs): string[] {
   return problems;
 }
 
+/** The args with every default applied (what the steps of the component read). */
+export type ResolvedEksClusterArgs = EksClusterArgs &
+  Required<
+    Pick<
+      EksClusterArgs,
+      | "endpointPublicAccess"
+      | "publicAccessCidrs"
+      | "adminRoleArns"
+      | "logRetentionDays"
+      | "deletionProtection"
+      | "corednsReplicas"
+      | "storageClassName"
+    >
+  >;
+
+/** Validates `args` (one error listing every problem) and applies the documented defaults. */
+export function resolveEksClusterArgs(name: string, args: EksClusterArgs): ResolvedEksClusterArgs {
+  const problems = validateEksClusterArgs(args);
+  if (problems.length > 0) {
+    throw new Error(`EksCluster '${name}' has invalid arguments:\n  - ${problems.join("\n  - ")}`);
+  }
+  return {
+    ...args,
+    endpointPublicAccess: args.endpointPublicAccess ?? false,
+    publicAccessCidrs: args.publicAccessCidrs ?? [],
+    adminRoleArns: args.adminRoleArns ?? [],
+    logRetentionDays: args.logRetentionDays ?? 90,
+    deletionProtection: args.deletionProtection ?? true,
+    corednsReplicas: args.corednsReplicas ?? 2,
+    storageClassName: args.storageClassName ?? DEFAULT_STORAGE_CLASS,
+  };
+}
+
 /** An EKS cluster with node groups, add-ons and a Kubernetes provider for the components that follow. */
 export class EksCluster extends pulumi.ComponentResource {
   public readonly clusterName: pulumi.Output<string>;
@@ -211,91 +244,44 @@ export class EksCluster extends pulumi.ComponentResource {
 
   constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:cluster:EksCluster", name, {}, opts);
-    const problems = validateEksClusterArgs(args);
-    if (problems.length > 0) {
-      throw new Error(`EksCluster '${name}' has invalid arguments:\n  - ${problems.join("\n  - ")}`);
-    }
-    const admins = args.adminRoleArns ?? [];
-    const system = placementFor(args.nodeGroups, "system");
+    const a = resolveEksClusterArgs(name, args);
+    const system = placementFor(a.nodeGroups, "system");
 
     // Control plane: its role, the security groups of the control plane and the nodes, the cluster.
-    const role = createControlPlaneRole(name, args.keys.eksSecretsKeyArn, this);
-    const securityGroups = createClusterSecurityGroups(name, args.vpcId, args.clusterName, this);
-    const controlPlane = createControlPlane(
-      name,
-      {
-        ...args,
-        endpointPublicAccess: args.endpointPublicAccess ?? false,
-        publicAccessCidrs: args.publicAccessCidrs ?? [],
-        eksSecretsKeyArn: args.keys.eksSecretsKeyArn,
-        logsKeyArn: args.keys.logsKeyArn,
-        logRetentionDays: args.logRetentionDays ?? 90,
-        deletionProtection: args.deletionProtection ?? true,
-        bootstrapCreatorAdmin: admins.length === 0,
-      },
-      role,
-      securityGroups.controlPlane,
-      this,
-    );
+    const role = createControlPlaneRole(name, a.keys.eksSecretsKeyArn, this);
+    const securityGroups = createClusterSecurityGroups(name, a.vpcId, a.clusterName, this);
+    const controlPlane = createControlPlane(name, a, role, securityGroups.controlPlane, this);
     const cluster = controlPlane.cluster;
     const clusterName = cluster.name;
 
     // Access: admin roles through access entries.
-    createAdminAccess(name, clusterName, admins, this);
+    createAdminAccess(name, clusterName, a.adminRoleArns, this);
 
-    // Add-ons nodes need (networking, credentials), then the node groups, then the add-ons that need nodes.
+    // Add-ons nodes need (networking, credentials), the node groups, then the add-ons that need nodes.
     const addons = {
       clusterName,
-      versions: args.addonVersions,
-      configuration: addonConfiguration(args.corednsReplicas ?? 2, system),
-      identities: createAddonIdentities(name, clusterName, args.keys.ebsKeyArn, this),
+      versions: a.addonVersions,
+      configuration: addonConfiguration(a.corednsReplicas, system),
+      identities: createAddonIdentities(name, clusterName, a.keys.ebsKeyArn, this),
     };
     const prerequisites = createAddons(name, addons, NODE_PREREQUISITE_ADDONS, [], this);
-    const nodeGroups = createNodeGroups(
-      name,
-      args.nodeGroups,
-      {
-        clusterName,
-        version: cluster.version,
-        subnetIds: args.privateSubnetIds,
-        nodeSecurityGroupId: securityGroups.node.id,
-        ebsKeyArn: args.keys.ebsKeyArn,
-        tags: args.tags,
-      },
-      prerequisites,
-      this,
-    );
-    const nodeDependent = createAddons(name, addons, NODE_DEPENDENT_ADDONS, Object.values(nodeGroups), this);
+    const nodeGroups = createNodeGroups(name, a, cluster, securityGroups.node, prerequisites, this);
+    const nodes = Object.values(nodeGroups);
+    const nodeDependent = createAddons(name, addons, NODE_DEPENDENT_ADDONS, nodes, this);
 
     // Kubernetes: the provider waits for the nodes and their add-ons; then the cluster's own objects.
-    this.kubeconfig = pulumi.secret(
-      buildKubeconfig({
-        clusterName,
-        endpoint: cluster.endpoint,
-        certificateAuthority: cluster.certificateAuthority.apply((ca) => ca.data!),
-        region: args.region,
-      }),
-    );
-    const clusterReady = [...Object.values(nodeGroups), ...nodeDependent];
-    this.provider = createKubernetesProvider(name, this.kubeconfig, clusterReady, this);
-    const inCluster = { parent: this, provider: this.provider, dependsOn: clusterReady };
+    const clusterReady = [...nodes, ...nodeDependent];
+    const kubernetes = createKubernetesProvider(name, cluster, a.region, clusterReady, this);
+    const inCluster = { parent: this, provider: kubernetes.provider, dependsOn: clusterReady };
     const storageClass = createDefaultStorageClass(
       `${name}-gp3-encrypted`,
-      { name: args.storageClassName ?? DEFAULT_STORAGE_CLASS, ebsKeyArn: args.keys.ebsKeyArn },
+      { name: a.storageClassName, ebsKeyArn: a.keys.ebsKeyArn },
       inCluster,
     );
-    const hasGpu = Object.values(args.nodeGroups).some((g) => g.role === "gpu");
-    createClusterCharts(
-      name,
-      {
-        ...args,
-        clusterNameOutput: clusterName,
-        system,
-        gpu: hasGpu ? placementFor(args.nodeGroups, "gpu") : undefined,
-      },
-      inCluster,
-    );
+    createClusterCharts(name, { ...a, clusterNameOutput: clusterName }, inCluster);
 
+    this.kubeconfig = kubernetes.kubeconfig;
+    this.provider = kubernetes.provider;
     this.clusterName = clusterName;
     this.clusterArn = cluster.arn;
     this.endpoint = cluster.endpoint;

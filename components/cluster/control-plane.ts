@@ -65,7 +65,7 @@ export function createControlPlaneRole(
   return { role, policies: [managed, encryption] };
 }
 
-/** The settings of the control plane (a subset of the cluster's args, defaults resolved). */
+/** The settings of the control plane (the cluster's args, defaults resolved). */
 export interface ControlPlaneSettings {
   readonly clusterName: string;
   readonly version: string;
@@ -73,12 +73,14 @@ export interface ControlPlaneSettings {
   readonly endpointPublicAccess: boolean;
   /** Used only with the public endpoint on. */
   readonly publicAccessCidrs: readonly string[];
-  readonly eksSecretsKeyArn: pulumi.Input<string>;
-  readonly logsKeyArn: pulumi.Input<string>;
+  readonly keys: {
+    readonly eksSecretsKeyArn: pulumi.Input<string>;
+    readonly logsKeyArn: pulumi.Input<string>;
+  };
   readonly logRetentionDays: number;
   readonly deletionProtection: boolean;
   /** With admin roles, nobody gets implicit admin; without, the creator keeps it (bootstrap). */
-  readonly bootstrapCreatorAdmin: boolean;
+  readonly adminRoleArns: readonly string[];
 }
 
 /** The control plane and what other steps read from it. */
@@ -101,7 +103,7 @@ export function createControlPlane(
     `${name}-control-plane-logs`,
     {
       name: `/aws/eks/${settings.clusterName}/cluster`,
-      kmsKeyId: settings.logsKeyArn,
+      kmsKeyId: settings.keys.logsKeyArn,
       retentionInDays: settings.logRetentionDays,
     },
     { parent },
@@ -120,11 +122,11 @@ export function createControlPlane(
         endpointPublicAccess: publicAccess,
         publicAccessCidrs: publicAccess ? [...settings.publicAccessCidrs] : undefined,
       },
-      encryptionConfig: { provider: { keyArn: settings.eksSecretsKeyArn }, resources: ["secrets"] },
+      encryptionConfig: { provider: { keyArn: settings.keys.eksSecretsKeyArn }, resources: ["secrets"] },
       enabledClusterLogTypes: [...CONTROL_PLANE_LOG_TYPES],
       accessConfig: {
         authenticationMode: "API",
-        bootstrapClusterCreatorAdminPermissions: settings.bootstrapCreatorAdmin,
+        bootstrapClusterCreatorAdminPermissions: settings.adminRoleArns.length === 0,
       },
       // Add-ons are managed by this component (versions pinned, configured); EKS installs no unmanaged copies.
       bootstrapSelfManagedAddons: false,

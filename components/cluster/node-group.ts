@@ -174,26 +174,43 @@ export function createNodeRole(
   return { role, policies };
 }
 
-/** What every node group of one cluster shares. */
-export type SharedNodeGroupInputs = Omit<NodeGroupInputs, "group" | "spec" | "nodeRoleArn">;
+/** What the node groups take from the cluster's args. */
+export interface NodeGroupsSettings {
+  /** Node groups by stable key. */
+  readonly nodeGroups: Readonly<Record<string, NodeGroupSpec>>;
+  readonly privateSubnetIds: pulumi.Input<string>[];
+  readonly keys: { readonly ebsKeyArn: pulumi.Input<string> };
+  readonly tags: Readonly<Record<string, string>>;
+}
 
 /**
- * The node role and one node group per entry of `specs` (by stable key), each after `dependsOn`
+ * The node role and one node group per entry of `nodeGroups` (by stable key), in the private
+ * subnets behind `nodeSecurityGroup`, following the control plane's version; each after `dependsOn`
  * (the add-ons nodes need to become Ready) and the node role's policies.
  */
 export function createNodeGroups(
   name: string,
-  specs: Readonly<Record<string, NodeGroupSpec>>,
-  shared: SharedNodeGroupInputs,
+  settings: NodeGroupsSettings,
+  cluster: aws.eks.Cluster,
+  nodeSecurityGroup: aws.ec2.SecurityGroup,
   dependsOn: readonly pulumi.Resource[],
   parent: pulumi.Resource,
 ): Record<string, aws.eks.NodeGroup> {
   const nodeRole = createNodeRole(name, parent);
+  const shared = {
+    clusterName: cluster.name,
+    version: cluster.version,
+    nodeRoleArn: nodeRole.role.arn,
+    subnetIds: settings.privateSubnetIds,
+    nodeSecurityGroupId: nodeSecurityGroup.id,
+    ebsKeyArn: settings.keys.ebsKeyArn,
+    tags: settings.tags,
+  };
   return Object.fromEntries(
-    Object.entries(specs).map(([group, spec]) => {
+    Object.entries(settings.nodeGroups).map(([group, spec]) => {
       const created = createNodeGroup(
         name,
-        { ...shared, group, spec, nodeRoleArn: nodeRole.role.arn },
+        { ...shared, group, spec },
         { parent, dependsOn: [...dependsOn, nodeRole.policies] },
       );
       return [group, created.nodeGroup];
