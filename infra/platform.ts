@@ -2,343 +2,47 @@
  * Builds one environment of the platform from its validated configuration. No branching on the
  * stack name: every difference between environments is a value in `Pulumi.<stack>.yaml`.
  *
- * Order: provider (default tags) -> KMS keys -> network -> EKS -> data tier -> ingress controller
- * -> cert-manager and Vault -> services.
+ * A list of named steps, each in the `infra/` module named after it; the order is the order of
+ * dependencies: providers -> KMS keys -> network -> EKS -> data tier -> ingress controller ->
+ * cert-manager and Vault -> services -> outputs.
  */
-import * as aws from "@pulumi/aws";
-import * as pulumi from "@pulumi/pulumi";
-import { EksCluster } from "../components/cluster/cluster";
-import { PostgresDatabase } from "../components/data/postgres";
-import { RedisCache } from "../components/data/redis";
-import { Network } from "../components/network/vpc";
-import { CERT_MANAGER_NAMESPACE, CertManager } from "../components/secrets/cert-manager";
-import { Vault } from "../components/secrets/vault";
-import {
-  KV_MOUNT,
-  VAULT_CA_ISSUER,
-  VAULT_NAMESPACE,
-  VAULT_TOKEN_AUDIENCE,
-} from "../components/shared/vault-names";
-import { KEY_PURPOSES, KmsKeys } from "../components/security/kms";
-import {
-  INGRESS_CLASS,
-  MONITORING_NAMESPACE,
-  PLATFORM_VAULT_CONNECTION,
-  RESERVED_NAMESPACES,
-} from "../components/shared/workload-defaults";
-import type { WorkloadConventions } from "../components/workloads/conventions";
-import { AwsLoadBalancerController } from "../components/workloads/ingress-controller";
-import { PlatformService } from "../components/workloads/service";
-import { callersByService, vaultWorkloads } from "../components/workloads/spec";
 import type { PlatformConfig } from "./config";
+import { createCluster } from "./cluster";
+import { createDataTier } from "./data";
+import { createKeys } from "./keys";
+import { createNetwork, lookupAvailabilityZones } from "./network";
+import { platformOutputs } from "./outputs";
+import { createAwsProvider, createDisasterRecovery, kubernetesOptions } from "./providers";
+import { createSecrets } from "./secrets";
+import { createIngressController, createServices } from "./workloads";
 
-/** The AWS provider every component uses: region and governance tags applied once, as default tags. */
-export function createAwsProvider(config: PlatformConfig): aws.Provider {
-  return new aws.Provider("aws", {
-    region: config.region as aws.Region,
-    defaultTags: { tags: { ...config.tags } },
-  });
-}
-
-/** Where platform add-ons (Vault, cert-manager, the ALB controller) run: the on-demand system nodes. */
-const SYSTEM_TAINT = {
-  key: "CriticalAddonsOnly",
-  operator: "Equal",
-  value: "true",
-  effect: "NoSchedule",
-} as const;
-
-/** The labels of the stack's node group with this role; every group carries EKS's capacity-type label. */
-function nodeGroupLabels(config: PlatformConfig, role: "system" | "application"): Record<string, string> {
-  const group = Object.values(config.cluster.nodeGroups).find((g) => g.role === role);
-  const labels = group?.labels ?? {};
-  return Object.keys(labels).length > 0
-    ? { ...labels }
-    : { "eks.amazonaws.com/capacityType": group?.capacityType ?? "ON_DEMAND" };
-}
-
-function systemNodeLabel(config: PlatformConfig): { key: string; value: string } {
-  const [key, value] = Object.entries(nodeGroupLabels(config, "system"))[0];
-  return { key, value };
-}
+export { createAwsProvider } from "./providers";
 
 export async function createPlatform(config: PlatformConfig) {
   const provider = createAwsProvider(config);
-  const awsOpts = { providers: [provider] };
-
   // Disaster recovery (docs/decisions/0026): where the database's automated backups are copied.
-  const { crossRegionBackup, ...postgresConfig } = config.data.postgres;
-  const dr = crossRegionBackup && {
-    // Same default tags: the copies are governed like the primary.
-    provider: new aws.Provider("aws-dr", {
-      region: crossRegionBackup.region as aws.Region,
-      defaultTags: { tags: { ...config.tags } },
-    }),
-    region: crossRegionBackup.region,
-    retentionDays: crossRegionBackup.retentionDays,
-  };
-  const drKms =
-    dr &&
-    new KmsKeys(
-      "kms-dr",
-      {
-        purposes: ["rds"],
-        // Aliases are regional: the DR key carries the same alias as the primary's RDS key.
-        aliasPrefix: `${config.project}-${config.stack}`,
-        region: dr.region,
-        deletionWindowInDays: config.kms.deletionWindowInDays,
-        rotationPeriodInDays: config.kms.rotationPeriodInDays,
-        protect: config.protectStatefulResources,
-      },
-      { provider: dr.provider },
-    );
+  const dr = createDisasterRecovery(config);
+  const keys = createKeys(config, provider, dr);
+  const zones = config.network.availabilityZones ?? (await lookupAvailabilityZones(config, provider));
+  const network = createNetwork(config, provider, keys.kms, zones);
+  const cluster = createCluster(config, provider, network, keys.kms);
+  const data = createDataTier(config, provider, { network, cluster, keys, dr });
 
-  const kms = new KmsKeys(
-    "kms",
-    {
-      aliasPrefix: `${config.project}-${config.stack}`,
-      region: config.region,
-      deletionWindowInDays: config.kms.deletionWindowInDays,
-      rotationPeriodInDays: config.kms.rotationPeriodInDays,
-      protect: config.protectStatefulResources,
-    },
-    awsOpts,
-  );
+  const k8sOpts = kubernetesOptions(cluster, provider);
+  const albController = createIngressController(config, k8sOpts, { cluster, network });
+  const secrets = createSecrets(config, k8sOpts, {
+    cluster,
+    network,
+    kms: keys.kms,
+    postgres: data.postgres,
+  });
+  const services = createServices(config, k8sOpts, {
+    cluster,
+    network,
+    data,
+    albController,
+    vault: secrets.vault,
+  });
 
-  // AZ names become child names, so the stack files pin them; the lookup is the fallback.
-  const availabilityZones =
-    config.network.availabilityZones ??
-    (
-      await aws.getAvailabilityZones(
-        { state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] },
-        { provider },
-      )
-    ).names.slice(0, config.network.azCount);
-
-  const network = new Network(
-    "platform",
-    {
-      cidrBlock: config.network.cidr,
-      region: config.region,
-      availabilityZones,
-      subnets: config.network.subnets,
-      natStrategy: config.network.natStrategy,
-      flowLogRetentionDays: config.network.flowLogRetentionDays,
-      flowLogKmsKeyArn: kms.keyArns.logs,
-      interfaceEndpoints: config.network.interfaceEndpoints,
-      clusterName: config.cluster.name,
-    },
-    awsOpts,
-  );
-
-  const cluster = new EksCluster(
-    "platform",
-    {
-      ...config.cluster,
-      clusterName: config.cluster.name,
-      region: config.region,
-      vpcId: network.vpcId,
-      privateSubnetIds: network.privateSubnetIds,
-      availabilityZones: network.availabilityZones,
-      keys: { eksSecretsKeyArn: kms.keyArns.eks, logsKeyArn: kms.keyArns.logs, ebsKeyArn: kms.keyArns.ebs },
-      tags: config.tags,
-    },
-    awsOpts,
-  );
-
-  const dataAccess = {
-    vpcId: network.vpcId,
-    dataSubnetIds: network.dataSubnetIds,
-    allowedSecurityGroupIds: [cluster.clusterSecurityGroupId, cluster.nodeSecurityGroupId],
-    logsKmsKeyArn: kms.keyArns.logs,
-    secretsKmsKeyArn: kms.keyArns.secrets,
-    protect: config.protectStatefulResources,
-  };
-  const postgres = new PostgresDatabase(
-    "postgres",
-    {
-      ...dataAccess,
-      ...postgresConfig,
-      kmsKeyArn: kms.keyArns.rds,
-      identifier: `${config.project}-${config.stack}`,
-      crossRegionBackup:
-        dr && drKms
-          ? { provider: dr.provider, kmsKeyArn: drKms.keyArns.rds, retentionDays: dr.retentionDays }
-          : undefined,
-    },
-    awsOpts,
-  );
-  const redis = new RedisCache(
-    "redis",
-    {
-      ...dataAccess,
-      ...config.data.redis,
-      kmsKeyArn: kms.keyArns.elasticache,
-      replicationGroupId: `${config.project}-${config.stack}`,
-    },
-    awsOpts,
-  );
-
-  const systemLabel = systemNodeLabel(config);
-  const k8sOpts = { providers: { kubernetes: cluster.provider, aws: provider } };
-  const albController = new AwsLoadBalancerController(
-    "alb-controller",
-    {
-      clusterName: cluster.clusterName,
-      vpcId: network.vpcId,
-      region: config.region,
-      chartVersion: config.services.ingressController.chartVersion,
-      replicas: config.services.ingressController.replicas,
-      systemNodeLabel: systemLabel,
-      tolerations: [SYSTEM_TAINT],
-      ingressClassName: INGRESS_CLASS,
-    },
-    k8sOpts,
-  );
-
-  const systemPlacement = {
-    nodeSelector: { [systemLabel.key]: systemLabel.value },
-    tolerations: [SYSTEM_TAINT],
-  };
-  const { certManagerChartVersion, ...vaultConfig } = config.vault;
-  // The platform's Vault conventions (the components' defaults, stated once); services read the same.
-  const vaultConventions = {
-    namespace: VAULT_NAMESPACE,
-    caIssuerName: VAULT_CA_ISSUER,
-    certManagerNamespace: CERT_MANAGER_NAMESPACE,
-    kvMount: KV_MOUNT,
-    tokenAudience: VAULT_TOKEN_AUDIENCE,
-  };
-  const certManager = new CertManager(
-    "cert-manager",
-    {
-      chartVersion: certManagerChartVersion,
-      namespace: vaultConventions.certManagerNamespace,
-      ...systemPlacement,
-    },
-    k8sOpts,
-  );
-  const vault = new Vault(
-    "vault",
-    {
-      ...vaultConfig,
-      ...systemPlacement,
-      ...vaultConventions,
-      protect: config.protectStatefulResources,
-      clusterName: cluster.clusterName,
-      region: config.region,
-      kmsKeyArn: kms.keyArns.vault,
-      backupKmsKeyArn: kms.keyArns.backup,
-      secretsKmsKeyArn: kms.keyArns.secrets,
-      storageClassName: cluster.storageClassName,
-      certManager,
-      // The Vault clients are the services that declare `vault` (decision 0056).
-      workloads: vaultWorkloads(config.services.services),
-      database: {
-        host: postgres.address,
-        port: postgres.port,
-        masterSecretArn: postgres.masterUserSecretArn.apply((arn) => arn ?? ""),
-        cidrBlocks: network.dataSubnetCidrs,
-      },
-    },
-    k8sOpts,
-  );
-
-  // The platform's conventions, passed once to every service (decision 0060).
-  const conventions: WorkloadConventions = {
-    monitoringNamespace: MONITORING_NAMESPACE,
-    ingressClassName: albController.ingressClassName,
-    vaultConnection: PLATFORM_VAULT_CONNECTION,
-    reservedNamespaces: RESERVED_NAMESPACES,
-  };
-  const declared = config.services.services;
-  const callers = callersByService(declared);
-  const servicePorts = Object.fromEntries(declared.map((s) => [s.name, s.ports.http]));
-  const services = declared.map(
-    (s) =>
-      new PlatformService(
-        s.name,
-        {
-          ...s,
-          ...conventions,
-          clusterName: cluster.clusterName,
-          dataCidrs: network.dataSubnetCidrs,
-          publicCidrs: network.publicSubnetCidrs,
-          servicePorts,
-          callers: callers.get(s.name),
-          postgres: { host: postgres.address, port: postgres.port },
-          redis: { host: redis.primaryEndpoint, port: redis.port },
-          nodeSelector: nodeGroupLabels(config, "application"),
-          apiServerCidrs: network.privateSubnetCidrs,
-        },
-        // The controller's webhook admits pods in exposed namespaces: it must exist first. A Vault
-        // client also waits for Vault: the injector, its CA ClusterIssuer and its role (bootstrap Job).
-        { ...k8sOpts, dependsOn: s.vault ? [albController, vault] : [albController] },
-      ),
-  );
-
-  return {
-    region: config.region,
-    // Keys
-    kmsKeyArns: kms.keyArns,
-    kmsAliases: Object.fromEntries(KEY_PURPOSES.map((p) => [p, kms.keys[p].aliasName])),
-    // Network
-    vpcId: network.vpcId,
-    vpcCidrBlock: network.vpcCidrBlock,
-    availabilityZones: network.availabilityZones,
-    publicSubnetIds: network.publicSubnetIds,
-    privateSubnetIds: network.privateSubnetIds,
-    dataSubnetIds: network.dataSubnetIds,
-    subnetCidrs: {
-      public: network.publicSubnetCidrs,
-      private: network.privateSubnetCidrs,
-      data: network.dataSubnetCidrs,
-    },
-    natGatewayIds: network.natGatewayIds,
-    endpointSecurityGroupId: network.endpointSecurityGroupId,
-    flowLogGroupName: network.flowLogGroupName,
-    // Cluster
-    clusterName: cluster.clusterName,
-    clusterArn: cluster.clusterArn,
-    clusterEndpoint: cluster.endpoint,
-    oidcProviderArn: cluster.oidcProviderArn,
-    oidcIssuer: cluster.oidcIssuer,
-    clusterSecurityGroupId: cluster.clusterSecurityGroupId,
-    nodeSecurityGroupId: cluster.nodeSecurityGroupId,
-    nodeGroupNames: cluster.nodeGroupNames,
-    storageClassName: cluster.storageClassName,
-    kubeconfig: pulumi.secret(cluster.kubeconfig),
-    // Data
-    postgresEndpoint: postgres.endpoint,
-    postgresAddress: postgres.address,
-    postgresPort: postgres.port,
-    postgresReadReplicaAddresses: postgres.readReplicaAddresses,
-    postgresSecurityGroupId: postgres.securityGroupId,
-    postgresMasterUserSecretArn: postgres.masterUserSecretArn,
-    // Disaster recovery: absent without platform:data.postgres.crossRegionBackup.
-    ...(dr && drKms
-      ? {
-          drRegion: dr.region,
-          drKmsKeyArns: drKms.keyArns,
-          postgresCrossRegionBackupArn: postgres.crossRegionBackupArn,
-        }
-      : {}),
-    redisPrimaryEndpoint: redis.primaryEndpoint,
-    redisReaderEndpoint: redis.readerEndpoint,
-    redisPort: redis.port,
-    redisSecurityGroupId: redis.securityGroupId,
-    redisAuthTokenSecretArn: redis.authTokenSecretArn,
-    // Workloads
-    albControllerRoleArn: albController.roleArn,
-    services: Object.fromEntries(
-      services.map((s, i) => [declared[i].name, { namespace: s.namespace, clusterHost: s.clusterHost }]),
-    ),
-    // Vault
-    vaultNamespace: vault.namespace,
-    vaultAddress: vault.address,
-    vaultRecoveryKeysSecretArn: vault.recoveryKeysSecretArn,
-    vaultRootTokenSecretArn: vault.rootTokenSecretArn,
-    vaultSnapshotBucket: vault.snapshotBucketName,
-    vaultServerRoleArn: vault.serverRoleArn,
-  };
+  return platformOutputs(config, { keys, dr, network, cluster, data, secrets, albController, services });
 }

@@ -1,9 +1,11 @@
 /**
- * EKS managed add-ons: their configuration values (pure builders, tested on their own) and the IAM
- * policies of the add-ons that call AWS APIs.
+ * EKS managed add-ons: their configuration values (pure builders, tested on their own), the IAM
+ * policies and workload identities of the add-ons that call AWS APIs, and the add-ons themselves.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { type Placement, type Taint, tolerationsFor } from "./placement";
+import { WorkloadIdentity } from "./workload-identity";
 
 /** The add-ons every cluster gets, in the order EKS needs them. */
 export const ADDONS = [
@@ -20,25 +22,10 @@ export const NODE_PREREQUISITE_ADDONS: readonly AddonName[] = [
   "eks-pod-identity-agent",
   "kube-proxy",
 ];
-
-/** A Kubernetes taint (Kubernetes spelling of the effect). */
-export interface Taint {
-  readonly key: string;
-  readonly value: string;
-  readonly effect: "NoSchedule" | "NoExecute" | "PreferNoSchedule";
-}
-
-/** A Kubernetes toleration matching a taint exactly. */
-export interface Toleration {
-  readonly key: string;
-  readonly operator: "Equal";
-  readonly value: string;
-  readonly effect: string;
-}
-
-export function tolerationsFor(taints: readonly Taint[]): Toleration[] {
-  return taints.map((t) => ({ key: t.key, operator: "Equal", value: t.value, effect: t.effect }));
-}
+/** Add-ons that need running nodes (DNS, the EBS CSI controller): created after the node groups. */
+export const NODE_DEPENDENT_ADDONS: readonly AddonName[] = ADDONS.filter(
+  (n) => !NODE_PREREQUISITE_ADDONS.includes(n),
+);
 
 /**
  * VPC CNI: network policy enforcement (the node agent) and prefix delegation (a /28 per ENI slot,
@@ -197,4 +184,87 @@ export function createAddon(
     },
     opts,
   );
+}
+
+/** What every add-on of one cluster shares: the cluster, pinned versions, configuration, identities. */
+export interface ClusterAddonSettings {
+  readonly clusterName: pulumi.Input<string>;
+  /** Pinned version of every add-on. */
+  readonly versions: Readonly<Record<AddonName, string>>;
+  /** Configuration values of the add-ons that take some. */
+  readonly configuration: Partial<Record<AddonName, string>>;
+  /** Workload identity of the add-ons that call AWS APIs: each add-on waits for its own. */
+  readonly identities: Partial<Record<AddonName, pulumi.Resource>>;
+}
+
+/**
+ * Configuration values of the configurable add-ons: VPC CNI (network policies, prefix delegation),
+ * CoreDNS and the EBS CSI controller on the system nodes.
+ */
+export function addonConfiguration(
+  corednsReplicas: number,
+  system: Placement,
+): Partial<Record<AddonName, string>> {
+  return {
+    "vpc-cni": vpcCniConfiguration(),
+    coredns: corednsConfiguration(corednsReplicas, system.nodeSelector, system.taints),
+    "aws-ebs-csi-driver": ebsCsiConfiguration(system.nodeSelector, system.taints),
+  };
+}
+
+/**
+ * Workload identities `${name}-vpc-cni` (the CNI policy) and `${name}-ebs-csi` (the EBS CSI policy
+ * plus use of the customer-managed EBS key), for the service accounts the add-ons run as.
+ */
+export function createAddonIdentities(
+  name: string,
+  clusterName: pulumi.Input<string>,
+  ebsKeyArn: pulumi.Input<string>,
+  parent: pulumi.Resource,
+): Partial<Record<AddonName, WorkloadIdentity>> {
+  const vpcCni = new WorkloadIdentity(
+    `${name}-vpc-cni`,
+    {
+      clusterName,
+      namespace: "kube-system",
+      serviceAccount: "aws-node",
+      managedPolicyArns: ["arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy"],
+    },
+    { parent },
+  );
+  const ebsCsi = new WorkloadIdentity(
+    `${name}-ebs-csi`,
+    {
+      clusterName,
+      namespace: "kube-system",
+      serviceAccount: "ebs-csi-controller-sa",
+      managedPolicyArns: ["arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"],
+      policyJson: ebsCsiKmsPolicy(ebsKeyArn),
+    },
+    { parent },
+  );
+  return { "vpc-cni": vpcCni, "aws-ebs-csi-driver": ebsCsi };
+}
+
+/** The add-ons in `addonNames`, in that order, each after `dependsOn` and its own workload identity. */
+export function createAddons(
+  name: string,
+  settings: ClusterAddonSettings,
+  addonNames: readonly AddonName[],
+  dependsOn: readonly pulumi.Resource[],
+  parent: pulumi.Resource,
+): aws.eks.Addon[] {
+  return addonNames.map((addonName) => {
+    const identity = settings.identities[addonName];
+    return createAddon(
+      name,
+      {
+        clusterName: settings.clusterName,
+        addonName,
+        version: settings.versions[addonName],
+        configurationValues: settings.configuration[addonName],
+      },
+      { parent, dependsOn: [...dependsOn, ...(identity ? [identity] : [])] },
+    );
+  });
 }

@@ -6,7 +6,10 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { tolerationsFor, type Taint } from "./addons";
+import { clusterAutoscalerPolicy } from "./addons";
+import type { NodeGroupSpec } from "./node-group";
+import { type Placement, placementFor, tolerationsFor } from "./placement";
+import { WorkloadIdentity } from "./workload-identity";
 
 export const CHART_REPOSITORIES = {
   clusterAutoscaler: "https://kubernetes.github.io/autoscaler",
@@ -16,12 +19,6 @@ export const CHART_REPOSITORIES = {
 
 /** Service account the Cluster Autoscaler runs as; its workload identity trusts exactly this one. */
 export const CLUSTER_AUTOSCALER_SERVICE_ACCOUNT = "cluster-autoscaler";
-
-/** Where system pods run: the system group's labels, tolerating its taints. */
-export interface Placement {
-  readonly nodeSelector: Readonly<Record<string, string>>;
-  readonly taints: readonly Taint[];
-}
 
 export function clusterAutoscalerValues(
   clusterName: string,
@@ -96,7 +93,7 @@ export function createRelease(
   );
 }
 
-/** Name of the default StorageClass. */
+/** Name of the default StorageClass unless the cluster's `storageClassName` says otherwise. */
 export const DEFAULT_STORAGE_CLASS = "gp3-encrypted";
 
 /**
@@ -106,21 +103,21 @@ export const DEFAULT_STORAGE_CLASS = "gp3-encrypted";
  */
 export function createDefaultStorageClass(
   name: string,
-  ebsKeyArn: pulumi.Input<string>,
+  storageClass: { readonly name: string; readonly ebsKeyArn: pulumi.Input<string> },
   opts: pulumi.CustomResourceOptions,
 ): k8s.storage.v1.StorageClass {
   return new k8s.storage.v1.StorageClass(
     name,
     {
       metadata: {
-        name: DEFAULT_STORAGE_CLASS,
+        name: storageClass.name,
         annotations: { "storageclass.kubernetes.io/is-default-class": "true" },
       },
       provisioner: "ebs.csi.aws.com",
       parameters: {
         type: "gp3",
         encrypted: "true",
-        kmsKeyId: ebsKeyArn,
+        kmsKeyId: storageClass.ebsKeyArn,
         "csi.storage.k8s.io/fstype": "ext4",
       },
       volumeBindingMode: "WaitForFirstConsumer",
@@ -129,4 +126,78 @@ export function createDefaultStorageClass(
     },
     opts,
   );
+}
+
+/** What the cluster-level charts need to know about the cluster. */
+export interface ClusterChartsInputs {
+  /** EKS cluster name, known before the cluster exists (autoscaler discovery). */
+  readonly clusterName: string;
+  /** The same name as an output of the cluster (the autoscaler's identity waits for the cluster). */
+  readonly clusterNameOutput: pulumi.Input<string>;
+  readonly region: string;
+  readonly clusterAutoscaler: { readonly chartVersion: string; readonly imageTag: string };
+  readonly metricsServer: { readonly chartVersion: string; readonly replicas?: number };
+  readonly nvidiaDevicePlugin: { readonly chartVersion: string };
+  /** The cluster's node groups: the charts run on the system group, the device plugin on gpu groups. */
+  readonly nodeGroups: Readonly<Record<string, NodeGroupSpec>>;
+}
+
+/**
+ * The cluster's own Helm releases: the Cluster Autoscaler (with its workload identity, parented
+ * like the other AWS children), metrics-server, and the NVIDIA device plugin when there are GPU nodes.
+ * `inCluster` carries the cluster's provider and what every in-cluster object waits for.
+ */
+export function createClusterCharts(
+  name: string,
+  inputs: ClusterChartsInputs,
+  inCluster: pulumi.CustomResourceOptions & { readonly dependsOn: pulumi.Resource[] },
+): void {
+  const system = placementFor(inputs.nodeGroups, "system");
+  const autoscalerIdentity = new WorkloadIdentity(
+    `${name}-cluster-autoscaler`,
+    {
+      clusterName: inputs.clusterNameOutput,
+      namespace: "kube-system",
+      serviceAccount: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT,
+      policyJson: clusterAutoscalerPolicy(inputs.clusterNameOutput),
+    },
+    { parent: inCluster.parent },
+  );
+  createRelease(
+    `${name}-cluster-autoscaler`,
+    {
+      chart: "cluster-autoscaler",
+      version: inputs.clusterAutoscaler.chartVersion,
+      repo: CHART_REPOSITORIES.clusterAutoscaler,
+      values: clusterAutoscalerValues(
+        inputs.clusterName,
+        inputs.region,
+        inputs.clusterAutoscaler.imageTag,
+        system,
+      ),
+    },
+    { ...inCluster, dependsOn: [...inCluster.dependsOn, autoscalerIdentity] },
+  );
+  createRelease(
+    `${name}-metrics-server`,
+    {
+      chart: "metrics-server",
+      version: inputs.metricsServer.chartVersion,
+      repo: CHART_REPOSITORIES.metricsServer,
+      values: metricsServerValues(inputs.metricsServer.replicas ?? 2, system),
+    },
+    inCluster,
+  );
+  if (Object.values(inputs.nodeGroups).some((g) => g.role === "gpu")) {
+    createRelease(
+      `${name}-nvidia-device-plugin`,
+      {
+        chart: "nvidia-device-plugin",
+        version: inputs.nvidiaDevicePlugin.chartVersion,
+        repo: CHART_REPOSITORIES.nvidiaDevicePlugin,
+        values: nvidiaDevicePluginValues(placementFor(inputs.nodeGroups, "gpu")),
+      },
+      inCluster,
+    );
+  }
 }

@@ -1,52 +1,41 @@
 /**
  * The EKS cluster: control plane (IAM role, security groups, encrypted log group, secrets
- * encryption, private endpoint, access entries), the IAM OIDC provider, managed add-ons with their
- * own workload identities, managed node groups, and the Kubernetes objects the cluster needs
+ * encryption, private endpoint), admin access entries, the IAM OIDC provider, managed add-ons with
+ * their own workload identities, managed node groups, and the Kubernetes objects the cluster needs
  * (default encrypted StorageClass, Cluster Autoscaler, metrics-server, NVIDIA device plugin).
+ *
+ * The constructor is the table of contents; each step lives in a file named after what it builds:
+ * `control-plane.ts`, `security-groups.ts`, `access.ts`, `addons.ts`, `node-group.ts`,
+ * `kubeconfig.ts` (the Kubernetes provider), `charts.ts` (StorageClass and Helm releases) and
+ * `placement.ts` (taints, tolerations, node selectors).
  *
  * Built on `@pulumi/aws` resources, not `@pulumi/eks`: every child is visible to previews, tests and
  * the policy pack (docs/decisions/0010-eks-on-aws-resources.md).
  */
-import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { adminEntryKey, createAdminAccess } from "./access";
 import {
-  ADDONS,
   type AddonName,
+  NODE_DEPENDENT_ADDONS,
   NODE_PREREQUISITE_ADDONS,
-  type Taint,
-  clusterAutoscalerPolicy,
-  corednsConfiguration,
-  createAddon,
-  ebsCsiConfiguration,
-  ebsCsiKmsPolicy,
-  vpcCniConfiguration,
+  addonConfiguration,
+  createAddonIdentities,
+  createAddons,
 } from "./addons";
-import {
-  CHART_REPOSITORIES,
-  CLUSTER_AUTOSCALER_SERVICE_ACCOUNT,
-  type Placement,
-  clusterAutoscalerValues,
-  createDefaultStorageClass,
-  createRelease,
-  metricsServerValues,
-  nvidiaDevicePluginValues,
-} from "./charts";
-import { buildKubeconfig } from "./kubeconfig";
-import { GPU_PRESENT_LABEL, type NodeGroupSpec, createNodeGroup, nodeLabels } from "./node-group";
-import { WorkloadIdentity } from "./workload-identity";
+import { DEFAULT_STORAGE_CLASS, createClusterCharts, createDefaultStorageClass } from "./charts";
+import { createControlPlane, createControlPlaneRole } from "./control-plane";
+import { createKubernetesProvider } from "./kubeconfig";
+import { type NodeGroupSpec, createNodeGroups } from "./node-group";
+import { type PodPlacement, placementFor, podPlacement } from "./placement";
+import { createClusterSecurityGroups } from "./security-groups";
 
-/** Control-plane log types; all of them go to CloudWatch. */
-export const CONTROL_PLANE_LOG_TYPES = [
-  "api",
-  "audit",
-  "authenticator",
-  "controllerManager",
-  "scheduler",
-] as const;
-export const CLUSTER_ADMIN_POLICY_ARN = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy";
+export { CLUSTER_ADMIN_POLICY_ARN } from "./access";
+export { CONTROL_PLANE_LOG_TYPES } from "./control-plane";
 
 const IAM_ROLE_ARN = /^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+/** Kubernetes object names such as a StorageClass's. */
+const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 export interface EksClusterArgs {
   /** EKS cluster name (also the subnet tag `kubernetes.io/cluster/<name>`); see {@link clusterNameFor}. */
@@ -109,11 +98,11 @@ export interface EksClusterArgs {
   readonly metricsServer: { readonly chartVersion: string; readonly replicas?: number };
   /** NVIDIA device plugin chart version; deployed only when a gpu group exists. */
   readonly nvidiaDevicePlugin: { readonly chartVersion: string };
-}
-
-/** Stable key of an admin role in child names: the role name, the last segment of its ARN. */
-function adminEntryKey(arn: string): string {
-  return arn.split("/").pop()!;
+  /**
+   * Name of the default StorageClass (encrypted gp3 with the EBS key).
+   * @default "gp3-encrypted"
+   */
+  readonly storageClassName?: string;
 }
 
 /** The cluster name a stack uses: give the network component the same value for its subnet tags. */
@@ -164,6 +153,12 @@ export function validateEksClusterArgs(args: EksClusterArgs): string[] {
       adminKeys.set(key, arn);
     }
   }
+  const storageClass = args.storageClassName;
+  if (storageClass !== undefined && !DNS_SUBDOMAIN.test(storageClass)) {
+    problems.push(
+      `storageClassName '${storageClass}' must be a DNS-1123 subdomain (lowercase letters, digits, '-', '.')`,
+    );
+  }
   const groups = Object.entries(args.nodeGroups);
   const systems = groups.filter(([, g]) => g.role === "system").length;
   if (systems !== 1) {
@@ -185,25 +180,37 @@ export function validateEksClusterArgs(args: EksClusterArgs): string[] {
   return problems;
 }
 
-/** Placement of pods on the groups with `role`: their labels as selector (shared ones), their taints tolerated. */
-function placementFor(
-  nodeGroups: Readonly<Record<string, NodeGroupSpec>>,
-  role: NodeGroupSpec["role"],
-): Placement {
-  const specs = Object.values(nodeGroups).filter((g) => g.role === role);
-  if (role === "gpu") {
-    const taints = new Map<string, Taint>();
-    specs.flatMap((g) => g.taints ?? []).forEach((t) => taints.set(`${t.key}=${t.value}:${t.effect}`, t));
-    return { nodeSelector: { [GPU_PRESENT_LABEL]: "true" }, taints: [...taints.values()] };
-  }
-  return { nodeSelector: nodeLabels(specs[0]), taints: specs[0].taints ?? [] };
-}
+/** The args with every default applied (what the steps of the component read). */
+export type ResolvedEksClusterArgs = EksClusterArgs &
+  Required<
+    Pick<
+      EksClusterArgs,
+      | "endpointPublicAccess"
+      | "publicAccessCidrs"
+      | "adminRoleArns"
+      | "logRetentionDays"
+      | "deletionProtection"
+      | "corednsReplicas"
+      | "storageClassName"
+    >
+  >;
 
-function roleTrust(service: string): string {
-  return JSON.stringify({
-    Version: "2012-10-17",
-    Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
-  });
+/** Validates `args` (one error listing every problem) and applies the documented defaults. */
+export function resolveEksClusterArgs(name: string, args: EksClusterArgs): ResolvedEksClusterArgs {
+  const problems = validateEksClusterArgs(args);
+  if (problems.length > 0) {
+    throw new Error(`EksCluster '${name}' has invalid arguments:\n  - ${problems.join("\n  - ")}`);
+  }
+  return {
+    ...args,
+    endpointPublicAccess: args.endpointPublicAccess ?? false,
+    publicAccessCidrs: args.publicAccessCidrs ?? [],
+    adminRoleArns: args.adminRoleArns ?? [],
+    logRetentionDays: args.logRetentionDays ?? 90,
+    deletionProtection: args.deletionProtection ?? true,
+    corednsReplicas: args.corednsReplicas ?? 2,
+    storageClassName: args.storageClassName ?? DEFAULT_STORAGE_CLASS,
+  };
 }
 
 /** An EKS cluster with node groups, add-ons and a Kubernetes provider for the components that follow. */
@@ -228,406 +235,65 @@ export class EksCluster extends pulumi.ComponentResource {
   public readonly nodeGroupNames: Record<string, pulumi.Output<string>>;
   /** The default encrypted gp3 StorageClass. */
   public readonly storageClassName: pulumi.Output<string>;
+  /**
+   * Where platform add-ons belong: the system node group's labels as node selector, tolerating
+   * exactly its taints (what CoreDNS, the EBS CSI controller, the autoscaler and metrics-server
+   * get). Give it to the components deployed next to them (ingress controller, cert-manager, Vault).
+   */
+  public readonly systemPlacement: PodPlacement;
 
   constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:cluster:EksCluster", name, {}, opts);
-    const problems = validateEksClusterArgs(args);
-    if (problems.length > 0) {
-      throw new Error(`EksCluster '${name}' has invalid arguments:\n  - ${problems.join("\n  - ")}`);
-    }
-    const admins = args.adminRoleArns ?? [];
-    const publicAccess = args.endpointPublicAccess ?? false;
-    const parent = { parent: this };
+    const a = resolveEksClusterArgs(name, args);
+    const system = placementFor(a.nodeGroups, "system");
 
-    // --- IAM role of the control plane ---------------------------------------------------------
-    const clusterRole = new aws.iam.Role(
-      `${name}-cluster`,
-      { assumeRolePolicy: roleTrust("eks.amazonaws.com") },
-      parent,
-    );
-    const clusterRolePolicies = new aws.iam.RolePolicyAttachmentsExclusive(
-      `${name}-cluster`,
-      { roleName: clusterRole.name, policyArns: ["arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"] },
-      parent,
-    );
-    // Envelope encryption of Secrets: the EKS key's policy delegates to IAM (root statement), so the
-    // control plane's role is granted exactly the calls EKS makes with that key, and nothing else.
-    const clusterEncryptionPolicy = new aws.iam.RolePolicy(
-      `${name}-cluster-encryption`,
-      {
-        role: clusterRole.name,
-        policy: pulumi.jsonStringify({
-          Version: "2012-10-17",
-          Statement: [
-            {
-              Sid: "SecretsEnvelopeEncryption",
-              Effect: "Allow",
-              Action: ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"],
-              Resource: args.keys.eksSecretsKeyArn,
-            },
-          ],
-        }),
-      },
-      parent,
-    );
-
-    // --- Security groups: control plane <-> nodes, explicit ----------------------------------
-    const controlPlaneSg = new aws.ec2.SecurityGroup(
-      `${name}-control-plane`,
-      {
-        vpcId: args.vpcId,
-        description: `EKS ${args.clusterName} control plane: API from nodes, kubelet and webhooks to nodes`,
-        tags: { Name: `${args.clusterName}-control-plane` },
-      },
-      parent,
-    );
-    const nodeSg = new aws.ec2.SecurityGroup(
-      `${name}-node`,
-      {
-        vpcId: args.vpcId,
-        description: `EKS ${args.clusterName} nodes and pods`,
-        // The AWS Load Balancer Controller finds the node security group by this tag.
-        tags: { Name: `${args.clusterName}-node`, [`kubernetes.io/cluster/${args.clusterName}`]: "owned" },
-      },
-      parent,
-    );
-    const rules: [string, "ingress" | "egress", aws.vpc.SecurityGroupIngressRuleArgs][] = [
-      [
-        "cp-from-nodes-https",
-        "ingress",
-        {
-          securityGroupId: controlPlaneSg.id,
-          referencedSecurityGroupId: nodeSg.id,
-          ipProtocol: "tcp",
-          fromPort: 443,
-          toPort: 443,
-          description: "Nodes and pods to the API server",
-        },
-      ],
-      [
-        "cp-to-nodes-https",
-        "egress",
-        {
-          securityGroupId: controlPlaneSg.id,
-          referencedSecurityGroupId: nodeSg.id,
-          ipProtocol: "tcp",
-          fromPort: 443,
-          toPort: 443,
-          description: "API server to webhooks on 443",
-        },
-      ],
-      [
-        "cp-to-nodes-high",
-        "egress",
-        {
-          securityGroupId: controlPlaneSg.id,
-          referencedSecurityGroupId: nodeSg.id,
-          ipProtocol: "tcp",
-          fromPort: 1025,
-          toPort: 65535,
-          description: "API server to kubelet (10250), webhooks and metrics-server",
-        },
-      ],
-      [
-        "node-from-cp-https",
-        "ingress",
-        {
-          securityGroupId: nodeSg.id,
-          referencedSecurityGroupId: controlPlaneSg.id,
-          ipProtocol: "tcp",
-          fromPort: 443,
-          toPort: 443,
-          description: "API server to webhooks on 443",
-        },
-      ],
-      [
-        "node-from-cp-high",
-        "ingress",
-        {
-          securityGroupId: nodeSg.id,
-          referencedSecurityGroupId: controlPlaneSg.id,
-          ipProtocol: "tcp",
-          fromPort: 1025,
-          toPort: 65535,
-          description: "API server to kubelet (10250), webhooks and metrics-server",
-        },
-      ],
-      [
-        "node-from-nodes",
-        "ingress",
-        {
-          securityGroupId: nodeSg.id,
-          referencedSecurityGroupId: nodeSg.id,
-          ipProtocol: "-1",
-          description: "Node to node and pod to pod (network policies narrow it)",
-        },
-      ],
-      [
-        "node-egress",
-        "egress",
-        {
-          securityGroupId: nodeSg.id,
-          cidrIpv4: "0.0.0.0/0",
-          ipProtocol: "-1",
-          description: "Nodes to AWS APIs, registries and the internet through NAT",
-        },
-      ],
-    ];
-    for (const [key, direction, ruleArgs] of rules) {
-      if (direction === "ingress") {
-        new aws.vpc.SecurityGroupIngressRule(`${name}-${key}`, ruleArgs, parent);
-      } else {
-        new aws.vpc.SecurityGroupEgressRule(`${name}-${key}`, ruleArgs, parent);
-      }
-    }
-
-    // --- Log group first, so EKS never creates an unencrypted one ------------------------------
-    const logGroup = new aws.cloudwatch.LogGroup(
-      `${name}-control-plane-logs`,
-      {
-        name: `/aws/eks/${args.clusterName}/cluster`,
-        kmsKeyId: args.keys.logsKeyArn,
-        retentionInDays: args.logRetentionDays ?? 90,
-      },
-      parent,
-    );
-
-    // --- Control plane --------------------------------------------------------------------------
-    const cluster = new aws.eks.Cluster(
-      name,
-      {
-        name: args.clusterName,
-        version: args.version,
-        roleArn: clusterRole.arn,
-        vpcConfig: {
-          subnetIds: args.privateSubnetIds,
-          securityGroupIds: [controlPlaneSg.id],
-          endpointPrivateAccess: true,
-          endpointPublicAccess: publicAccess,
-          publicAccessCidrs: publicAccess ? [...(args.publicAccessCidrs ?? [])] : undefined,
-        },
-        encryptionConfig: { provider: { keyArn: args.keys.eksSecretsKeyArn }, resources: ["secrets"] },
-        enabledClusterLogTypes: [...CONTROL_PLANE_LOG_TYPES],
-        accessConfig: {
-          authenticationMode: "API",
-          // With admins configured, nobody gets implicit admin; without, the creator keeps it.
-          bootstrapClusterCreatorAdminPermissions: admins.length === 0,
-        },
-        // Add-ons are managed below (versions pinned, configured); EKS installs no unmanaged copies.
-        bootstrapSelfManagedAddons: false,
-        upgradePolicy: { supportType: "STANDARD" },
-        deletionProtection: args.deletionProtection ?? true,
-      },
-      {
-        parent: this,
-        dependsOn: [logGroup, clusterRolePolicies, clusterEncryptionPolicy],
-        // EKS reads this flag only in CreateCluster and the provider replaces the cluster when it
-        // changes: adding the first admin role later must not destroy and recreate the cluster.
-        // The creator's bootstrap access entry then stays until removed by hand (docs/cluster.md).
-        ignoreChanges: ["accessConfig.bootstrapClusterCreatorAdminPermissions"],
-      },
-    );
+    // Control plane: its role, the security groups of the control plane and the nodes, the cluster.
+    const role = createControlPlaneRole(name, a.keys.eksSecretsKeyArn, this);
+    const securityGroups = createClusterSecurityGroups(name, a.vpcId, a.clusterName, this);
+    const controlPlane = createControlPlane(name, a, role, securityGroups.controlPlane, this);
+    const cluster = controlPlane.cluster;
     const clusterName = cluster.name;
-    const issuerUrl = cluster.identities.apply((ids) => ids[0].oidcs![0].issuer!);
-    this.oidcIssuer = issuerUrl.apply((url) => url.replace(/^https:\/\//, ""));
 
-    const oidcProvider = new aws.iam.OpenIdConnectProvider(
-      `${name}-oidc`,
-      { url: issuerUrl, clientIdLists: ["sts.amazonaws.com"] },
-      parent,
-    );
+    // Access: admin roles through access entries.
+    createAdminAccess(name, clusterName, a.adminRoleArns, this);
 
-    // --- Admin access entries ---------------------------------------------------------------------
-    for (const arn of admins) {
-      const key = adminEntryKey(arn);
-      const entry = new aws.eks.AccessEntry(
-        `${name}-admin-${key}`,
-        { clusterName, principalArn: arn, type: "STANDARD" },
-        parent,
-      );
-      new aws.eks.AccessPolicyAssociation(
-        `${name}-admin-${key}`,
-        {
-          clusterName,
-          principalArn: entry.principalArn,
-          policyArn: CLUSTER_ADMIN_POLICY_ARN,
-          accessScope: { type: "cluster" },
-        },
-        parent,
-      );
-    }
-
-    // --- Workload identities of the add-ons ---------------------------------------------------
-    const vpcCniIdentity = new WorkloadIdentity(
-      `${name}-vpc-cni`,
-      {
-        clusterName,
-        namespace: "kube-system",
-        serviceAccount: "aws-node",
-        managedPolicyArns: ["arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy"],
-      },
-      parent,
-    );
-    const ebsCsiIdentity = new WorkloadIdentity(
-      `${name}-ebs-csi`,
-      {
-        clusterName,
-        namespace: "kube-system",
-        serviceAccount: "ebs-csi-controller-sa",
-        managedPolicyArns: ["arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"],
-        policyJson: ebsCsiKmsPolicy(args.keys.ebsKeyArn),
-      },
-      parent,
-    );
-
-    // --- Add-ons nodes need, before any node group ----------------------------------------------
-    const system = placementFor(args.nodeGroups, "system");
-    const configuration: Partial<Record<AddonName, string>> = {
-      "vpc-cni": vpcCniConfiguration(),
-      coredns: corednsConfiguration(args.corednsReplicas ?? 2, system.nodeSelector, system.taints),
-      "aws-ebs-csi-driver": ebsCsiConfiguration(system.nodeSelector, system.taints),
+    // Add-ons nodes need (networking, credentials), the node groups, then the add-ons that need nodes.
+    const addons = {
+      clusterName,
+      versions: a.addonVersions,
+      configuration: addonConfiguration(a.corednsReplicas, system),
+      identities: createAddonIdentities(name, clusterName, a.keys.ebsKeyArn, this),
     };
-    const addonIdentities: Partial<Record<AddonName, pulumi.Resource>> = {
-      "vpc-cni": vpcCniIdentity,
-      "aws-ebs-csi-driver": ebsCsiIdentity,
-    };
-    const addon = (addonName: AddonName, dependsOn: pulumi.Resource[]) =>
-      createAddon(
-        name,
-        {
-          clusterName,
-          addonName,
-          version: args.addonVersions[addonName],
-          configurationValues: configuration[addonName],
-        },
-        {
-          parent: this,
-          dependsOn: [...dependsOn, ...(addonIdentities[addonName] ? [addonIdentities[addonName]] : [])],
-        },
-      );
-    const prerequisites = NODE_PREREQUISITE_ADDONS.map((n) => addon(n, []));
+    const prerequisites = createAddons(name, addons, NODE_PREREQUISITE_ADDONS, [], this);
+    const nodeGroups = createNodeGroups(name, a, cluster, securityGroups.node, prerequisites, this);
+    const nodes = Object.values(nodeGroups);
+    const nodeDependent = createAddons(name, addons, NODE_DEPENDENT_ADDONS, nodes, this);
 
-    // --- Nodes ---------------------------------------------------------------------------------
-    const nodeRole = new aws.iam.Role(
-      `${name}-node`,
-      { assumeRolePolicy: roleTrust("ec2.amazonaws.com") },
-      parent,
-    );
-    const nodeRolePolicies = new aws.iam.RolePolicyAttachmentsExclusive(
-      `${name}-node`,
-      {
-        roleName: nodeRole.name,
-        policyArns: [
-          "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
-          "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly",
-          "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
-        ],
-      },
-      parent,
-    );
-    const nodeGroups = Object.entries(args.nodeGroups).map(([group, spec]) => {
-      const created = createNodeGroup(
-        name,
-        {
-          clusterName,
-          version: cluster.version,
-          group,
-          spec,
-          nodeRoleArn: nodeRole.arn,
-          subnetIds: args.privateSubnetIds,
-          nodeSecurityGroupId: nodeSg.id,
-          ebsKeyArn: args.keys.ebsKeyArn,
-          tags: args.tags,
-        },
-        { parent: this, dependsOn: [...prerequisites, nodeRolePolicies] },
-      );
-      return [group, created.nodeGroup] as const;
-    });
-    const nodeGroupResources = nodeGroups.map(([, ng]) => ng);
-
-    // --- Add-ons that need nodes -------------------------------------------------------------------
-    const lateAddons = ADDONS.filter((n) => !NODE_PREREQUISITE_ADDONS.includes(n)).map((n) =>
-      addon(n, nodeGroupResources),
-    );
-
-    // --- Kubernetes provider and objects -----------------------------------------------------------
-    this.kubeconfig = pulumi.secret(
-      buildKubeconfig({
-        clusterName,
-        endpoint: cluster.endpoint,
-        certificateAuthority: cluster.certificateAuthority.apply((ca) => ca.data!),
-        region: args.region,
-      }),
-    );
-    // The provider waits for the nodes and the add-ons that need them (DNS, EBS CSI): every object
-    // deployed through it, here or by other components (ALB controller, services, Vault), then
-    // waits too, and on destroy those objects go before the nodes that run their controllers.
-    const clusterReady = [...nodeGroupResources, ...lateAddons];
-    this.provider = new k8s.Provider(
-      `${name}-k8s`,
-      { kubeconfig: this.kubeconfig, enableServerSideApply: true },
-      { parent: this, dependsOn: clusterReady },
-    );
-    const inCluster = { parent: this, provider: this.provider, dependsOn: clusterReady };
-
-    const storageClass = createDefaultStorageClass(`${name}-gp3-encrypted`, args.keys.ebsKeyArn, inCluster);
-
-    const autoscalerIdentity = new WorkloadIdentity(
-      `${name}-cluster-autoscaler`,
-      {
-        clusterName,
-        namespace: "kube-system",
-        serviceAccount: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT,
-        policyJson: clusterAutoscalerPolicy(clusterName),
-      },
-      parent,
-    );
-    createRelease(
-      `${name}-cluster-autoscaler`,
-      {
-        chart: "cluster-autoscaler",
-        version: args.clusterAutoscaler.chartVersion,
-        repo: CHART_REPOSITORIES.clusterAutoscaler,
-        values: clusterAutoscalerValues(
-          args.clusterName,
-          args.region,
-          args.clusterAutoscaler.imageTag,
-          system,
-        ),
-      },
-      { ...inCluster, dependsOn: [...inCluster.dependsOn, autoscalerIdentity] },
-    );
-    createRelease(
-      `${name}-metrics-server`,
-      {
-        chart: "metrics-server",
-        version: args.metricsServer.chartVersion,
-        repo: CHART_REPOSITORIES.metricsServer,
-        values: metricsServerValues(args.metricsServer.replicas ?? 2, system),
-      },
+    // Kubernetes: the provider waits for the nodes and their add-ons; then the cluster's own objects.
+    const clusterReady = [...nodes, ...nodeDependent];
+    const kubernetes = createKubernetesProvider(name, cluster, a.region, clusterReady, this);
+    const inCluster = { parent: this, provider: kubernetes.provider, dependsOn: clusterReady };
+    const storageClass = createDefaultStorageClass(
+      `${name}-gp3-encrypted`,
+      { name: a.storageClassName, ebsKeyArn: a.keys.ebsKeyArn },
       inCluster,
     );
-    if (Object.values(args.nodeGroups).some((g) => g.role === "gpu")) {
-      createRelease(
-        `${name}-nvidia-device-plugin`,
-        {
-          chart: "nvidia-device-plugin",
-          version: args.nvidiaDevicePlugin.chartVersion,
-          repo: CHART_REPOSITORIES.nvidiaDevicePlugin,
-          values: nvidiaDevicePluginValues(placementFor(args.nodeGroups, "gpu")),
-        },
-        inCluster,
-      );
-    }
+    createClusterCharts(name, { ...a, clusterNameOutput: clusterName }, inCluster);
 
+    this.kubeconfig = kubernetes.kubeconfig;
+    this.provider = kubernetes.provider;
     this.clusterName = clusterName;
     this.clusterArn = cluster.arn;
     this.endpoint = cluster.endpoint;
-    this.oidcProviderArn = oidcProvider.arn;
+    this.oidcProviderArn = controlPlane.oidcProvider.arn;
+    this.oidcIssuer = controlPlane.oidcIssuer;
     this.clusterSecurityGroupId = cluster.vpcConfig.apply((v) => v.clusterSecurityGroupId);
-    this.nodeSecurityGroupId = nodeSg.id;
-    this.nodeGroupNames = Object.fromEntries(nodeGroups.map(([group, ng]) => [group, ng.nodeGroupName]));
+    this.nodeSecurityGroupId = securityGroups.node.id;
+    this.nodeGroupNames = Object.fromEntries(
+      Object.entries(nodeGroups).map(([group, ng]) => [group, ng.nodeGroupName]),
+    );
     this.storageClassName = storageClass.metadata.name;
+    this.systemPlacement = podPlacement(system);
     this.registerOutputs({
       clusterName: this.clusterName,
       clusterArn: this.clusterArn,
@@ -639,6 +305,7 @@ export class EksCluster extends pulumi.ComponentResource {
       kubeconfig: this.kubeconfig,
       nodeGroupNames: this.nodeGroupNames,
       storageClassName: this.storageClassName,
+      systemPlacement: this.systemPlacement,
     });
   }
 }

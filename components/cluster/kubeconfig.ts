@@ -1,7 +1,10 @@
 /**
- * Kubeconfig for an EKS cluster that authenticates with `aws eks get-token` (no static token in
- * state): whoever uses it needs AWS credentials mapped to an access entry of the cluster.
+ * How Pulumi reaches the cluster: a kubeconfig that authenticates with `aws eks get-token` (no
+ * static token in state; whoever uses it needs AWS credentials mapped to an access entry of the
+ * cluster) and the Kubernetes provider built on it.
  */
+import type * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
 export interface KubeconfigInputs {
@@ -51,4 +54,33 @@ export function buildKubeconfig(inputs: KubeconfigInputs): pulumi.Output<string>
       },
     ],
   });
+}
+
+/**
+ * The cluster's kubeconfig (a secret) and `${name}-k8s`, its Kubernetes provider. The provider waits
+ * for `clusterReady` (the nodes and the add-ons that need them: DNS, EBS CSI), so every object
+ * deployed through it, by this component or by others (ALB controller, services, Vault), waits too,
+ * and on destroy those objects go before the nodes that run their controllers.
+ */
+export function createKubernetesProvider(
+  name: string,
+  cluster: aws.eks.Cluster,
+  region: string,
+  clusterReady: pulumi.Resource[],
+  parent: pulumi.Resource,
+): { kubeconfig: pulumi.Output<string>; provider: k8s.Provider } {
+  const kubeconfig = pulumi.secret(
+    buildKubeconfig({
+      clusterName: cluster.name,
+      endpoint: cluster.endpoint,
+      certificateAuthority: cluster.certificateAuthority.apply((ca) => ca.data!),
+      region,
+    }),
+  );
+  const provider = new k8s.Provider(
+    `${name}-k8s`,
+    { kubeconfig, enableServerSideApply: true },
+    { parent, dependsOn: clusterReady },
+  );
+  return { kubeconfig, provider };
 }

@@ -4,7 +4,8 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { Taint } from "./addons";
+import type { Taint } from "./placement";
+import { serviceTrustPolicy } from "./trust";
 
 /** What runs on a node group. */
 export type NodeRole = "system" | "application" | "gpu";
@@ -143,4 +144,76 @@ export function createNodeGroup(
     pulumi.mergeOptions(opts, { ignoreChanges: ["scalingConfig.desiredSize"] }),
   );
   return { launchTemplate, nodeGroup };
+}
+
+/**
+ * The role every node runs as: EKS worker, image pulls and Systems Manager only. No CNI policy: the
+ * VPC CNI has its own workload identity.
+ */
+export function createNodeRole(
+  name: string,
+  parent: pulumi.Resource,
+): { role: aws.iam.Role; policies: aws.iam.RolePolicyAttachmentsExclusive } {
+  const role = new aws.iam.Role(
+    `${name}-node`,
+    { assumeRolePolicy: serviceTrustPolicy("ec2.amazonaws.com") },
+    { parent },
+  );
+  const policies = new aws.iam.RolePolicyAttachmentsExclusive(
+    `${name}-node`,
+    {
+      roleName: role.name,
+      policyArns: [
+        "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
+        "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly",
+        "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
+      ],
+    },
+    { parent },
+  );
+  return { role, policies };
+}
+
+/** What the node groups take from the cluster's args. */
+export interface NodeGroupsSettings {
+  /** Node groups by stable key. */
+  readonly nodeGroups: Readonly<Record<string, NodeGroupSpec>>;
+  readonly privateSubnetIds: pulumi.Input<string>[];
+  readonly keys: { readonly ebsKeyArn: pulumi.Input<string> };
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/**
+ * The node role and one node group per entry of `nodeGroups` (by stable key), in the private
+ * subnets behind `nodeSecurityGroup`, following the control plane's version; each after `dependsOn`
+ * (the add-ons nodes need to become Ready) and the node role's policies.
+ */
+export function createNodeGroups(
+  name: string,
+  settings: NodeGroupsSettings,
+  cluster: aws.eks.Cluster,
+  nodeSecurityGroup: aws.ec2.SecurityGroup,
+  dependsOn: readonly pulumi.Resource[],
+  parent: pulumi.Resource,
+): Record<string, aws.eks.NodeGroup> {
+  const nodeRole = createNodeRole(name, parent);
+  const shared = {
+    clusterName: cluster.name,
+    version: cluster.version,
+    nodeRoleArn: nodeRole.role.arn,
+    subnetIds: settings.privateSubnetIds,
+    nodeSecurityGroupId: nodeSecurityGroup.id,
+    ebsKeyArn: settings.keys.ebsKeyArn,
+    tags: settings.tags,
+  };
+  return Object.fromEntries(
+    Object.entries(settings.nodeGroups).map(([group, spec]) => {
+      const created = createNodeGroup(
+        name,
+        { ...shared, group, spec },
+        { parent, dependsOn: [...dependsOn, nodeRole.policies] },
+      );
+      return [group, created.nodeGroup];
+    }),
+  );
 }

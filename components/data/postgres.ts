@@ -4,16 +4,23 @@
  * backed up (optionally with copies of the automated backups in another region,
  * docs/decisions/0026), monitored, and with a master password that RDS generates, keeps in Secrets
  * Manager and rotates (docs/decisions/0020).
+ *
+ * Steps: `postgres-parameters.ts` (parameter group), `postgres-monitoring.ts` (enhanced-monitoring
+ * role, log groups) and `postgres-instances.ts` (primary, replicas, cross-region backups).
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { type StatefulArgs, statefulOptions } from "../shared/stateful";
+import type { StatefulArgs } from "../shared/stateful";
+import { createDataSecurityGroup, type DataStoreArgs, wiringProblems } from "./network-access";
 import {
-  createDataSecurityGroup,
-  type DataStoreArgs,
-  finalSnapshotName,
-  wiringProblems,
-} from "./network-access";
+  POSTGRES_PORT,
+  createBackupReplication,
+  createPrimaryInstance,
+  createReadReplicas,
+  replicaIdentifier,
+} from "./postgres-instances";
+import { createMonitoringRole } from "./postgres-monitoring";
+import { createPostgresParameterGroup } from "./postgres-parameters";
 import {
   BACKUP_RETENTION_DAYS,
   type PostgresSettings,
@@ -22,11 +29,9 @@ import {
   postgresSettingsProblems,
 } from "./rules";
 
-export const POSTGRES_PORT = 5432;
-/** CA of the server certificates; clients verify the endpoint against it. */
-export const RDS_CA_CERT = "rds-ca-rsa2048-g1";
-/** Log types RDS for PostgreSQL exports to CloudWatch Logs. */
-export const POSTGRES_LOG_EXPORTS = ["postgresql", "upgrade"] as const;
+export { POSTGRES_PORT, RDS_CA_CERT } from "./postgres-instances";
+export { POSTGRES_LOG_EXPORTS } from "./postgres-monitoring";
+export { postgresParameters } from "./postgres-parameters";
 
 /** Copies of the primary's automated backups kept in another region (docs/decisions/0026). */
 export interface CrossRegionBackupArgs {
@@ -117,8 +122,12 @@ export interface PostgresDatabaseArgs extends DataStoreArgs {
   readonly crossRegionBackup?: CrossRegionBackupArgs;
 }
 
-type Resolved = Required<Omit<PostgresDatabaseArgs, keyof StatefulArgs | "crossRegionBackup">> &
+/** The args with every default applied (what the steps of the component read). */
+export type ResolvedPostgresDatabaseArgs = Required<
+  Omit<PostgresDatabaseArgs, keyof StatefulArgs | "crossRegionBackup">
+> &
   Pick<PostgresDatabaseArgs, "crossRegionBackup">;
+type Resolved = ResolvedPostgresDatabaseArgs;
 
 const IDENTIFIER = /^[a-z](?:[a-z0-9]|-(?!-))*[a-z0-9]$|^[a-z]$/;
 const PG_NAME = /^[a-z][a-z0-9_]{0,62}$/;
@@ -139,10 +148,6 @@ function resolve(name: string, args: PostgresDatabaseArgs): Resolved {
     masterUsername: args.masterUsername ?? "platform_admin",
     slowStatementThresholdMs: args.slowStatementThresholdMs ?? 1000,
   };
-}
-
-function replicaIdentifier(identifier: string, n: number): string {
-  return `${identifier}-replica-${n}`;
 }
 
 /** Every problem with the (resolved) args; empty when valid. */
@@ -211,31 +216,6 @@ export function validatePostgresDatabaseArgs(name: string, args: PostgresDatabas
   return resolved;
 }
 
-/**
- * Parameters of the instances' parameter group. All are dynamic (applied without a reboot).
- * `rds.force_ssl` refuses unencrypted connections; the log settings record connections,
- * disconnections, lock waits, temp files and slow statements for audits and tuning.
- * `log_statement` stays `none`: `ddl` would also log `CREATE/ALTER ROLE ... PASSWORD '...'`, i.e.
- * every credential Vault's database engine issues, in clear in CloudWatch Logs
- * (docs/decisions/0025).
- */
-export function postgresParameters(
-  slowStatementThresholdMs: number,
-): { name: string; value: string; applyMethod: string }[] {
-  const dynamic = (name: string, value: string) => ({ name, value, applyMethod: "immediate" });
-  return [
-    dynamic("rds.force_ssl", "1"),
-    dynamic("password_encryption", "scram-sha-256"),
-    dynamic("log_connections", "1"),
-    dynamic("log_disconnections", "1"),
-    dynamic("log_lock_waits", "1"),
-    dynamic("log_min_duration_statement", String(slowStatementThresholdMs)),
-    dynamic("log_statement", "none"),
-    dynamic("log_temp_files", "10240"),
-    dynamic("log_autovacuum_min_duration", "10000"),
-  ];
-}
-
 /** A PostgreSQL database on RDS. */
 export class PostgresDatabase extends pulumi.ComponentResource {
   /** `address:port` of the primary. */
@@ -265,7 +245,6 @@ export class PostgresDatabase extends pulumi.ComponentResource {
     // Validated before anything is registered: invalid args leave no half-built component behind.
     const a = validatePostgresDatabaseArgs(name, args);
     super("platform:data:PostgresDatabase", name, {}, opts);
-    const stateful = (extra?: pulumi.CustomResourceOptions) => statefulOptions(this, args.protect, extra);
 
     const securityGroup = createDataSecurityGroup(
       `${name}-sg`,
@@ -283,104 +262,18 @@ export class PostgresDatabase extends pulumi.ComponentResource {
       { description: `Data subnets of ${a.identifier}`, subnetIds: a.dataSubnetIds },
       { parent: this },
     );
-    // Auto-named, so a new family (major upgrade) creates the new group before dropping the old.
-    const parameterGroup = new aws.rds.ParameterGroup(
-      `${name}-params`,
-      {
-        family: `postgres${a.engineMajorVersion}`,
-        description: `PostgreSQL ${a.engineMajorVersion} for ${a.identifier}: TLS required, audit and slow-query logging`,
-        parameters: postgresParameters(a.slowStatementThresholdMs),
-      },
-      { parent: this },
-    );
-    const monitoringRole = this.createMonitoringRole(name);
-
-    const common = {
-      instanceClass: a.instanceClass,
-      storageType: "gp3",
-      maxAllocatedStorage: a.maxAllocatedStorage,
-      storageEncrypted: true,
-      kmsKeyId: a.kmsKeyArn,
-      publiclyAccessible: false,
-      vpcSecurityGroupIds: [securityGroup.id],
+    const parameterGroup = createPostgresParameterGroup(name, a, this);
+    const monitoringRole = createMonitoringRole(name, this);
+    const deps = {
+      securityGroupId: securityGroup.id,
+      subnetGroupName: subnetGroup.name,
       parameterGroupName: parameterGroup.name,
-      port: POSTGRES_PORT,
-      caCertIdentifier: RDS_CA_CERT,
-      iamDatabaseAuthenticationEnabled: true,
-      autoMinorVersionUpgrade: true,
-      allowMajorVersionUpgrade: a.allowMajorVersionUpgrade,
-      applyImmediately: false,
-      maintenanceWindow: a.maintenanceWindow,
-      deletionProtection: a.deletionProtection,
-      copyTagsToSnapshot: true,
-      performanceInsightsEnabled: true,
-      performanceInsightsKmsKeyId: a.kmsKeyArn,
-      performanceInsightsRetentionPeriod: a.performanceInsightsRetentionDays,
-      monitoringInterval: a.monitoringIntervalSeconds,
       monitoringRoleArn: monitoringRole.arn,
-      enabledCloudwatchLogsExports: [...POSTGRES_LOG_EXPORTS],
     };
-
-    const primary = new aws.rds.Instance(
-      `${name}-primary`,
-      {
-        ...common,
-        identifier: a.identifier,
-        engine: "postgres",
-        // A major version only: RDS picks the latest minor and auto-upgrades minors.
-        engineVersion: String(a.engineMajorVersion),
-        allocatedStorage: a.allocatedStorage,
-        dbSubnetGroupName: subnetGroup.name,
-        multiAz: a.multiAz,
-        dbName: a.databaseName,
-        username: a.masterUsername,
-        manageMasterUserPassword: true,
-        masterUserSecretKmsKeyId: a.secretsKmsKeyArn,
-        backupRetentionPeriod: a.backupRetentionDays,
-        backupWindow: a.backupWindow,
-        // Automated backups survive the instance, so point-in-time recovery stays possible after a deletion.
-        deleteAutomatedBackups: false,
-        skipFinalSnapshot: false,
-        finalSnapshotIdentifier: finalSnapshotName(`${name}-primary`, a.identifier, this),
-        tags: { Name: a.identifier },
-      },
-      stateful({ dependsOn: this.createLogGroups(`${name}-primary`, a.identifier, a) }),
-    );
-
-    const replicas: aws.rds.Instance[] = [];
-    for (let n = 1; n <= a.readReplicas; n++) {
-      const identifier = replicaIdentifier(a.identifier, n);
-      replicas.push(
-        new aws.rds.Instance(
-          `${name}-replica-${n}`,
-          {
-            ...common,
-            identifier,
-            // Same region, no subnet group given: the replica joins the primary's subnet group.
-            replicateSourceDb: primary.identifier,
-            multiAz: false,
-            // Replicas hold no data of their own; RDS refuses a final snapshot of a replica.
-            skipFinalSnapshot: true,
-            tags: { Name: identifier },
-          },
-          // Not protected: a replica is a copy that lowering `readReplicas` must be able to remove.
-          { parent: this, dependsOn: this.createLogGroups(`${name}-replica-${n}`, identifier, a) },
-        ),
-      );
-    }
-
+    const primary = createPrimaryInstance(name, a, deps, this, args.protect);
+    const replicas = createReadReplicas(name, a, deps, primary, this);
     const backupReplication = a.crossRegionBackup
-      ? new aws.rds.InstanceAutomatedBackupsReplication(
-          `${name}-backup-replication`,
-          {
-            sourceDbInstanceArn: primary.arn,
-            kmsKeyId: a.crossRegionBackup.kmsKeyArn,
-            retentionPeriod: a.crossRegionBackup.retentionDays,
-          },
-          // Created in the destination region; the copies are state (a point-in-time restore there
-          // needs them), and deleting the replication deletes them.
-          stateful({ provider: a.crossRegionBackup.provider }),
-        )
+      ? createBackupReplication(name, a.crossRegionBackup, primary, this, args.protect)
       : undefined;
 
     this.endpoint = primary.endpoint;
@@ -401,57 +294,5 @@ export class PostgresDatabase extends pulumi.ComponentResource {
       instanceIdentifier: this.instanceIdentifier,
       crossRegionBackupArn: this.crossRegionBackupArn,
     });
-  }
-
-  /** The role enhanced monitoring publishes OS metrics with, usable only by RDS of this account. */
-  private createMonitoringRole(name: string): aws.iam.Role {
-    const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
-    const partition = aws.getPartitionOutput({}, { parent: this }).partition;
-    const role = new aws.iam.Role(
-      `${name}-monitoring`,
-      {
-        description: "RDS enhanced monitoring",
-        assumeRolePolicy: pulumi.jsonStringify({
-          Version: "2012-10-17",
-          Statement: [
-            {
-              Effect: "Allow",
-              Principal: { Service: "monitoring.rds.amazonaws.com" },
-              Action: "sts:AssumeRole",
-              Condition: { StringEquals: { "aws:SourceAccount": account } },
-            },
-          ],
-        }),
-      },
-      { parent: this },
-    );
-    new aws.iam.RolePolicyAttachment(
-      `${name}-monitoring`,
-      {
-        role: role.name,
-        policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole`,
-      },
-      { parent: this },
-    );
-    return role;
-  }
-
-  /**
-   * The log groups RDS exports into, created first so they are encrypted and expire (RDS would
-   * otherwise create them unencrypted and kept forever).
-   */
-  private createLogGroups(childName: string, identifier: string, a: Resolved): aws.cloudwatch.LogGroup[] {
-    return POSTGRES_LOG_EXPORTS.map(
-      (log) =>
-        new aws.cloudwatch.LogGroup(
-          `${childName}-${log}`,
-          {
-            name: `/aws/rds/instance/${identifier}/${log}`,
-            kmsKeyId: a.logsKmsKeyArn,
-            retentionInDays: a.logRetentionDays,
-          },
-          { parent: this },
-        ),
-    );
   }
 }

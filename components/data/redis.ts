@@ -3,17 +3,21 @@
  * automatic failover across AZs when asked) in the data subnets, reachable on 6379 only from the
  * given security groups, encrypted at rest with the ElastiCache key and in transit (TLS required),
  * protected by an AUTH token generated here and kept in Secrets Manager (docs/decisions/0021).
+ *
+ * Steps: `redis-replication-group.ts` (parameter group, log groups, the group) and
+ * `redis-auth-token.ts` (the token and its secret).
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
-import { type StatefulArgs, statefulOptions } from "../shared/stateful";
+import type { StatefulArgs } from "../shared/stateful";
+import { createDataSecurityGroup, type DataStoreArgs, wiringProblems } from "./network-access";
+import { createAuthToken } from "./redis-auth-token";
 import {
-  createDataSecurityGroup,
-  type DataStoreArgs,
-  finalSnapshotName,
-  wiringProblems,
-} from "./network-access";
+  REDIS_PORT,
+  createRedisLogGroups,
+  createRedisParameterGroup,
+  createReplicationGroup,
+} from "./redis-replication-group";
 import {
   type RedisSettings,
   type SettingProblem,
@@ -21,12 +25,8 @@ import {
   redisSettingsProblems,
 } from "./rules";
 
-export const REDIS_PORT = 6379;
-/** The only non-alphanumeric characters ElastiCache accepts in an AUTH token. */
-export const AUTH_TOKEN_SPECIAL_CHARACTERS = "!&#$^<>-";
-export const AUTH_TOKEN_LENGTH = 64;
-/** Log types delivered to CloudWatch Logs. */
-export const REDIS_LOG_TYPES = ["slow-log", "engine-log"] as const;
+export { AUTH_TOKEN_LENGTH, AUTH_TOKEN_SPECIAL_CHARACTERS } from "./redis-auth-token";
+export { REDIS_LOG_TYPES, REDIS_PORT } from "./redis-replication-group";
 
 export interface RedisCacheArgs extends DataStoreArgs {
   /**
@@ -78,7 +78,9 @@ export interface RedisCacheArgs extends DataStoreArgs {
   readonly authTokenUpdateStrategy?: "ROTATE" | "SET";
 }
 
-type Resolved = Required<Omit<RedisCacheArgs, keyof StatefulArgs>>;
+/** The args with every default applied (what the steps of the component read). */
+export type ResolvedRedisCacheArgs = Required<Omit<RedisCacheArgs, keyof StatefulArgs>>;
+type Resolved = ResolvedRedisCacheArgs;
 
 const GROUP_ID = /^[a-z](?:[a-z0-9]|-(?!-))*[a-z0-9]$|^[a-z]$/;
 
@@ -158,107 +160,28 @@ export class RedisCache extends pulumi.ComponentResource {
       { description: `Data subnets of ${id}`, subnetIds: a.dataSubnetIds },
       { parent: this },
     );
-    const family = `redis${a.engineVersion.split(".")[0]}`;
-    // The description is immutable (a change replaces the group), so it names only what already
-    // forces a new group (family, group ID): a new eviction policy or a minor engine version then
-    // updates this group in place instead of replacing one the cache is still using.
-    const parameterGroup = new aws.elasticache.ParameterGroup(
-      `${name}-params`,
+    const parameterGroup = createRedisParameterGroup(name, a, this);
+    const logGroups = createRedisLogGroups(name, a, this);
+    const authToken = createAuthToken(name, a, this, args.protect);
+    const group = createReplicationGroup(
+      name,
+      a,
       {
-        family,
-        description: `${family} parameters of ${id}`,
-        parameters: [{ name: "maxmemory-policy", value: a.maxmemoryPolicy }],
-      },
-      { parent: this },
-    );
-    const logGroups = REDIS_LOG_TYPES.map(
-      (log) =>
-        new aws.cloudwatch.LogGroup(
-          `${name}-${log}`,
-          {
-            name: `/aws/elasticache/${id}/${log}`,
-            kmsKeyId: a.logsKmsKeyArn,
-            retentionInDays: a.logRetentionDays,
-          },
-          { parent: this },
-        ),
-    );
-
-    // Not protected: raising authTokenVersion must be able to replace it. Its result is a secret output.
-    const authToken = new random.RandomPassword(
-      `${name}-auth-token`,
-      {
-        length: AUTH_TOKEN_LENGTH,
-        special: true,
-        overrideSpecial: AUTH_TOKEN_SPECIAL_CHARACTERS,
-        minUpper: 1,
-        minLower: 1,
-        minNumeric: 1,
-        minSpecial: 1,
-        keepers: { version: String(a.authTokenVersion) },
-      },
-      { parent: this },
-    );
-    const secret = new aws.secretsmanager.Secret(
-      `${name}-auth-token`,
-      {
-        // A prefix, not a fixed name: a deleted secret keeps its name for the 30-day recovery window.
-        namePrefix: `elasticache/${id}/auth-token-`,
-        description: `AUTH token of the ElastiCache replication group ${id}`,
-        kmsKeyId: a.secretsKmsKeyArn,
-        recoveryWindowInDays: 30,
-      },
-      statefulOptions(this, args.protect),
-    );
-    new aws.secretsmanager.SecretVersion(
-      `${name}-auth-token`,
-      { secretId: secret.id, secretString: authToken.result },
-      { parent: this },
-    );
-
-    const group = new aws.elasticache.ReplicationGroup(
-      `${name}-group`,
-      {
-        replicationGroupId: id,
-        description: `Redis cache ${id}`,
-        engine: "redis",
-        engineVersion: a.engineVersion,
-        nodeType: a.nodeType,
-        numCacheClusters: a.numCacheClusters,
-        automaticFailoverEnabled: a.automaticFailover,
-        multiAzEnabled: a.multiAz,
-        port: REDIS_PORT,
+        securityGroupId: securityGroup.id,
         subnetGroupName: subnetGroup.name,
-        securityGroupIds: [securityGroup.id],
         parameterGroupName: parameterGroup.name,
-        atRestEncryptionEnabled: true,
-        kmsKeyId: a.kmsKeyArn,
-        transitEncryptionEnabled: true,
-        transitEncryptionMode: "required",
-        authToken: authToken.result,
-        authTokenUpdateStrategy: a.authTokenUpdateStrategy,
-        snapshotRetentionLimit: a.snapshotRetentionDays,
-        snapshotWindow: a.snapshotWindow,
-        maintenanceWindow: a.maintenanceWindow,
-        finalSnapshotIdentifier: finalSnapshotName(`${name}-group`, id, this),
-        autoMinorVersionUpgrade: true,
-        applyImmediately: false,
-        logDeliveryConfigurations: logGroups.map((lg, i) => ({
-          destination: lg.name,
-          destinationType: "cloudwatch-logs",
-          logFormat: "json",
-          logType: REDIS_LOG_TYPES[i],
-        })),
-        tags: { Name: id },
+        logGroups,
+        authToken: authToken.token.result,
       },
-      statefulOptions(this, args.protect),
+      this,
+      args.protect,
     );
 
     this.primaryEndpoint = group.primaryEndpointAddress;
     this.readerEndpoint = group.readerEndpointAddress;
     this.port = group.port.apply((p) => p ?? REDIS_PORT);
     this.securityGroupId = securityGroup.id;
-    this.authTokenSecretArn = secret.arn;
+    this.authTokenSecretArn = authToken.secret.arn;
     this.replicationGroupId = group.replicationGroupId;
     this.registerOutputs({
       primaryEndpoint: this.primaryEndpoint,

@@ -169,12 +169,23 @@ export type ClusterConfig = z.infer<typeof clusterSchema>;
 
 /** Cross-field rules: sizes, spot diversity, one system group, versions in step, production access. */
 export function checkCluster(cluster: ClusterConfig, environment: string): ConfigProblem[] {
-  const key = "platform:cluster";
-  const problems: ConfigProblem[] = [];
   const production = environment === "production";
+  return [
+    ...nodeGroupProblems(cluster, production),
+    ...systemGroupProblems(cluster, production),
+    ...versionProblems(cluster),
+    ...accessProblems(cluster, production),
+  ];
+}
 
+/** Prefix of every problem key of this section. */
+const KEY = "platform:cluster";
+
+/** Each node group on its own: sizes, instance types, spot diversity, GPU AMI and taint. */
+function nodeGroupProblems(cluster: ClusterConfig, production: boolean): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
   for (const [group, ng] of Object.entries(cluster.nodeGroups)) {
-    const at = `${key}.nodeGroups.${group}`;
+    const at = `${KEY}.nodeGroups.${group}`;
     if (ng.maxSize < ng.minSize) {
       problems.push({
         key: `${at}.maxSize`,
@@ -233,10 +244,16 @@ export function checkCluster(cluster: ClusterConfig, environment: string): Confi
     }
   }
 
+  return problems;
+}
+
+/** Exactly one system group: on-demand, tainted only CriticalAddonsOnly, two nodes in production. */
+function systemGroupProblems(cluster: ClusterConfig, production: boolean): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
   const systemGroups = Object.entries(cluster.nodeGroups).filter(([, ng]) => ng.role === "system");
   if (systemGroups.length !== 1) {
     problems.push({
-      key: `${key}.nodeGroups`,
+      key: `${KEY}.nodeGroups`,
       received: systemGroups.map(([g]) => g),
       message: `needs exactly one group with role system (for CoreDNS, autoscaler and metrics-server), found ${systemGroups.length}`,
     });
@@ -244,19 +261,20 @@ export function checkCluster(cluster: ClusterConfig, environment: string): Confi
     const [group, system] = systemGroups[0];
     if (system.capacityType !== "ON_DEMAND") {
       problems.push({
-        key: `${key}.nodeGroups.${group}.capacityType`,
+        key: `${KEY}.nodeGroups.${group}.capacityType`,
         received: system.capacityType,
         message: "the system group must be ON_DEMAND: add-ons must not be interrupted",
       });
     }
-    // The ALB controller, cert-manager and Vault are placed on system nodes tolerating exactly this
-    // taint (infra/platform.ts): any other taint there would leave them Pending.
+    // The cluster's add-ons, cert-manager and Vault tolerate the system group's own taints (the
+    // cluster's systemPlacement), but the ALB controller tolerates exactly this one and the policy
+    // pack's system-node-group rule requires it: any other taint would leave the controller Pending.
     const foreign = system.taints.filter(
       (t) => !(t.key === "CriticalAddonsOnly" && t.value === "true" && t.effect === "NoSchedule"),
     );
     if (foreign.length > 0) {
       problems.push({
-        key: `${key}.nodeGroups.${group}.taints`,
+        key: `${KEY}.nodeGroups.${group}.taints`,
         received: system.taints,
         message:
           "the system group may carry only the taint CriticalAddonsOnly=true:NoSchedule, which every platform add-on tolerates; other taints would leave them Pending",
@@ -264,37 +282,49 @@ export function checkCluster(cluster: ClusterConfig, environment: string): Confi
     }
     if (production && system.minSize < 2) {
       problems.push({
-        key: `${key}.nodeGroups.${group}.minSize`,
+        key: `${KEY}.nodeGroups.${group}.minSize`,
         received: system.minSize,
         message: "production needs at least 2 system nodes so add-ons survive losing one",
       });
     }
   }
 
+  return problems;
+}
+
+/** kube-proxy and the Cluster Autoscaler follow the cluster's Kubernetes minor. */
+function versionProblems(cluster: ClusterConfig): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
   const minor = cluster.version.split(".")[1];
   const kubeProxyMinor = /^v1\.(\d+)\./.exec(cluster.addonVersions["kube-proxy"])?.[1];
   if (kubeProxyMinor !== minor) {
     problems.push({
-      key: `${key}.addonVersions.kube-proxy`,
+      key: `${KEY}.addonVersions.kube-proxy`,
       received: cluster.addonVersions["kube-proxy"],
       message: `must be a v${cluster.version}.x build to match the cluster version ${cluster.version}`,
     });
   }
   if (/^v1\.(\d+)\./.exec(cluster.clusterAutoscaler.imageTag)?.[1] !== minor) {
     problems.push({
-      key: `${key}.clusterAutoscaler.imageTag`,
+      key: `${KEY}.clusterAutoscaler.imageTag`,
       received: cluster.clusterAutoscaler.imageTag,
       message: `must be a v${cluster.version}.x release to match the cluster version ${cluster.version}`,
     });
   }
 
+  return problems;
+}
+
+/** The API endpoint's exposure and who administers the cluster. */
+function accessProblems(cluster: ClusterConfig, production: boolean): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
   cluster.publicAccessCidrs.forEach((cidr, i) => {
     const parsed = parseCidr(cidr);
     if (typeof parsed === "string") {
-      problems.push({ key: `${key}.publicAccessCidrs[${i}]`, received: cidr, message: parsed });
+      problems.push({ key: `${KEY}.publicAccessCidrs[${i}]`, received: cidr, message: parsed });
     } else if (production && parsed.prefixLength === 0) {
       problems.push({
-        key: `${key}.publicAccessCidrs[${i}]`,
+        key: `${KEY}.publicAccessCidrs[${i}]`,
         received: cidr,
         message:
           "production must not open the API endpoint to the whole internet; list your office or VPN CIDRs",
@@ -303,7 +333,7 @@ export function checkCluster(cluster: ClusterConfig, environment: string): Confi
   });
   if (cluster.endpointPublicAccess && cluster.publicAccessCidrs.length === 0) {
     problems.push({
-      key: `${key}.publicAccessCidrs`,
+      key: `${KEY}.publicAccessCidrs`,
       received: cluster.publicAccessCidrs,
       message:
         "must list the CIDRs allowed to reach the public endpoint (EKS would otherwise open it to 0.0.0.0/0); or set endpointPublicAccess: false",
@@ -311,14 +341,14 @@ export function checkCluster(cluster: ClusterConfig, environment: string): Confi
   }
   if (!cluster.endpointPublicAccess && cluster.publicAccessCidrs.length > 0) {
     problems.push({
-      key: `${key}.publicAccessCidrs`,
+      key: `${KEY}.publicAccessCidrs`,
       received: cluster.publicAccessCidrs,
       message: "is only used when endpointPublicAccess is true; remove it",
     });
   }
   if (new Set(cluster.adminRoleArns).size !== cluster.adminRoleArns.length) {
     problems.push({
-      key: `${key}.adminRoleArns`,
+      key: `${KEY}.adminRoleArns`,
       received: cluster.adminRoleArns,
       message: "lists a role twice",
     });
@@ -326,21 +356,21 @@ export function checkCluster(cluster: ClusterConfig, environment: string): Confi
   if (production) {
     if (cluster.adminRoleArns.length === 0) {
       problems.push({
-        key: `${key}.adminRoleArns`,
+        key: `${KEY}.adminRoleArns`,
         received: cluster.adminRoleArns,
         message: "production needs at least one admin role ARN (the deployer gets no implicit admin access)",
       });
     }
     if (!cluster.deletionProtection) {
       problems.push({
-        key: `${key}.deletionProtection`,
+        key: `${KEY}.deletionProtection`,
         received: false,
         message: "must be true in production",
       });
     }
     if (cluster.corednsReplicas < 2) {
       problems.push({
-        key: `${key}.corednsReplicas`,
+        key: `${KEY}.corednsReplicas`,
         received: cluster.corednsReplicas,
         message: "production needs at least 2 CoreDNS replicas",
       });

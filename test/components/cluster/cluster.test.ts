@@ -20,6 +20,7 @@ async function build(args: EksClusterArgs): Promise<OfflineRun> {
       clusterSecurityGroupId: c.clusterSecurityGroupId,
       nodeSecurityGroupId: c.nodeSecurityGroupId,
       storageClassName: c.storageClassName,
+      systemPlacement: c.systemPlacement,
     };
   });
 }
@@ -417,6 +418,18 @@ describe("EksCluster with the production values", () => {
       });
     });
 
+    test("the system placement the cluster exposes is exactly what its own system add-ons get", () => {
+      const placement = {
+        nodeSelector: { workload: "system" },
+        tolerations: [{ key: "CriticalAddonsOnly", operator: "Equal", value: "true", effect: "NoSchedule" }],
+      };
+      expect(run.outputs.systemPlacement).toEqual(placement);
+      const coredns = json<{ nodeSelector: unknown; tolerations: unknown }>(
+        byName(run, T.addon, "eks-coredns").inputs.configurationValues,
+      );
+      expect({ nodeSelector: coredns.nodeSelector, tolerations: coredns.tolerations }).toEqual(placement);
+    });
+
     test("EBS CSI controller runs on system nodes", () => {
       expect(json(byName(run, T.addon, "eks-aws-ebs-csi-driver").inputs.configurationValues)).toEqual({
         controller: {
@@ -595,7 +608,8 @@ describe("EksCluster with the production values", () => {
   });
 });
 
-describe("EksCluster with a dev-like configuration", () => {
+describe("EksCluster with a dev-like configuration and another platform's conventions", () => {
+  const DEDICATED = { key: "dedicated", value: "platform", effect: "NoSchedule" } as const;
   let run: OfflineRun;
   beforeAll(async () => {
     const { gpu: _gpu, ...groups } = PRODUCTION_ARGS.nodeGroups;
@@ -608,11 +622,32 @@ describe("EksCluster with a dev-like configuration", () => {
       endpointPublicAccess: true,
       publicAccessCidrs: ["203.0.113.0/24"],
       adminRoleArns: [],
+      storageClassName: "gp3",
       nodeGroups: {
         ...groups,
+        system: { ...groups.system, labels: { "node-role": "platform" }, taints: [DEDICATED] },
         application: { ...groups.application, minSize: 1, maxSize: 3, desiredSize: 1 },
       },
     });
+  });
+
+  test("the system taint and labels come from the system group, for its add-ons and its consumers", () => {
+    const placement = {
+      nodeSelector: { "node-role": "platform" },
+      tolerations: [{ ...DEDICATED, operator: "Equal" }],
+    };
+    expect(run.outputs.systemPlacement).toEqual(placement);
+    expect(byName(run, T.nodeGroup, "eks-system").inputs.taints).toEqual([
+      { key: "dedicated", value: "platform", effect: "NO_SCHEDULE" },
+    ]);
+    const values = byName(run, T.release, "eks-metrics-server").inputs.values as Record<string, unknown>;
+    expect({ nodeSelector: values.nodeSelector, tolerations: values.tolerations }).toEqual(placement);
+  });
+
+  test("the default StorageClass takes the given name; its child name stays", () => {
+    const sc = byName(run, "kubernetes:storage.k8s.io/v1:StorageClass", "eks-gp3-encrypted");
+    expect((sc.inputs.metadata as { name: string }).name).toBe("gp3");
+    expect(run.outputs.storageClassName).toBe("gp3");
   });
 
   test("no GPU group means no device plugin; sizes and subnets follow the args", () => {
@@ -690,6 +725,7 @@ describe("validateEksClusterArgs", () => {
       endpointPublicAccess: true,
       publicAccessCidrs: [],
       adminRoleArns: ["arn:aws:iam::123456789012:user/alice"],
+      storageClassName: "GP3_Encrypted",
       nodeGroups: {
         app: { ...PRODUCTION_ARGS.nodeGroups.application, instanceTypes: [], minSize: 4, maxSize: 3 },
       },
@@ -699,6 +735,7 @@ describe("validateEksClusterArgs", () => {
       "privateSubnetIds has 1 subnets for 3 AZs; give one per AZ",
       "endpointPublicAccess is on but publicAccessCidrs is empty; list the CIDRs allowed (EKS would open 0.0.0.0/0)",
       "adminRoleArns entry 'arn:aws:iam::123456789012:user/alice' is not an IAM role ARN",
+      "storageClassName 'GP3_Encrypted' must be a DNS-1123 subdomain (lowercase letters, digits, '-', '.')",
       "nodeGroups needs exactly one group with role system, found 0",
       "nodeGroups.app lists no instance types",
       "nodeGroups.app sizes must satisfy 0 <= minSize <= desiredSize <= maxSize and maxSize >= 1 (got 4/6/3)",

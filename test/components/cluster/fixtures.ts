@@ -1,4 +1,4 @@
-/** Realistic args for EksCluster: the production seeds, as infra/platform.ts passes them. */
+/** Realistic args for EksCluster: the production seeds, as infra/cluster.ts passes them. */
 import type { EksClusterArgs } from "../../../components/cluster/cluster";
 
 export const KEYS = {

@@ -1,0 +1,99 @@
+/**
+ * The stack outputs: what operators, CI and other stacks read (endpoints, IDs, ARNs of secrets,
+ * never a secret value; the kubeconfig is a secret output).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { EksCluster } from "../components/cluster/cluster";
+import type { Network } from "../components/network/vpc";
+import type { AwsLoadBalancerController } from "../components/workloads/ingress-controller";
+import type { PlatformService } from "../components/workloads/service";
+import { KEY_PURPOSES } from "../components/security/kms";
+import type { PlatformConfig } from "./config";
+import type { DataTier } from "./data";
+import type { PlatformKeys } from "./keys";
+import type { DisasterRecovery } from "./providers";
+import type { SecretsTier } from "./secrets";
+
+/** Everything the platform built, as the outputs read it. */
+export interface BuiltPlatform {
+  readonly keys: PlatformKeys;
+  readonly dr?: DisasterRecovery;
+  readonly network: Network;
+  readonly cluster: EksCluster;
+  readonly data: DataTier;
+  readonly secrets: SecretsTier;
+  readonly albController: AwsLoadBalancerController;
+  readonly services: PlatformService[];
+}
+
+export function platformOutputs(config: PlatformConfig, built: BuiltPlatform) {
+  const { network, cluster, dr, albController, services } = built;
+  const { kms, drKms } = built.keys;
+  const { postgres, redis } = built.data;
+  const { vault } = built.secrets;
+  const declared = config.services.services;
+  return {
+    region: config.region,
+    // Keys
+    kmsKeyArns: kms.keyArns,
+    kmsAliases: Object.fromEntries(KEY_PURPOSES.map((p) => [p, kms.keys[p].aliasName])),
+    // Network
+    vpcId: network.vpcId,
+    vpcCidrBlock: network.vpcCidrBlock,
+    availabilityZones: network.availabilityZones,
+    publicSubnetIds: network.publicSubnetIds,
+    privateSubnetIds: network.privateSubnetIds,
+    dataSubnetIds: network.dataSubnetIds,
+    subnetCidrs: {
+      public: network.publicSubnetCidrs,
+      private: network.privateSubnetCidrs,
+      data: network.dataSubnetCidrs,
+    },
+    natGatewayIds: network.natGatewayIds,
+    endpointSecurityGroupId: network.endpointSecurityGroupId,
+    flowLogGroupName: network.flowLogGroupName,
+    // Cluster
+    clusterName: cluster.clusterName,
+    clusterArn: cluster.clusterArn,
+    clusterEndpoint: cluster.endpoint,
+    oidcProviderArn: cluster.oidcProviderArn,
+    oidcIssuer: cluster.oidcIssuer,
+    clusterSecurityGroupId: cluster.clusterSecurityGroupId,
+    nodeSecurityGroupId: cluster.nodeSecurityGroupId,
+    nodeGroupNames: cluster.nodeGroupNames,
+    storageClassName: cluster.storageClassName,
+    kubeconfig: pulumi.secret(cluster.kubeconfig),
+    // Data
+    postgresEndpoint: postgres.endpoint,
+    postgresAddress: postgres.address,
+    postgresPort: postgres.port,
+    postgresReadReplicaAddresses: postgres.readReplicaAddresses,
+    postgresSecurityGroupId: postgres.securityGroupId,
+    postgresMasterUserSecretArn: postgres.masterUserSecretArn,
+    // Disaster recovery: absent without platform:data.postgres.crossRegionBackup.
+    ...(dr && drKms
+      ? {
+          drRegion: dr.region,
+          drKmsKeyArns: drKms.keyArns,
+          postgresCrossRegionBackupArn: postgres.crossRegionBackupArn,
+        }
+      : {}),
+    redisPrimaryEndpoint: redis.primaryEndpoint,
+    redisReaderEndpoint: redis.readerEndpoint,
+    redisPort: redis.port,
+    redisSecurityGroupId: redis.securityGroupId,
+    redisAuthTokenSecretArn: redis.authTokenSecretArn,
+    // Workloads
+    albControllerRoleArn: albController.roleArn,
+    services: Object.fromEntries(
+      services.map((s, i) => [declared[i].name, { namespace: s.namespace, clusterHost: s.clusterHost }]),
+    ),
+    // Vault
+    vaultNamespace: vault.namespace,
+    vaultAddress: vault.address,
+    vaultRecoveryKeysSecretArn: vault.recoveryKeysSecretArn,
+    vaultRootTokenSecretArn: vault.rootTokenSecretArn,
+    vaultSnapshotBucket: vault.snapshotBucketName,
+    vaultServerRoleArn: vault.serverRoleArn,
+  };
+}

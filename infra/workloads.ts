@@ -1,0 +1,90 @@
+/**
+ * Step "workloads": the AWS Load Balancer Controller on the system nodes, then the declared services
+ * on the application nodes, each wired to the data tier and, when it declares `vault`, to Vault.
+ */
+import type { EksCluster } from "../components/cluster/cluster";
+import type { DataTier } from "./data";
+import type { Network } from "../components/network/vpc";
+import type { Vault } from "../components/secrets/vault";
+import {
+  INGRESS_CLASS,
+  MONITORING_NAMESPACE,
+  PLATFORM_VAULT_CONNECTION,
+  RESERVED_NAMESPACES,
+} from "../components/shared/workload-defaults";
+import type { WorkloadConventions } from "../components/workloads/conventions";
+import { AwsLoadBalancerController } from "../components/workloads/ingress-controller";
+import { PlatformService } from "../components/workloads/service";
+import { callersByService } from "../components/workloads/spec";
+import { nodeGroupLabels, systemNodeLabel } from "./cluster";
+import type { PlatformConfig } from "./config";
+import type { KubernetesOptions } from "./providers";
+
+export function createIngressController(
+  config: PlatformConfig,
+  k8sOpts: KubernetesOptions,
+  platform: { cluster: EksCluster; network: Network },
+): AwsLoadBalancerController {
+  return new AwsLoadBalancerController(
+    "alb-controller",
+    {
+      clusterName: platform.cluster.clusterName,
+      vpcId: platform.network.vpcId,
+      region: config.region,
+      chartVersion: config.services.ingressController.chartVersion,
+      replicas: config.services.ingressController.replicas,
+      systemNodeLabel: systemNodeLabel(config),
+      tolerations: platform.cluster.systemPlacement.tolerations,
+      ingressClassName: INGRESS_CLASS,
+    },
+    k8sOpts,
+  );
+}
+
+/** One {@link PlatformService} per declared service, in declaration order. */
+export function createServices(
+  config: PlatformConfig,
+  k8sOpts: KubernetesOptions,
+  platform: {
+    cluster: EksCluster;
+    network: Network;
+    data: DataTier;
+    albController: AwsLoadBalancerController;
+    vault: Vault;
+  },
+): PlatformService[] {
+  const { cluster, network, albController, vault } = platform;
+  const { postgres, redis } = platform.data;
+  // The platform's conventions, passed once to every service (decision 0060).
+  const conventions: WorkloadConventions = {
+    monitoringNamespace: MONITORING_NAMESPACE,
+    ingressClassName: albController.ingressClassName,
+    vaultConnection: PLATFORM_VAULT_CONNECTION,
+    reservedNamespaces: RESERVED_NAMESPACES,
+  };
+  const declared = config.services.services;
+  const callers = callersByService(declared);
+  const servicePorts = Object.fromEntries(declared.map((s) => [s.name, s.ports.http]));
+  return declared.map(
+    (s) =>
+      new PlatformService(
+        s.name,
+        {
+          ...s,
+          ...conventions,
+          clusterName: cluster.clusterName,
+          dataCidrs: network.dataSubnetCidrs,
+          publicCidrs: network.publicSubnetCidrs,
+          servicePorts,
+          callers: callers.get(s.name),
+          postgres: { host: postgres.address, port: postgres.port },
+          redis: { host: redis.primaryEndpoint, port: redis.port },
+          nodeSelector: nodeGroupLabels(config, "application"),
+          apiServerCidrs: network.privateSubnetCidrs,
+        },
+        // The controller's webhook admits pods in exposed namespaces: it must exist first. A Vault
+        // client also waits for Vault: the injector, its CA ClusterIssuer and its role (bootstrap Job).
+        { ...k8sOpts, dependsOn: s.vault ? [albController, vault] : [albController] },
+      ),
+  );
+}
