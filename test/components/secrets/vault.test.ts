@@ -15,6 +15,7 @@ import {
 } from "../../../components/secrets/vault-helm-values";
 import { ciPolicyHcl, workloadPolicyHcl } from "../../../components/secrets/vault-policies";
 import { readScript } from "../../../components/secrets/vault-scripts";
+import { snapshotBucketArgs } from "../../../components/secrets/vault-snapshot-bucket";
 
 /** Recorded JSON (objects and arrays), walked by key in assertions. */
 interface Tree extends Iterable<Tree> {
@@ -463,6 +464,8 @@ describe("Vault component", () => {
   });
 
   test("snapshot bucket: SSE-KMS with the backup key, versioned, private, TLS-only, 30-day expiry", () => {
+    // Protected: Pulumi never empties it.
+    expect(byName(run, "aws:s3/bucket:Bucket", "vault-snapshots").inputs.forceDestroy).toBe(false);
     const b = (type: string, n: string) => byName(run, type, `vault-snapshots-${n}`).inputs;
     expect(
       b(
@@ -683,6 +686,14 @@ describe("IRSA mechanism", () => {
 });
 
 describe("pure helpers", () => {
+  test.each([
+    [undefined, false],
+    [true, false],
+    [false, true],
+  ])("snapshot bucket with protect %p: forceDestroy %p (a versioned bucket blocks destroy otherwise)", (protect, force) => {
+    expect(snapshotBucketArgs(protect)).toEqual({ forceDestroy: force });
+  });
+
   test.each([
     [1, 1],
     [3, 1],
