@@ -10,6 +10,7 @@ import { checkTags, environmentSchema, type Environment, tagsSchema } from "./co
 import { checkCluster, clusterSchema } from "./cluster";
 import { checkData, dataSchema } from "./data";
 import { checkKms, kmsSchema } from "./kms";
+import { nameProblems } from "./names";
 import { checkNetwork, networkSchema } from "./network";
 import { type ConfigProblem, ConfigError, parseSection } from "./problems";
 import { checkServices, servicesSchema } from "./services";
@@ -23,6 +24,8 @@ export interface CheckContext {
   readonly environment: Environment;
   readonly region: string;
   readonly project: string;
+  /** The stack's name (part of default physical names). */
+  readonly stack: string;
 }
 
 interface Section<S extends z.ZodType = z.ZodType> {
@@ -47,7 +50,10 @@ export const SECTIONS = {
   network: section(networkSchema, (v, ctx) => checkNetwork(v, ctx.environment, ctx.region)),
   kms: section(kmsSchema, (v, ctx) => checkKms(v, ctx.environment)),
   cluster: section(clusterSchema, (v, ctx) => checkCluster(v, ctx.environment)),
-  data: section(dataSchema, (v, ctx) => checkData(v, ctx.environment, ctx.region)),
+  data: section(dataSchema, (v, ctx) => [
+    ...checkData(v, ctx.environment, ctx.region),
+    ...nameProblems(v, ctx.project, ctx.stack),
+  ]),
   services: section(servicesSchema, (v, ctx) => checkServices(v, ctx.environment)),
   vault: section(vaultSchema, (v, ctx) => checkVault(v, ctx.environment)),
 };
@@ -157,7 +163,7 @@ export function parseConfig(raw: RawConfig, project: string, stack: string): Pla
 
   const environment = scalars.environment as Environment | undefined;
   if (environment !== undefined && region !== undefined && REGION.test(region)) {
-    const ctx: CheckContext = { environment, region, project };
+    const ctx: CheckContext = { environment, region, project, stack };
     for (const [sec, value] of parsedSections) {
       problems.push(...(sec.check?.(value, ctx) ?? []));
     }

@@ -231,7 +231,12 @@ test("a same-region replica passes without kmsKeyId or deletion protection; a re
   });
   expect(await messages(rdsEncryptedCmk, [replica])).toEqual([]);
   expect(await messages(rdsDeletionProtection, [replica])).toEqual([]);
-  const unencrypted = res(RDS, "replica", { ...db, kmsKeyId: undefined, storageEncrypted: false, replicateSourceDb: "db" });
+  const unencrypted = res(RDS, "replica", {
+    ...db,
+    kmsKeyId: undefined,
+    storageEncrypted: false,
+    replicateSourceDb: "db",
+  });
   expect(await messages(rdsEncryptedCmk, [unencrypted])).toEqual([
     "Database 'replica' storage is not encrypted with a customer-managed key. Remediation: set 'storageEncrypted: true' and 'kmsKeyId' on database 'replica'.",
   ]);

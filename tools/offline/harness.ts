@@ -48,6 +48,8 @@ export interface OfflineRunOptions {
   readonly config: Readonly<Record<string, string>>;
   /** Keys whose values are secrets. */
   readonly secretKeys?: readonly string[];
+  /** IAM role names the mocked account lacks (see `MockOptions.absentRoles`). */
+  readonly absentRoles?: readonly string[];
   /** Loads the program; the returned object (or the value of a returned function) is the stack's outputs. */
   readonly program: () => Promise<unknown>;
 }
@@ -134,7 +136,12 @@ interface OutputsRequest {
 export async function runOffline(options: OfflineRunOptions): Promise<OfflineRun> {
   const region = options.config["aws:region"] ?? "us-east-1";
   pulumi.runtime.setAllConfig({ ...options.config }, [...(options.secretKeys ?? [])]);
-  await pulumi.runtime.setMocks(new PlatformMocks({ region }), options.project, options.stack, false);
+  await pulumi.runtime.setMocks(
+    new PlatformMocks({ region, absentRoles: options.absentRoles }),
+    options.project,
+    options.stack,
+    false,
+  );
 
   const monitor = pulumi.runtime.getMonitor() as unknown as MonitorLike;
   const resources: RecordedResource[] = [];

@@ -528,6 +528,18 @@ describe("EksCluster with the production values", () => {
       }
     });
 
+    test("the provider waits for every admin access policy association (the deployer's first call is authorised)", () => {
+      const provider = byName(run, "pulumi:providers:kubernetes", "eks-k8s");
+      const associations = ofType(run, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation");
+      expect(associations.map((a) => a.name).sort()).toEqual([
+        "eks-admin-BreakGlass",
+        "eks-admin-PlatformAdmin",
+      ]);
+      for (const association of associations) {
+        expect(provider.dependencies).toContain(association.urn);
+      }
+    });
+
     test("the kubeconfig is a secret that authenticates with aws eks get-token", () => {
       expect(run.secretOutputs).toContain("kubeconfig");
       const provider = byName(run, "pulumi:providers:kubernetes", "eks-k8s");

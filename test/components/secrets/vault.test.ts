@@ -690,9 +690,12 @@ describe("pure helpers", () => {
     [undefined, false],
     [true, false],
     [false, true],
-  ])("snapshot bucket with protect %p: forceDestroy %p (a versioned bucket blocks destroy otherwise)", (protect, force) => {
-    expect(snapshotBucketArgs(protect)).toEqual({ forceDestroy: force });
-  });
+  ])(
+    "snapshot bucket with protect %p: forceDestroy %p (a versioned bucket blocks destroy otherwise)",
+    (protect, force) => {
+      expect(snapshotBucketArgs(protect)).toEqual({ forceDestroy: force });
+    },
+  );
 
   test.each([
     [1, 1],
