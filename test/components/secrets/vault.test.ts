@@ -35,8 +35,8 @@ const BASE = {
   backupKmsKeyArn: BACKUP_KEY,
   secretsKmsKeyArn: SECRETS_KEY,
   storageClassName: "gp3-encrypted",
-  chartVersion: "0.31.0",
-  images: { vault: "1.20.1", injector: "1.7.0", awsCli: "2.27.50" },
+  chartVersion: "0.32.0",
+  images: { vault: "1.21.2", injector: "1.7.2", awsCli: "2.27.50" },
   replicas: 3,
   injectorReplicas: 2,
   recoveryShares: 5,
@@ -231,7 +231,7 @@ describe("Vault component", () => {
     expect(release().inputs).toMatchObject({
       name: "vault",
       chart: "vault",
-      version: "0.31.0",
+      version: "0.32.0",
       namespace: "vault",
       repositoryOpts: { repo: "https://helm.releases.hashicorp.com" },
       skipAwait: true,
@@ -349,7 +349,7 @@ describe("Vault component", () => {
     expect(v.injector.enabled).toBe(true);
     expect(v.injector.replicas).toBe(2);
     expect(v.injector.image).toEqual({ repository: "hashicorp/vault-k8s", tag: "1.7.0" });
-    expect(v.injector.agentImage).toEqual({ repository: "hashicorp/vault", tag: "1.20.1" });
+    expect(v.injector.agentImage).toEqual({ repository: "hashicorp/vault", tag: "1.21.2" });
     expect(v.injector.webhook).toEqual({
       failurePolicy: "Fail",
       namespaceSelector: {
@@ -721,7 +721,7 @@ describe("pure helpers", () => {
       storageSize: "10Gi",
       replicas: 3,
       injectorReplicas: 1,
-      vaultImageTag: "1.20.1",
+      vaultImageTag: "1.21.2",
       injectorImageTag: "1.7.0",
       resources: BASE.resources,
       nodeSelector: {},
@@ -791,6 +791,10 @@ describe("validateVaultArgs", () => {
       "images.vault 'latest' must be a pinned tag, never empty or 'latest'",
     ],
     [{ storageSize: "ten" }, "storageSize 'ten' must be a Kubernetes quantity like 10Gi"],
+    [
+      { chartVersion: "0.31.0" },
+      "chartVersion '0.31.0' appends a second disable_mlock to the server config, which Vault 1.21+ refuses; use 0.32.0 or newer",
+    ],
     [{ snapshotSchedule: "@daily" }, "snapshotSchedule '@daily' must be a 5-field cron expression"],
     [
       { workloads: [{ name: "vault", namespace: "a", serviceAccount: "a" }] },
