@@ -729,6 +729,18 @@ describe("validateEksClusterArgs", () => {
     ]);
   });
 
+  test("API access CIDRs: private ranges only, each once", () => {
+    expect(
+      validateEksClusterArgs({
+        ...PRODUCTION_ARGS,
+        apiAccessCidrs: ["10.100.0.0/16", "0.0.0.0/0", "10.100.0.0/16"],
+      }),
+    ).toEqual([
+      "apiAccessCidrs entry '0.0.0.0/0' must lie inside a private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10): the endpoint is private, so a public range (let alone 0.0.0.0/0) can never reach it; use endpointPublicAccess with publicAccessCidrs for that",
+      "apiAccessCidrs lists a CIDR twice; list each once (each is one rule)",
+    ]);
+  });
+
   test("reports every problem at once", () => {
     const bad: EksClusterArgs = {
       ...PRODUCTION_ARGS,
