@@ -30,7 +30,8 @@ export const CAPABILITIES: readonly Capability[] = [
     id: "pod-security-context",
     category: "Container Orchestration",
     group: "Security",
-    title: "Containers run non-root, seccomp-confined, read-only, without privileges, capabilities or host access.",
+    title:
+      "Containers run non-root, seccomp-confined, read-only, without privileges, capabilities or host access.",
     policies: [
       "pod-run-as-non-root",
       "pod-seccomp-runtime-default",
@@ -44,15 +45,22 @@ export const CAPABILITIES: readonly Capability[] = [
     id: "pod-security-admission",
     category: "Container Orchestration",
     group: "Security",
-    title: "Namespaces enforce the restricted Pod Security Standard; service accounts do not automount tokens.",
+    title:
+      "Namespaces enforce the restricted Pod Security Standard; service accounts do not automount tokens.",
     policies: ["namespace-pod-security-restricted", "service-account-no-automount"],
   },
   {
     id: "cluster-hardening",
     category: "Container Orchestration",
     group: "Security",
-    title: "The cluster encrypts secrets and runs a supported version; nodes require IMDSv2 and offer no SSH.",
-    policies: ["eks-secrets-encryption", "eks-supported-version", "eks-imdsv2-required", "eks-node-group-no-ssh"],
+    title:
+      "The cluster encrypts secrets and runs a supported version; nodes require IMDSv2 and offer no SSH.",
+    policies: [
+      "eks-secrets-encryption",
+      "eks-supported-version",
+      "eks-imdsv2-required",
+      "eks-node-group-no-ssh",
+    ],
   },
   {
     id: "resource-governance",
@@ -144,7 +152,8 @@ export const CAPABILITIES: readonly Capability[] = [
     id: "encryption-at-rest",
     category: "Storage and Backup",
     group: "Security",
-    title: "Databases, caches, volumes, buckets, backups and secrets are encrypted with customer-managed keys.",
+    title:
+      "Databases, caches, volumes, buckets, backups and secrets are encrypted with customer-managed keys.",
     policies: [
       "rds-encrypted-cmk",
       "elasticache-encrypted",
@@ -254,7 +263,8 @@ export const CAPABILITIES: readonly Capability[] = [
     id: "scoped-delivery-identity",
     category: "CI/CD",
     group: "Security",
-    title: "The delivery pipeline assumes a role trusted only for this repository and its protected branches.",
+    title:
+      "The delivery pipeline assumes a role trusted only for this repository and its protected branches.",
     policies: [],
   },
   {

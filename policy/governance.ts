@@ -4,7 +4,7 @@ import { validateResourceOfType } from "@pulumi/policy";
 import { asArray, asRecord, effectiveTags, parseJsonish, stackOfUrn, violation } from "./lib/props";
 import { isTaggable } from "./lib/taggable";
 import type { PlatformResourcePolicy } from "./lib/types";
-import { REQUIRED_TAGS } from "../components/shared/tags";
+import { REQUIRED_TAGS } from "./lib/tags";
 
 export { REQUIRED_TAGS };
 

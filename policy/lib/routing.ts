@@ -68,7 +68,10 @@ export function subnetExposure(subnet: PolicyResource, resources: readonly Polic
 }
 
 /** The NAT gateways a subnet's route tables send traffic to (inline routes or ec2 Route resources). */
-export function natGatewaysOf(subnet: PolicyResource, resources: readonly PolicyResource[]): PolicyResource[] {
+export function natGatewaysOf(
+  subnet: PolicyResource,
+  resources: readonly PolicyResource[],
+): PolicyResource[] {
   const nats = new Map<string, PolicyResource>();
   for (const assoc of dependents(resources, subnet, T.association)) {
     for (const table of dependenciesOfType(assoc, T.routeTable)) {

@@ -56,7 +56,10 @@ function allLevel(all: unknown): EnforcementLevel | undefined {
 }
 
 /** Splits one policy's entry into its level (if set) and its properties. */
-function splitEntry(name: string, entry: unknown): { level?: EnforcementLevel; given: Record<string, unknown> } {
+function splitEntry(
+  name: string,
+  entry: unknown,
+): { level?: EnforcementLevel; given: Record<string, unknown> } {
   if (entry === undefined) {
     return { given: {} };
   }
@@ -78,7 +81,10 @@ function splitEntry(name: string, entry: unknown): { level?: EnforcementLevel; g
 }
 
 /** The schema's defaults overridden by the given properties, each checked against its schema. */
-function resolveProperties(policy: PolicyDescriptor, given: Record<string, unknown>): Record<string, unknown> {
+function resolveProperties(
+  policy: PolicyDescriptor,
+  given: Record<string, unknown>,
+): Record<string, unknown> {
   const schema = policy.configSchema?.properties ?? {};
   const properties: Record<string, unknown> = {};
   for (const [k, s] of Object.entries(schema)) {

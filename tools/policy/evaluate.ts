@@ -130,7 +130,8 @@ function resourceArgs(run: PolicyRun, r: PlanResource): ResourceValidationArgs {
     opts: optionsOf(r),
     stackTags: new Map<string, string>(),
     isType: (cls) => isTypeOf(r.type, cls),
-    asType: ((cls: unknown) => (isTypeOf(r.type, cls) ? props : undefined)) as ResourceValidationArgs["asType"],
+    asType: ((cls: unknown) =>
+      isTypeOf(r.type, cls) ? props : undefined) as ResourceValidationArgs["asType"],
     getConfig: run.getConfig,
     notApplicable,
     ...(provider ? { provider } : {}),
@@ -242,7 +243,13 @@ export async function evaluate(
   for (const policy of policies) {
     const resolved = config.get(policy.name);
     const level = resolved?.enforcementLevel ?? policy.enforcementLevel;
-    const tally: Tally = { assessed: 0, passed: 0, violations: [], notAssessed: [], notApplicable: new Set() };
+    const tally: Tally = {
+      assessed: 0,
+      passed: 0,
+      violations: [],
+      notAssessed: [],
+      notApplicable: new Set(),
+    };
     if (level === "disabled") {
       tally.notApplicable.add("Disabled by the stack's policy config");
     } else {
