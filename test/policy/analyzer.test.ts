@@ -19,7 +19,7 @@ let pack: RunningPack;
 beforeAll(async () => {
   pack = await startPack(preparePack());
 }, 120_000);
-afterAll(() => pack?.stop());
+afterAll(async () => pack?.stop());
 
 test("the analyzer serves every policy of the pack", async () => {
   expect((await policyNames(pack)).sort()).toEqual(ALL_POLICIES.map((p) => p.name).sort());

@@ -72,7 +72,8 @@ export function preparePack(): string {
 export interface RunningPack {
   readonly client: AnalyzerClient;
   readonly process: ChildProcess;
-  stop(): void;
+  /** Closes the client and ends the analyzer; resolves once it has exited. */
+  stop(): Promise<void>;
 }
 
 /** Starts the analyzer in `pack` as the CLI does; resolves once it prints its port. */
@@ -96,7 +97,9 @@ export function startPack(pack: string): Promise<RunningPack> {
           process: child,
           stop: () => {
             client.close();
+            const exited = new Promise<void>((done) => child.once("exit", () => done()));
             child.kill();
+            return exited;
           },
         });
       }
