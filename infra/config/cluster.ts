@@ -168,7 +168,6 @@ export const clusterSchema = z.strictObject({
 export type ClusterConfig = z.infer<typeof clusterSchema>;
 
 const KEY = "platform:cluster";
-type NodeGroupConfig = ClusterConfig["nodeGroups"][string];
 
 /** Sizes, instance types, Spot diversity, GPU AMI and taint of one node group. */
 function nodeGroupProblems(group: string, ng: NodeGroupConfig, production: boolean): ConfigProblem[] {

@@ -123,7 +123,10 @@ const LEVELS: Record<string, proto.EnforcementLevel> = {
 
 /** The policy names the analyzer announces. */
 export async function policyNames(pack: RunningPack): Promise<string[]> {
-  const info = await call(pack.client.getAnalyzerInfo.bind(pack.client), new Empty());
+  const info = await call<Empty, proto.AnalyzerInfo>(
+    pack.client.getAnalyzerInfo.bind(pack.client),
+    new Empty(),
+  );
   return info.getPoliciesList().map((p) => p.getName());
 }
 
@@ -139,7 +142,7 @@ export async function configure(
     pc.setProperties(Struct.fromJavaScript(c.properties as Record<string, never>));
     req.getPolicyconfigMap().set(name, pc);
   }
-  await call(pack.client.configure.bind(pack.client), req);
+  await call<proto.ConfigureAnalyzerRequest, Empty>(pack.client.configure.bind(pack.client), req);
 }
 
 function options(r: PlanResource): proto.AnalyzerResourceOptions {
@@ -183,7 +186,10 @@ export async function analyze(pack: RunningPack, plan: PlanInput): Promise<Verdi
     if (provider) {
       req.setProvider(provider);
     }
-    const res = await call(pack.client.analyze.bind(pack.client), req);
+    const res = await call<proto.AnalyzeRequest, proto.AnalyzeResponse>(
+      pack.client.analyze.bind(pack.client),
+      req,
+    );
     verdicts.push(...verdictsOf(res.getDiagnosticsList(), r.urn));
   }
   const stack = new proto.AnalyzeStackRequest();
@@ -200,7 +206,10 @@ export async function analyze(pack: RunningPack, plan: PlanInput): Promise<Verdi
       return msg;
     }),
   );
-  const res = await call(pack.client.analyzeStack.bind(pack.client), stack);
+  const res = await call<proto.AnalyzeStackRequest, proto.AnalyzeResponse>(
+    pack.client.analyzeStack.bind(pack.client),
+    stack,
+  );
   verdicts.push(...verdictsOf(res.getDiagnosticsList(), ""));
   return verdicts.sort();
 }

@@ -244,7 +244,7 @@ describe("the insecure fixture plan", () => {
 describe("scorecard arithmetic", () => {
   const outcome = (policy: string, assessed: number, passed: number) => ({
     policy,
-    enforcementLevel: "mandatory" as const,
+    enforcementLevel: "mandatory" as "mandatory" | "advisory",
     assessed,
     passed,
     notAssessed: [] as { urn?: string; reason: string }[],

@@ -97,7 +97,7 @@ function resolveProperties(
     if (s !== undefined) {
       const problem = schemaProblem(s, v);
       if (problem !== undefined) {
-        throw new InputError(`${policy.name}.${k}${problem}, got ${JSON.stringify(v)}`);
+        throw new InputError(`${policy.name}.${k}${problem}`);
       }
     }
     // Unknown properties reach the policy unchanged, as the CLI passes them (see configWarnings).
