@@ -8,6 +8,8 @@ import { encryptionPolicies } from "./encryption";
 import { governancePolicies } from "./governance";
 import { kubernetesPolicies } from "./kubernetes";
 import { networkPolicies } from "./network";
+import { readinessExclusions } from "./readiness";
+import { secretsPolicies } from "./secrets";
 import type { PlatformPolicy, PolicyMetadata } from "./lib/types";
 
 export const PACK_NAME = "platform-readiness";
@@ -19,6 +21,8 @@ export const ALL_POLICIES: readonly PlatformPolicy[] = [
   ...dataPolicies,
   ...kubernetesPolicies,
   ...governancePolicies,
+  ...secretsPolicies,
+  readinessExclusions,
 ];
 
 export const POLICY_METADATA: Readonly<Record<string, PolicyMetadata>> = Object.fromEntries(
@@ -26,7 +30,6 @@ export const POLICY_METADATA: Readonly<Record<string, PolicyMetadata>> = Object.
     p.name,
     {
       category: p.category,
-      group: p.group,
       severity: p.severity,
       enforcementLevel: p.enforcementLevel,
       references: p.references,
