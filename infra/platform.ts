@@ -18,6 +18,7 @@ import { AwsLoadBalancerController } from "../components/workloads/ingress-contr
 import { PlatformService } from "../components/workloads/service";
 import { callersByService, vaultWorkloads } from "../components/workloads/spec";
 import type { PlatformConfig } from "./config";
+import { createDelivery } from "./delivery";
 
 /** The AWS provider every component uses: region and governance tags applied once, as default tags. */
 export function createAwsProvider(config: PlatformConfig): aws.Provider {
@@ -241,6 +242,13 @@ export async function createPlatform(config: PlatformConfig) {
       ),
   );
 
+  // The identities the GitHub Actions pipeline assumes (docs/delivery.md).
+  const delivery = createDelivery(
+    config,
+    { clusterName: cluster.clusterName, refreshSecretArns: [redis.authTokenSecretArn] },
+    awsOpts,
+  );
+
   return {
     region: config.region,
     // Keys
@@ -304,5 +312,9 @@ export async function createPlatform(config: PlatformConfig) {
     vaultRootTokenSecretArn: vault.rootTokenSecretArn,
     vaultSnapshotBucket: vault.snapshotBucketName,
     vaultServerRoleArn: vault.serverRoleArn,
+    // Delivery
+    deliveryPreviewRoleArn: delivery.previewRoleArn,
+    deliveryDriftRoleArn: delivery.driftRoleArn,
+    deliveryDeployRoleArn: delivery.deployRoleArn,
   };
 }
