@@ -1,123 +1,12 @@
 /**
- * scripts/smoke-test.sh against stub `kubectl` and `curl` binaries first on PATH: the stubs answer
- * from fixture files and log every call, so each test sees exactly what the script asked and how it
- * judged the answers. One test per failure mode, plus the all-green run and usage errors.
+ * scripts/smoke-test.sh against stub `kubectl` and `curl` binaries (./stubs.ts): one test per
+ * failure mode, plus the all-green run and usage errors.
  */
 import { spawnSync } from "child_process";
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
 import { join } from "path";
+import { runScript, type Scenario, SCRIPTS } from "./stubs";
 
-const SCRIPT = join(__dirname, "..", "..", "scripts", "smoke-test.sh");
-
-const KUBECTL = `#!/usr/bin/env bash
-printf 'kubectl %s\\n' "$*" >>"$STUB_LOG"
-if [[ "$1 $2" == "get deployments" ]]; then
-  f="$STUB_DIR/deployments.$4"
-  if [[ -f "$f.error" ]]; then cat "$f.error" >&2; exit 1; fi
-  [[ -f "$f" ]] && cat "$f"
-  exit 0
-fi
-if [[ "$1 $2" == "rollout status" ]]; then
-  f="$STUB_DIR/rollout.\${3#deployment.apps/}"
-  if [[ -f "$f" ]]; then cat "$f" >&2; exit 1; fi
-  echo "deployment \\"\${3#deployment.apps/}\\" successfully rolled out"
-  exit 0
-fi
-if [[ "$1 $2" == "get pods" ]]; then
-  f="$STUB_DIR/vault.$4"
-  if [[ -f "$f.error" ]]; then cat "$f.error" >&2; exit 1; fi
-  [[ -f "$f" ]] && cat "$f"
-  exit 0
-fi
-echo "unexpected kubectl call: $*" >&2
-exit 99
-`;
-
-/** Answers with the `<code> <exit>` of the URL's fixture line, as curl --write-out '%{http_code}' --fail does. */
-const CURL = `#!/usr/bin/env bash
-printf 'curl %s\\n' "$*" >>"$STUB_LOG"
-url="\${*: -1}"
-while read -r u code rc; do
-  if [[ "$u" == "$url" ]]; then printf '%s' "$code"; exit "$rc"; fi
-done <"$STUB_DIR/http"
-printf '000'
-exit 6
-`;
-
-interface Scenario {
-  /** Deployments listed per namespace (`deployment.apps/<name>`). */
-  readonly deployments?: Record<string, string[]>;
-  /** Namespaces whose Deployment list fails, with kubectl's error. */
-  readonly listErrors?: Record<string, string>;
-  /** Deployments whose rollout does not complete, with kubectl's error. */
-  readonly stuck?: Record<string, string>;
-  /** URL -> [HTTP code curl prints, curl exit code]. */
-  readonly http?: Record<string, [string, number]>;
-  /** Vault namespace -> `<pod> <vault-sealed label>` lines. */
-  readonly vault?: Record<string, string[]>;
-  readonly env?: Record<string, string>;
-}
-
-interface Result {
-  readonly status: number | null;
-  readonly stdout: string[];
-  readonly stderr: string;
-  readonly calls: string[];
-}
-
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-
-function smoke(args: string[], scenario: Scenario = {}): Result {
-  const dir = mkdtempSync(join(tmpdir(), "smoke-"));
-  dirs.push(dir);
-  const bin = join(dir, "bin");
-  mkdirSync(bin);
-  for (const [name, text] of [
-    ["kubectl", KUBECTL],
-    ["curl", CURL],
-  ]) {
-    writeFileSync(join(bin, name), text);
-    chmodSync(join(bin, name), 0o755);
-  }
-  for (const [ns, list] of Object.entries(scenario.deployments ?? {})) {
-    writeFileSync(join(dir, `deployments.${ns}`), list.map((d) => `${d}\n`).join(""));
-  }
-  for (const [ns, error] of Object.entries(scenario.listErrors ?? {})) {
-    writeFileSync(join(dir, `deployments.${ns}.error`), `${error}\n`);
-  }
-  for (const [name, error] of Object.entries(scenario.stuck ?? {})) {
-    writeFileSync(
-      join(dir, `rollout.${name}`),
-      `Waiting for deployment "${name}" rollout to finish\n${error}\n`,
-    );
-  }
-  writeFileSync(
-    join(dir, "http"),
-    Object.entries(scenario.http ?? {})
-      .map(([url, [code, rc]]) => `${url} ${code} ${rc}\n`)
-      .join(""),
-  );
-  for (const [ns, pods] of Object.entries(scenario.vault ?? {})) {
-    writeFileSync(join(dir, `vault.${ns}`), pods.map((p) => `${p}\n`).join(""));
-  }
-  const log = join(dir, "calls.log");
-  writeFileSync(log, "");
-  const result = spawnSync("/bin/bash", [SCRIPT, ...args], {
-    encoding: "utf8",
-    // The stubs come first; nothing else from the caller's environment (no GITHUB_ACTIONS).
-    env: { PATH: `${bin}:/usr/bin:/bin`, STUB_DIR: dir, STUB_LOG: log, ...scenario.env },
-  });
-  return {
-    status: result.status,
-    stdout: result.stdout.split("\n").filter((l) => l !== ""),
-    stderr: result.stderr,
-    calls: readFileSync(log, "utf8")
-      .split("\n")
-      .filter((l) => l !== ""),
-  };
-}
+const smoke = (args: string[], scenario: Scenario = {}) => runScript("smoke-test.sh", args, scenario);
 
 const API_URL = "https://api.example.com/health";
 const HEALTHY: Scenario = {
@@ -235,7 +124,7 @@ test.each<[string[], string]>([
 });
 
 test("a missing kubectl is a usage error, not a failed check", () => {
-  const result = spawnSync("/bin/bash", [SCRIPT, "--namespace", "api"], {
+  const result = spawnSync("/bin/bash", [join(SCRIPTS, "smoke-test.sh"), "--namespace", "api"], {
     encoding: "utf8",
     env: { PATH: "/nonexistent" },
   });
