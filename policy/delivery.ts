@@ -73,7 +73,7 @@ function statementProblems(s: Record<string, unknown>, role: string): [string, s
       `add StringEquals { "${SUB}": "repo:<owner>/<repo>:environment:<environment>" } in 'assumeRolePolicy' of '${role}'.`,
     ]);
   }
-  const unscoped = exact.filter((v) => !SCOPED_SUB.test(v));
+  const unscoped = exact.filter((v) => !SCOPED_SUB.test(v) && !/[*?]/.test(v));
   if (unscoped.length > 0) {
     problems.push([
       `Role '${role}' trusts subjects ${unscoped.join(", ")}, which name no single repository with an environment, pull request or branch`,

@@ -18,34 +18,33 @@ const POLICY_ARN = /^arn:aws(-cn|-us-gov)?:iam::(\d{12}|aws):policy\/[\w+=,.@/-]
 /** Managed policies that are administrator access; the readiness pack refuses them (iam-no-admin-access). */
 export const ADMIN_POLICY_NAMES = ["AdministratorAccess", "PowerUserAccess", "IAMFullAccess"] as const;
 
-const kmsKeyArn = z.string().regex(KMS_KEY_ARN, {
-  message: "must be a KMS key ARN like arn:aws:kms:us-west-2:123456789012:key/<uuid> (not an alias)",
-});
+const KEY_MESSAGE = "must be a KMS key ARN like arn:aws:kms:us-west-2:123456789012:key/<uuid> (not an alias)";
+const kmsKeyArn = z.string({ message: KEY_MESSAGE }).regex(KMS_KEY_ARN, { message: KEY_MESSAGE });
+
+const REPOSITORY_MESSAGE =
+  "must be a GitHub repository as <owner>/<repo>, e.g. example-org/platform, without wildcards";
+const BRANCH_MESSAGE = "must be a branch name (letters, digits, '.', '_', '/', '-'), without wildcards";
+const OIDC_MESSAGE =
+  "must be 'create' or the ARN of the account's GitHub OIDC provider, arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com";
+const BUCKET_MESSAGE = "must be an S3 bucket name (3-63 lowercase letters, digits, '.', '-')";
 
 export const deliverySchema = z.strictObject({
   /** `<owner>/<repo>` of the GitHub repository whose workflows may assume the roles. */
-  repository: z.string().regex(REPOSITORY, {
-    message: "must be a GitHub repository as <owner>/<repo>, e.g. example-org/platform, without wildcards",
-  }),
+  repository: z.string({ message: REPOSITORY_MESSAGE }).regex(REPOSITORY, { message: REPOSITORY_MESSAGE }),
   /** Branch the nightly drift detection runs on (the repository's default branch). */
   defaultBranch: z
-    .string()
-    .regex(BRANCH, {
-      message: "must be a branch name (letters, digits, '.', '_', '/', '-'), without wildcards",
-    })
+    .string({ message: BRANCH_MESSAGE })
+    .regex(BRANCH, { message: BRANCH_MESSAGE })
     .default("main"),
   /**
    * `create`: this stack creates the account's GitHub OIDC provider (one per account: exactly one
    * stack per account says `create`). Otherwise the ARN of the existing provider.
    */
-  oidcProvider: z.union([z.literal("create"), z.string().regex(GITHUB_OIDC_ARN)], {
-    message:
-      "must be 'create' or the ARN of the account's GitHub OIDC provider, arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com",
-  }),
+  oidcProvider: z
+    .string({ message: OIDC_MESSAGE })
+    .refine((v) => v === "create" || GITHUB_OIDC_ARN.test(v), { message: OIDC_MESSAGE }),
   /** S3 bucket of the self-managed state backend (created by scripts/bootstrap-state-backend.sh). */
-  stateBucket: z.string().regex(BUCKET, {
-    message: "must be an S3 bucket name (3-63 lowercase letters, digits, '.', '-')",
-  }),
+  stateBucket: z.string({ message: BUCKET_MESSAGE }).regex(BUCKET, { message: BUCKET_MESSAGE }),
   /** KMS key the state bucket's objects are encrypted with (SSE-KMS). */
   stateKeyArn: kmsKeyArn,
   /** KMS key of this stack's `awskms://` secrets provider. */
@@ -54,12 +53,13 @@ export const deliverySchema = z.strictObject({
   deployPolicyArns: z
     .array(
       z
-        .string()
+        .string({ message: "must be an IAM managed policy ARN" })
         .regex(POLICY_ARN, { message: "must be an IAM managed policy ARN" })
         .refine((arn) => !ADMIN_POLICY_NAMES.some((n) => arn.endsWith(`:policy/${n}`)), {
           message:
             "is administrator access, which the readiness pack refuses (iam-no-admin-access); attach a deploy policy scoped to the services the platform uses",
         }),
+      { message: "must be a list of IAM managed policy ARNs" },
     )
     .min(1, { message: "must list at least one policy ARN: the deploy role needs permissions" }),
 });
