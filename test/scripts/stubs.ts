@@ -61,9 +61,28 @@ echo "unexpected pulumi call: $*" >&2
 exit 99
 `;
 
-/** Writes a kubeconfig where --kubeconfig says, as the AWS CLI does. */
+/**
+ * The AWS CLI: head-bucket finds the bucket only if the scenario says it exists; create-key prints
+ * the next key ARN (what --query KeyMetadata.Arn --output text prints); a call the scenario marks
+ * as failing fails; --kubeconfig gets a kubeconfig written.
+ */
 const AWS = `#!/usr/bin/env bash
 printf 'aws %s\\n' "$*" >>"$STUB_LOG"
+if [[ -f "$STUB_DIR/fail.$1.$2" ]]; then
+  echo "An error occurred (AccessDenied) when calling $2" >&2
+  exit 254
+fi
+if [[ "$1 $2" == "s3api head-bucket" ]]; then
+  [[ -f "$STUB_DIR/bucket-exists" ]] && exit 0
+  echo "An error occurred (404) when calling the HeadBucket operation: Not Found" >&2
+  exit 254
+fi
+if [[ "$1 $2" == "kms create-key" ]]; then
+  n=$(( $(cat "$STUB_DIR/keys" 2>/dev/null || echo 0) + 1 ))
+  echo "$n" >"$STUB_DIR/keys"
+  printf 'arn:aws:kms:us-west-2:123456789012:key/00000000-0000-0000-0000-%012d\\n' "$n"
+  exit 0
+fi
 while [[ $# -gt 0 ]]; do
   if [[ "$1" == "--kubeconfig" ]]; then printf 'apiVersion: v1\\nkind: Config\\n' >"$2"; fi
   shift
@@ -85,6 +104,10 @@ export interface Scenario {
   readonly outputs?: unknown;
   /** What `pulumi config get platform:services` prints. */
   readonly services?: unknown;
+  /** The state bucket already exists (`aws s3api head-bucket` succeeds). */
+  readonly bucketExists?: boolean;
+  /** AWS CLI calls that fail, as `<service> <operation>`, e.g. `s3api create-bucket`. */
+  readonly awsFailures?: string[];
   readonly env?: Record<string, string>;
 }
 
@@ -129,6 +152,12 @@ function writeFixtures(dir: string, scenario: Scenario): void {
     write("outputs", JSON.stringify(scenario.outputs, null, 2));
   }
   write("services", JSON.stringify(scenario.services ?? {}));
+  if (scenario.bucketExists) {
+    write("bucket-exists", "");
+  }
+  for (const call of scenario.awsFailures ?? []) {
+    write(`fail.${call.replace(" ", ".")}`, "");
+  }
 }
 
 /** Runs `scripts/<script>` with bash, the stubs first on PATH and nothing else from the caller's environment. */
