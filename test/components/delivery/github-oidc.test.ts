@@ -49,7 +49,7 @@ function build(args: GithubDeliveryIdentityArgs, platform = true): Promise<Offli
       previewRoleArn: delivery.previewRoleArn,
       driftRoleArn: delivery.driftRoleArn,
       deployRoleArn: delivery.deployRoleArn,
-      secretArn: secret?.arn,
+      ...(secret ? { secretArn: secret.arn } : {}),
     };
   });
 }
