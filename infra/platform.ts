@@ -9,6 +9,7 @@
 import type { PlatformConfig } from "./config";
 import { createCluster } from "./cluster";
 import { createDataTier } from "./data";
+import { createDelivery } from "./delivery";
 import { createKeys } from "./keys";
 import { createNetwork, lookupAvailabilityZones } from "./network";
 import { platformOutputs } from "./outputs";
@@ -44,5 +45,22 @@ export async function createPlatform(config: PlatformConfig) {
     vault: secrets.vault,
   });
 
-  return platformOutputs(config, { keys, dr, network, cluster, data, secrets, albController, services });
+  // The identities the GitHub Actions pipeline assumes (docs/delivery.md).
+  const delivery = createDelivery(
+    config,
+    { clusterName: cluster.clusterName, refreshSecretArns: [data.redis.authTokenSecretArn] },
+    { providers: [provider] },
+  );
+
+  return platformOutputs(config, {
+    keys,
+    dr,
+    network,
+    cluster,
+    data,
+    secrets,
+    albController,
+    services,
+    delivery,
+  });
 }

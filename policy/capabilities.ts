@@ -265,7 +265,7 @@ export const CAPABILITIES: readonly Capability[] = [
     group: "Security",
     title:
       "The delivery pipeline assumes a role trusted only for this repository and its protected branches.",
-    policies: [],
+    policies: ["ci-role-trust-scoped"],
   },
   {
     id: "hardened-registry",
@@ -285,8 +285,8 @@ export const CAPABILITIES: readonly Capability[] = [
     id: "rollout-safety",
     category: "CI/CD",
     group: "Reliability",
-    title: "Rollouts are progressive and roll back automatically on failed health checks.",
-    policies: [],
+    title: "Rollouts are bounded: a stuck rollout fails the deploy, which the pipeline rolls back.",
+    policies: ["deployment-rollout-bounded"],
   },
 
   // ---- Infrastructure as Code -------------------------------------------------------------------

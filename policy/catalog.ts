@@ -3,6 +3,7 @@
  * `policy/index.ts`, it does not construct the PolicyPack, which would start the analyzer server.
  */
 import { dataPolicies } from "./data";
+import { deliveryPolicies } from "./delivery";
 import { eksPolicies } from "./eks";
 import { encryptionPolicies } from "./encryption";
 import { governancePolicies } from "./governance";
@@ -22,6 +23,7 @@ export const ALL_POLICIES: readonly PlatformPolicy[] = [
   ...kubernetesPolicies,
   ...governancePolicies,
   ...secretsPolicies,
+  ...deliveryPolicies,
   readinessExclusions,
 ];
 

@@ -9,6 +9,7 @@ import { z } from "zod";
 import { checkTags, environmentSchema, type Environment, tagsSchema } from "./core";
 import { checkCluster, clusterSchema } from "./cluster";
 import { checkData, dataSchema } from "./data";
+import { deliverySchema } from "./delivery";
 import { checkKms, kmsSchema } from "./kms";
 import { checkNetwork, networkSchema } from "./network";
 import { type ConfigProblem, ConfigError, parseSection } from "./problems";
@@ -50,6 +51,7 @@ export const SECTIONS = {
   data: section(dataSchema, (v, ctx) => checkData(v, ctx.environment, ctx.region)),
   services: section(servicesSchema, (v, ctx) => checkServices(v, ctx.environment)),
   vault: section(vaultSchema, (v, ctx) => checkVault(v, ctx.environment)),
+  delivery: section(deliverySchema),
 };
 
 /** Scalar keys (`platform:<key>`), declared with type and default in Pulumi.yaml. */
