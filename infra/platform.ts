@@ -18,6 +18,7 @@ import { AwsLoadBalancerController } from "../components/workloads/ingress-contr
 import { PlatformService } from "../components/workloads/service";
 import { callersByService, vaultWorkloads } from "../components/workloads/spec";
 import type { PlatformConfig } from "./config";
+import { createCostControls } from "./cost";
 
 /** The AWS provider every component uses: region and governance tags applied once, as default tags. */
 export function createAwsProvider(config: PlatformConfig): aws.Provider {
@@ -241,6 +242,9 @@ export async function createPlatform(config: PlatformConfig) {
       ),
   );
 
+  // Budget on the Environment tag; where the stack sleeps, its nodes and database schedules.
+  const cost = createCostControls(config, provider, { cluster, postgres });
+
   return {
     region: config.region,
     // Keys
@@ -304,5 +308,6 @@ export async function createPlatform(config: PlatformConfig) {
     vaultRootTokenSecretArn: vault.rootTokenSecretArn,
     vaultSnapshotBucket: vault.snapshotBucketName,
     vaultServerRoleArn: vault.serverRoleArn,
+    costBudgetName: cost.budgetName,
   };
 }

@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { checkTags, environmentSchema, type Environment, tagsSchema } from "./core";
 import { checkCluster, clusterSchema } from "./cluster";
+import { checkCost, checkCostAgainstStack, costSchema } from "./cost";
 import { checkData, dataSchema } from "./data";
 import { checkKms, kmsSchema } from "./kms";
 import { checkNetwork, networkSchema } from "./network";
@@ -50,6 +51,7 @@ export const SECTIONS = {
   data: section(dataSchema, (v, ctx) => checkData(v, ctx.environment, ctx.region)),
   services: section(servicesSchema, (v, ctx) => checkServices(v, ctx.environment)),
   vault: section(vaultSchema, (v, ctx) => checkVault(v, ctx.environment)),
+  cost: section(costSchema, (v, ctx) => checkCost(v, ctx.environment)),
 };
 
 /** Scalar keys (`platform:<key>`), declared with type and default in Pulumi.yaml. */
@@ -161,6 +163,10 @@ export function parseConfig(raw: RawConfig, project: string, stack: string): Pla
     for (const [sec, value] of parsedSections) {
       problems.push(...(sec.check?.(value, ctx) ?? []));
     }
+  }
+  const { cost, tags, data } = sections as Partial<SectionValues>;
+  if (cost && tags && data) {
+    problems.push(...checkCostAgainstStack(cost, tags, data));
   }
 
   if (problems.length > 0) {
