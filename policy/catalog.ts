@@ -2,6 +2,7 @@
  * Every policy of the pack, and their metadata. Safe to import anywhere (tests, tools): unlike
  * `policy/index.ts`, it does not construct the PolicyPack, which would start the analyzer server.
  */
+import { costPolicies } from "./cost";
 import { dataPolicies } from "./data";
 import { eksPolicies } from "./eks";
 import { encryptionPolicies } from "./encryption";
@@ -19,6 +20,7 @@ export const ALL_POLICIES: readonly PlatformPolicy[] = [
   ...dataPolicies,
   ...kubernetesPolicies,
   ...governancePolicies,
+  ...costPolicies,
 ];
 
 export const POLICY_METADATA: Readonly<Record<string, PolicyMetadata>> = Object.fromEntries(
