@@ -13,13 +13,12 @@ import type { PlatformConfig } from "./config";
 import { workingHoursOf } from "./config/cost";
 
 /** The Auto Scaling group EKS created for a managed node group (read once the group exists). */
-function autoscalingGroupOf(
-  cluster: EksCluster,
-  key: string,
-  provider: aws.Provider,
-): pulumi.Output<string> {
+function autoscalingGroupOf(cluster: EksCluster, key: string, provider: aws.Provider): pulumi.Output<string> {
   return aws.eks
-    .getNodeGroupOutput({ clusterName: cluster.clusterName, nodeGroupName: cluster.nodeGroupNames[key] }, { provider })
+    .getNodeGroupOutput(
+      { clusterName: cluster.clusterName, nodeGroupName: cluster.nodeGroupNames[key] },
+      { provider },
+    )
     .apply((group) => {
       const name = group.resources[0]?.autoscalingGroups[0]?.name;
       if (!name) {
@@ -45,7 +44,9 @@ export function createCostControls(
       actualAlertPercent: budget.actualAlertPercent,
       forecastAlertPercent: budget.forecastAlertPercent,
       alertEmails: budget.alertEmails,
-      anomalyDetection: anomalyDetection.enabled ? { thresholdUsd: anomalyDetection.thresholdUsd } : undefined,
+      anomalyDetection: anomalyDetection.enabled
+        ? { thresholdUsd: anomalyDetection.thresholdUsd }
+        : undefined,
     },
     opts,
   );

@@ -138,7 +138,11 @@ export const autoShutdownScheduled: PlatformStackPolicy = {
   references: ["AWS Well-Architected COST09-BP03 (supply resources dynamically)", "AWS Instance Scheduler"],
   configSchema: {
     properties: {
-      tagKey: { type: "string", default: "AutoShutdown", description: "Tag whose value 'true' promises a shutdown." },
+      tagKey: {
+        type: "string",
+        default: "AutoShutdown",
+        description: "Tag whose value 'true' promises a shutdown.",
+      },
     },
   },
   validateStack: (args, report) => {
@@ -146,7 +150,8 @@ export const autoShutdownScheduled: PlatformStackPolicy = {
     const found = subjects(
       args,
       (r) =>
-        (r.type === NODE_GROUP || (r.type === RDS_INSTANCE && !r.props.replicateSourceDb)) && tagged(r, tagKey),
+        (r.type === NODE_GROUP || (r.type === RDS_INSTANCE && !r.props.replicateSourceDb)) &&
+        tagged(r, tagKey),
       `node group or database tagged ${tagKey}=true`,
     );
     for (const r of found) {

@@ -4,23 +4,27 @@
  * differ the way their stack files say, no mandatory rule fails anywhere, and production is "go".
  * One file, so each stack is previewed once.
  */
+import { readFileSync } from "fs";
+import { join } from "path";
 import { readStackFiles } from "../tools/offline/stack-files";
 import { PROJECT_DIR } from "../tools/offline/preview-stack";
 import { REQUIRED_TAGS } from "../infra/config/core";
 import { toPlan } from "../tools/offline/plan";
 import { readPlan } from "../tools/policy/plan-input";
 import { type PolicyRun, runPolicies } from "../tools/policy/run";
+import { usd } from "../tools/cost/bands";
+import { costReport } from "../tools/cost/run";
 import { type OfflineRun, byName, json, ofType, runStack } from "./support/offline";
 
 const STACKS = ["dev", "staging", "production"] as const;
 const runs: Partial<Record<(typeof STACKS)[number], OfflineRun>> = {};
 const results: Partial<Record<(typeof STACKS)[number], PolicyRun>> = {};
 /** Policies with nothing to judge, and why: no AWS Backup vault anywhere; protection is off outside
- * production; dev runs single replicas without autoscaling. */
+ * production; dev runs single replicas without autoscaling; only dev sleeps (AutoShutdown=true). */
 const IDLE: Record<(typeof STACKS)[number], string[]> = {
   dev: ["backup-vault-cmk", "stateful-resources-protected", "workload-has-hpa", "workload-has-pdb"],
-  staging: ["backup-vault-cmk", "stateful-resources-protected"],
-  production: ["backup-vault-cmk"],
+  staging: ["auto-shutdown-scheduled", "backup-vault-cmk", "stateful-resources-protected"],
+  production: ["auto-shutdown-scheduled", "backup-vault-cmk"],
 };
 
 beforeAll(async () => {
@@ -153,3 +157,19 @@ test("production is go with every category assessed; dev is honestly no-go on re
     expect.arrayContaining(["elasticache-high-availability", "rds-multi-az"]),
   );
 });
+
+test.each(STACKS)(
+  "%s: the cost estimate recorded in tools/README.md is the estimate of its plan",
+  (stack) => {
+    const { estimate, verdict } = costReport(readPlan(JSON.parse(JSON.stringify(toPlan(runs[stack]!)))));
+    const readme = readFileSync(join(PROJECT_DIR, "tools", "README.md"), "utf8");
+    const row = readme.split("\n").find((line) => line.startsWith(`| \`${stack}\` |`));
+    expect(row?.split(" | ").slice(1, 4)).toEqual([
+      usd(estimate.totalUsd),
+      verdict.band!.text.replace(" depending on scale", ""),
+      usd(verdict.budget!.monthlyLimitUsd).replace(".00", ""),
+    ]);
+    expect(row).toContain(`${usd(verdict.band!.differenceUsd)} (`);
+    expect(estimate.unpriced).toEqual([]);
+  },
+);

@@ -10,10 +10,9 @@
 import { writeFileSync } from "fs";
 import { parseArgs } from "util";
 import { InputError, readPlan } from "./policy/plan-input";
-import { readPlanFile } from "./policy/run";
 import { NOT_ESTIMATED } from "./cost/estimate";
 import { assumptions, renderEstimate, renderMarkdown } from "./cost/render";
-import { costReport } from "./cost/run";
+import { costReport, readPlanFile } from "./cost/run";
 
 const USAGE = "usage: npm run cost -- <stack> [--plan FILE] [--json FILE] [--markdown FILE]";
 

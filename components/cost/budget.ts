@@ -78,7 +78,9 @@ export function validateCostBudgetArgs(args: CostBudgetArgs): string[] {
     }
   }
   if (emails.length > MAX_BUDGET_EMAILS) {
-    problems.push(`alertEmails lists ${emails.length} addresses; AWS Budgets accepts at most ${MAX_BUDGET_EMAILS}`);
+    problems.push(
+      `alertEmails lists ${emails.length} addresses; AWS Budgets accepts at most ${MAX_BUDGET_EMAILS}`,
+    );
   }
   const bad = emails.filter((e) => !EMAIL.test(e));
   if (bad.length > 0) {

@@ -16,7 +16,15 @@ export const WEEKDAYS = ["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"] as con
 export type Weekday = (typeof WEEKDAYS)[number];
 
 /** The Unix cron day numbers Auto Scaling uses (Sunday is 0). */
-const CRON_DAY: Readonly<Record<Weekday, number>> = { SUN: 0, MON: 1, TUE: 2, WED: 3, THU: 4, FRI: 5, SAT: 6 };
+const CRON_DAY: Readonly<Record<Weekday, number>> = {
+  SUN: 0,
+  MON: 1,
+  TUE: 2,
+  WED: 3,
+  THU: 4,
+  FRI: 5,
+  SAT: 6,
+};
 
 const HH_MM = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
@@ -59,7 +67,10 @@ function minutesOf(time: string): number | undefined {
 export function workingHoursProblems(hours: WorkingHours): { field: keyof WorkingHours; message: string }[] {
   const problems: { field: keyof WorkingHours; message: string }[] = [];
   if (!isTimeZone(hours.timeZone)) {
-    problems.push({ field: "timeZone", message: "must be an IANA time zone name such as Europe/Berlin or UTC" });
+    problems.push({
+      field: "timeZone",
+      message: "must be an IANA time zone name such as Europe/Berlin or UTC",
+    });
   }
   if (hours.days.length === 0 || new Set(hours.days).size !== hours.days.length) {
     problems.push({ field: "days", message: "must list each working day once, at least one" });
@@ -73,7 +84,10 @@ export function workingHoursProblems(hours: WorkingHours): { field: keyof Workin
     problems.push({ field: "sleepAt", message: "must be a time HH:MM (24-hour clock)" });
   }
   if (wake !== undefined && sleep !== undefined && sleep <= wake) {
-    problems.push({ field: "sleepAt", message: `must be later than wakeAt (${hours.wakeAt}) on the same day` });
+    problems.push({
+      field: "sleepAt",
+      message: `must be later than wakeAt (${hours.wakeAt}) on the same day`,
+    });
   }
   const lead = hours.databaseLeadMinutes ?? 30;
   if (!Number.isInteger(lead) || lead < 0 || lead > MAX_DATABASE_LEAD_MINUTES) {
@@ -144,7 +158,11 @@ export function validateSleepScheduleArgs(args: SleepScheduleArgs): string[] {
     }
     const { minSize, maxSize, desiredSize } = group;
     const sizes = [minSize, maxSize, desiredSize];
-    if (!sizes.every((n) => Number.isInteger(n) && n >= 0) || minSize > desiredSize || desiredSize > maxSize) {
+    if (
+      !sizes.every((n) => Number.isInteger(n) && n >= 0) ||
+      minSize > desiredSize ||
+      desiredSize > maxSize
+    ) {
       problems.push(
         `nodeGroups.${key} sizes must be integers with 0 <= minSize <= desiredSize <= maxSize (got ${minSize}/${desiredSize}/${maxSize})`,
       );
@@ -157,7 +175,9 @@ export function validateSleepScheduleArgs(args: SleepScheduleArgs): string[] {
 function parseDbArn(arn: string): { partition: string; region: string; account: string; identifier: string } {
   const match = /^arn:([a-z-]+):rds:([a-z0-9-]+):(\d{12}):db:([A-Za-z][A-Za-z0-9-]*)$/.exec(arn);
   if (!match) {
-    throw new Error(`dbInstanceArn '${arn}' is not an RDS DB instance ARN (arn:aws:rds:<region>:<account>:db:<identifier>)`);
+    throw new Error(
+      `dbInstanceArn '${arn}' is not an RDS DB instance ARN (arn:aws:rds:<region>:<account>:db:<identifier>)`,
+    );
   }
   return { partition: match[1], region: match[2], account: match[3], identifier: match[4] };
 }
@@ -169,7 +189,8 @@ export class SleepSchedule extends pulumi.ComponentResource {
   /** ARN of the role EventBridge Scheduler assumes to stop and start the database (absent without one). */
   public readonly schedulerRoleArn: pulumi.Output<string> | undefined;
   /** ARNs of the database `stop` and `start` schedules (absent without a database). */
-  public readonly databaseScheduleArns: { stop: pulumi.Output<string>; start: pulumi.Output<string> } | undefined;
+  public readonly databaseScheduleArns:
+    { stop: pulumi.Output<string>; start: pulumi.Output<string> } | undefined;
 
   constructor(name: string, args: SleepScheduleArgs, opts?: pulumi.ComponentResourceOptions) {
     const problems = validateSleepScheduleArgs(args);

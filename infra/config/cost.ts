@@ -180,7 +180,8 @@ export function checkCostAgainstStack(cost: CostConfig, tags: Tags, data: DataCo
     problems.push({
       key: "platform:tags.AutoShutdown",
       received: tag,
-      message: "platform:cost.autoShutdown is enabled: set this tag to 'true' so the resources say they sleep",
+      message:
+        "platform:cost.autoShutdown is enabled: set this tag to 'true' so the resources say they sleep",
     });
   }
   if (enabled && data.postgres.readReplicas > 0) {

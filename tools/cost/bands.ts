@@ -99,6 +99,13 @@ export function designFacts(estimate: Estimate, bandUsd: number): string[] {
       usd: total(of("VPC endpoints")),
     });
   }
+  const balancers = of("Load balancers");
+  if (balancers.length > 0) {
+    const addresses = of("Public IPv4").filter((l) => l.resourceType !== "aws:ec2/eip:Eip");
+    const count = new Set(balancers.filter((l) => l.unit === "h").map((l) => l.resource)).size;
+    const cost = total(balancers) + total(addresses);
+    facts.push({ text: `${count} load balancer(s) with their public addresses: ${usd(cost)}`, usd: cost });
+  }
   const cache = of("ElastiCache");
   if (cache.length > 0) {
     facts.push({
@@ -183,7 +190,7 @@ export function judge(estimate: Estimate, environment: string, budget?: BudgetSe
   }
   if (estimate.unpriced.length > 0) {
     sentences.push(
-      `${estimate.unpriced.length} item(s) could not be priced and are not in the total (listed under NOT PRICED): the real figure is higher.`,
+      `${estimate.unpriced.length} item(s) could not be priced and are not in the total (listed under NOT PRICED): the real figure may be higher.`,
     );
   }
   let budgetVerdict: Verdict["budget"];

@@ -2,15 +2,37 @@
  * Puts an estimate together: the stack's `platform:cost` settings (usage assumptions, budget) and
  * region from its stack files, the plan (offline preview or a plan file), the price table.
  */
-import { existsSync } from "fs";
+import { existsSync, readFileSync } from "fs";
 import { join } from "path";
 import { costSchema, type UsageAssumptions, usageSchema } from "../../infra/config/cost";
-import { PROJECT_DIR } from "../offline/preview-stack";
 import { readStackFiles } from "../offline/stack-files";
-import { InputError, type PlanInput } from "../policy/plan-input";
+import { InputError, type PlanInput, readPlan } from "../policy/plan-input";
 import { type BudgetSettings, judge, type Verdict } from "./bands";
 import { type Estimate, estimate } from "./estimate";
 import { loadPrices, type PriceTable } from "./prices";
+
+/** The repository root: where `Pulumi.<stack>.yaml` live (as tools/offline/preview-stack.ts). */
+const PROJECT_DIR = join(__dirname, "..", "..");
+
+/**
+ * A plan file in the shape of `pulumi preview --json`. Read here rather than with
+ * tools/policy/run.ts, which loads the policy pack (and the AWS SDK) for nothing.
+ */
+export function readPlanFile(file: string): PlanInput {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    throw new InputError(
+      `cannot read plan file '${file}': ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
+    );
+  }
+  try {
+    return readPlan(JSON.parse(text));
+  } catch (e) {
+    throw new InputError(`plan file '${file}': ${(e as Error).message}`);
+  }
+}
 
 /** What the estimate reads from a stack's configuration. */
 export interface StackCostSettings {
