@@ -207,7 +207,9 @@ function invokeHandlers(
         clusterName: inputs.clusterName,
         nodeGroupName: group,
         status: "ACTIVE",
-        resources: [{ autoscalingGroups: [{ name: `eks-${group}-${uuid}` }], remoteAccessSecurityGroupId: "" }],
+        resources: [
+          { autoscalingGroups: [{ name: `eks-${group}-${uuid}` }], remoteAccessSecurityGroupId: "" },
+        ],
       };
     },
     "aws:index/getRegion:getRegion": () => ({
