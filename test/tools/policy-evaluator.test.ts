@@ -159,13 +159,12 @@ describe("the insecure fixture plan", () => {
   test("the scorecard is no-go, and names every reason", () => {
     expect(run.scorecard.verdict).toBe("no-go");
     expect(run.scorecard.reasons[0]).toBe("11 mandatory violation(s)");
-    expect(run.scorecard.categories.find((c) => c.category === "Cloud Integration")?.score).toBeUndefined();
+    // Cloud Integration is judged by one policy only, the budget one, which the fixture fails.
+    expect(run.scorecard.categories.find((c) => c.category === "Cloud Integration")?.score).toBe(0);
     // No node group and no scaled workload in the fixture: nothing to judge, never a free pass.
     expect(run.scorecard.categories.find((c) => c.category === "Auto-scaling")?.score).toBeUndefined();
-    expect(run.scorecard.coveredWeight).toBe(90);
-    expect(renderMarkdown(run.evaluation, run.scorecard)).toContain(
-      "| Cloud Integration | 5 | not assessed | 0/2 |",
-    );
+    expect(run.scorecard.coveredWeight).toBe(95);
+    expect(renderMarkdown(run.evaluation, run.scorecard)).toContain("| Cloud Integration | 5 | 0.0 | 1/3 |");
   });
 });
 
@@ -260,12 +259,12 @@ describe("CLI", () => {
     const out = join(dir, "out.json");
     const result = cli("--plan", join(ROOT, "test/fixtures/insecure-plan.json"), "--json", out);
     expect(result.status).toBe(1);
-    expect(result.stdout).toContain("insecure: 11 mandatory and 1 advisory violation(s)");
+    expect(result.stdout).toContain("insecure: 11 mandatory and 2 advisory violation(s)");
     const data = JSON.parse(readFileSync(out, "utf8")) as {
       scorecard: { verdict: string };
       violations: unknown[];
     };
     expect(data.scorecard.verdict).toBe("no-go");
-    expect(data.violations).toHaveLength(12);
+    expect(data.violations).toHaveLength(13);
   });
 });
