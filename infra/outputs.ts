@@ -26,6 +26,7 @@ export interface BuiltPlatform {
   readonly albController: AwsLoadBalancerController;
   readonly services: PlatformService[];
   readonly delivery: GithubDeliveryIdentity;
+  readonly cost: { readonly budgetName: pulumi.Output<string> };
 }
 
 export function platformOutputs(config: PlatformConfig, built: BuiltPlatform) {
@@ -102,5 +103,7 @@ export function platformOutputs(config: PlatformConfig, built: BuiltPlatform) {
     deliveryPreviewRoleArn: delivery.previewRoleArn,
     deliveryDriftRoleArn: delivery.driftRoleArn,
     deliveryDeployRoleArn: delivery.deployRoleArn,
+    // Cost
+    costBudgetName: built.cost.budgetName,
   };
 }

@@ -8,6 +8,7 @@
  */
 import type { PlatformConfig } from "./config";
 import { createCluster } from "./cluster";
+import { createCostControls } from "./cost";
 import { createDataTier } from "./data";
 import { createDelivery } from "./delivery";
 import { createKeys } from "./keys";
@@ -52,6 +53,9 @@ export async function createPlatform(config: PlatformConfig) {
     { providers: [provider] },
   );
 
+  // Budget on the Environment tag; where the stack sleeps, its nodes and database schedules.
+  const cost = createCostControls(config, provider, { cluster, postgres: data.postgres });
+
   return platformOutputs(config, {
     keys,
     dr,
@@ -62,5 +66,6 @@ export async function createPlatform(config: PlatformConfig) {
     albController,
     services,
     delivery,
+    cost,
   });
 }

@@ -331,8 +331,9 @@ export const CAPABILITIES: readonly Capability[] = [
     id: "cost-budgets",
     category: "Multi-Environment",
     group: "Automation",
-    title: "Each environment has a cost budget that alerts before it is spent.",
-    policies: [],
+    title:
+      "Each environment has a cost budget that alerts before it is spent, and one tagged AutoShutdown=true really sleeps.",
+    policies: ["budget-alerts-configured", "auto-shutdown-scheduled"],
   },
 
   // ---- Disaster Recovery ------------------------------------------------------------------------

@@ -2,6 +2,7 @@
  * Every policy of the pack, and their metadata. Safe to import anywhere (tests, tools): unlike
  * `policy/index.ts`, it does not construct the PolicyPack, which would start the analyzer server.
  */
+import { costPolicies } from "./cost";
 import { dataPolicies } from "./data";
 import { deliveryPolicies } from "./delivery";
 import { eksPolicies } from "./eks";
@@ -24,6 +25,7 @@ export const ALL_POLICIES: readonly PlatformPolicy[] = [
   ...governancePolicies,
   ...secretsPolicies,
   ...deliveryPolicies,
+  ...costPolicies,
   readinessExclusions,
 ];
 

@@ -6,12 +6,16 @@
  * production plan is caught.
  * One file, so each stack is previewed once.
  */
+import { readFileSync } from "fs";
+import { join } from "path";
 import { readStackFiles } from "../tools/offline/stack-files";
 import { PROJECT_DIR } from "../tools/offline/preview-stack";
 import { REQUIRED_TAGS } from "../infra/config/core";
 import { toPlan } from "../tools/offline/plan";
 import { type PlanInput, type PlanResource, readPlan } from "../tools/policy/plan-input";
 import { type PolicyRun, runPolicies } from "../tools/policy/run";
+import { usd } from "../tools/cost/bands";
+import { costReport } from "../tools/cost/run";
 import { type OfflineRun, byName, json, ofType, runStack } from "./support/offline";
 
 const STACKS = ["dev", "staging", "production"] as const;
@@ -19,7 +23,7 @@ const runs: Partial<Record<(typeof STACKS)[number], OfflineRun>> = {};
 const results: Partial<Record<(typeof STACKS)[number], PolicyRun>> = {};
 const plans: Partial<Record<(typeof STACKS)[number], PlanInput>> = {};
 /** Policies with nothing to judge, and why: no AWS Backup vault anywhere; protection is off outside
- * production; dev runs single replicas without autoscaling. */
+ * production; dev runs single replicas without autoscaling; only dev sleeps (AutoShutdown=true). */
 const IDLE: Record<(typeof STACKS)[number], string[]> = {
   dev: [
     "backup-vault-cmk",
@@ -28,8 +32,13 @@ const IDLE: Record<(typeof STACKS)[number], string[]> = {
     "workload-has-hpa",
     "workload-has-pdb",
   ],
-  staging: ["backup-vault-cmk", "readiness-exclusions", "stateful-resources-protected"],
-  production: ["backup-vault-cmk", "readiness-exclusions"],
+  staging: [
+    "auto-shutdown-scheduled",
+    "backup-vault-cmk",
+    "readiness-exclusions",
+    "stateful-resources-protected",
+  ],
+  production: ["auto-shutdown-scheduled", "backup-vault-cmk", "readiness-exclusions"],
 };
 
 beforeAll(async () => {
@@ -235,3 +244,18 @@ describe("one field broken in the production plan is caught", () => {
     expect([...new Set(mandatory.map((v) => v.policy))]).toEqual([policy]);
   });
 });
+test.each(STACKS)(
+  "%s: the cost estimate recorded in tools/README.md is the estimate of its plan",
+  (stack) => {
+    const { estimate, verdict } = costReport(readPlan(JSON.parse(JSON.stringify(toPlan(runs[stack]!)))));
+    const readme = readFileSync(join(PROJECT_DIR, "tools", "README.md"), "utf8");
+    const row = readme.split("\n").find((line) => line.startsWith(`| \`${stack}\` |`));
+    expect(row?.split(" | ").slice(1, 4)).toEqual([
+      usd(estimate.totalUsd),
+      verdict.band!.text.replace(" depending on scale", ""),
+      usd(verdict.budget!.monthlyLimitUsd).replace(".00", ""),
+    ]);
+    expect(row).toContain(`${usd(verdict.band!.differenceUsd)} (`);
+    expect(estimate.unpriced).toEqual([]);
+  },
+);
