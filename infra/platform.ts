@@ -3,13 +3,15 @@
  * stack name: every difference between environments is a value in `Pulumi.<stack>.yaml`.
  *
  * A list of named steps, each in the `infra/` module named after it; the order is the order of
- * dependencies: providers -> KMS keys -> network -> data clients -> EKS and data tier (in parallel) -> ingress controller ->
- * cert-manager and Vault -> services -> outputs.
+ * dependencies: providers -> KMS keys -> network -> data clients -> EKS and the data tier (in
+ * parallel) -> ingress controller -> cert-manager and Vault -> services -> outputs.
  */
 import type { PlatformConfig } from "./config";
 import { createCluster } from "./cluster";
+import { createCostControls } from "./cost";
 import { createDataTier } from "./data";
 import { createDataClientsGroup } from "./data-clients";
+import { createDelivery } from "./delivery";
 import { createKeys } from "./keys";
 import { createNetwork, lookupAvailabilityZones } from "./network";
 import { platformOutputs } from "./outputs";
@@ -48,5 +50,26 @@ export async function createPlatform(config: PlatformConfig) {
     vault: secrets.vault,
   });
 
-  return platformOutputs(config, { keys, dr, network, cluster, data, secrets, albController, services });
+  // The identities the GitHub Actions pipeline assumes (docs/delivery.md).
+  const delivery = createDelivery(
+    config,
+    { clusterName: cluster.clusterName, refreshSecretArns: [data.redis.authTokenSecretArn] },
+    { providers: [provider] },
+  );
+
+  // Budget on the Environment tag; where the stack sleeps, its nodes and database schedules.
+  const cost = createCostControls(config, provider, { cluster, postgres: data.postgres });
+
+  return platformOutputs(config, {
+    keys,
+    dr,
+    network,
+    cluster,
+    data,
+    secrets,
+    albController,
+    services,
+    delivery,
+    cost,
+  });
 }

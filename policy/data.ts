@@ -10,7 +10,6 @@ export const rdsNotPublic: PlatformResourcePolicy = {
   severity: "critical",
   enforcementLevel: "mandatory",
   category: "Network Security",
-  group: "Security",
   references: ["AWS FSBP RDS.2", "Checkov CKV_AWS_17"],
   validateResource: validateResourceOfType(aws.rds.Instance, (db, args, report) => {
     if (db.publiclyAccessible === true) {
@@ -38,7 +37,6 @@ export const rdsEncryptedCmk: PlatformResourcePolicy = {
   severity: "high",
   enforcementLevel: "mandatory",
   category: "Storage and Backup",
-  group: "Security",
   references: ["AWS FSBP RDS.3", "Checkov CKV_AWS_16", "Checkov CKV_AWS_354"],
   validateResource: validateResourceOfType(aws.rds.Instance, (db, args, report) => {
     // A replica of an instance named by identifier is in the same region: RDS encrypts it with its
@@ -68,7 +66,6 @@ export const rdsMultiAz: PlatformResourcePolicy = {
   severity: "high",
   enforcementLevel: "mandatory",
   category: "Disaster Recovery",
-  group: "Reliability",
   references: ["AWS FSBP RDS.5", "Checkov CKV_AWS_157"],
   validateResource: validateResourceOfType(aws.rds.Instance, (db, args, report) => {
     if (db.replicateSourceDb) {
@@ -91,7 +88,6 @@ export const rdsBackupRetention: PlatformResourcePolicy = {
   severity: "high",
   enforcementLevel: "mandatory",
   category: "Storage and Backup",
-  group: "Reliability",
   references: ["AWS FSBP RDS.11", "Checkov CKV_AWS_133"],
   configSchema: { properties: { minDays: { type: "integer", minimum: 1, maximum: 35, default: 7 } } },
   validateResource: validateResourceOfType(aws.rds.Instance, (db, args, report) => {
@@ -118,7 +114,6 @@ export const rdsDeletionProtection: PlatformResourcePolicy = {
   severity: "high",
   enforcementLevel: "mandatory",
   category: "Disaster Recovery",
-  group: "Reliability",
   references: ["AWS FSBP RDS.8", "Checkov CKV_AWS_293"],
   validateResource: validateResourceOfType(aws.rds.Instance, (db, args, report) => {
     // A read replica holds no data of its own and must stay removable (lowering the replica count).
@@ -148,7 +143,6 @@ export const rdsMonitoringEnabled: PlatformResourcePolicy = {
   severity: "medium",
   enforcementLevel: "mandatory",
   category: "Monitoring and Observability",
-  group: "Reliability",
   references: ["AWS FSBP RDS.9", "Checkov CKV_AWS_118", "Checkov CKV_AWS_353"],
   configSchema: {
     properties: { requiredLogExports: { type: "array", items: { type: "string" }, default: ["postgresql"] } },
@@ -190,7 +184,6 @@ export const rdsTlsEnforced: PlatformStackPolicy = {
   severity: "high",
   enforcementLevel: "mandatory",
   category: "Network Security",
-  group: "Security",
   references: ["Checkov CKV2_AWS_69", "AWS FSBP RDS (encryption in transit)"],
   validateStack: (args, report) => {
     const dbs = subjects(
@@ -266,7 +259,6 @@ export const rdsCrossRegionBackup: PlatformStackPolicy = {
   severity: "high",
   enforcementLevel: "advisory",
   category: "Disaster Recovery",
-  group: "Reliability",
   references: [
     "AWS Well-Architected REL09 (back up data, copies in another region)",
     "AWS Well-Architected REL13 (plan for disaster recovery)",
@@ -307,7 +299,6 @@ export const elasticacheEncrypted: PlatformResourcePolicy = {
   severity: "high",
   enforcementLevel: "mandatory",
   category: "Storage and Backup",
-  group: "Security",
   references: [
     "AWS FSBP ElastiCache.4",
     "AWS FSBP ElastiCache.5",
@@ -350,7 +341,6 @@ export const elasticacheHighAvailability: PlatformResourcePolicy = {
   severity: "high",
   enforcementLevel: "mandatory",
   category: "Disaster Recovery",
-  group: "Reliability",
   references: ["AWS FSBP ElastiCache.3"],
   validateResource: validateResourceOfType(aws.elasticache.ReplicationGroup, (rg, args, report) => {
     const nodes = rg.numCacheClusters ?? 1;
@@ -372,7 +362,6 @@ export const elasticacheSnapshotRetention: PlatformResourcePolicy = {
   severity: "medium",
   enforcementLevel: "mandatory",
   category: "Storage and Backup",
-  group: "Reliability",
   references: ["AWS FSBP ElastiCache.1", "Checkov CKV_AWS_134"],
   configSchema: { properties: { minDays: { type: "integer", minimum: 1, default: 1 } } },
   validateResource: validateResourceOfType(aws.elasticache.ReplicationGroup, (rg, args, report) => {

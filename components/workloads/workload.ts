@@ -50,6 +50,18 @@ function deploymentMetadata(s: ServiceScope) {
   return Object.keys(annotations).length > 0 ? { ...s.meta(s.service), annotations } : s.meta(s.service);
 }
 
+/**
+ * Rollout safety (decision 0078): a new pod counts as available only after this many seconds ready,
+ * so a pod that crashes right after its first readiness success does not advance the rollout.
+ */
+export const MIN_READY_SECONDS = 10;
+/**
+ * A rollout that makes no progress for this long is marked `ProgressDeadlineExceeded`, which fails
+ * `pulumi up` instead of letting it wait: well above the startup probe's 150 s budget (30 x 5 s)
+ * plus an image pull and a node scale-out.
+ */
+export const PROGRESS_DEADLINE_SECONDS = 600;
+
 /** The ConfigMap, the Deployment and the Service. */
 export function createWorkload(s: ServiceScope, inputs: WorkloadInputs): Workload {
   const configMap = createConfigMap(s);
@@ -69,6 +81,8 @@ export function createWorkload(s: ServiceScope, inputs: WorkloadInputs): Workloa
         // would scale the service down on every update.
         replicas: plan.deploymentReplicas,
         revisionHistoryLimit: 5,
+        minReadySeconds: MIN_READY_SECONDS,
+        progressDeadlineSeconds: PROGRESS_DEADLINE_SECONDS,
         selector: { matchLabels: s.selector },
         strategy: {
           type: "RollingUpdate",
