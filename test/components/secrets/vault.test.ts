@@ -348,7 +348,7 @@ describe("Vault component", () => {
     const v = values();
     expect(v.injector.enabled).toBe(true);
     expect(v.injector.replicas).toBe(2);
-    expect(v.injector.image).toEqual({ repository: "hashicorp/vault-k8s", tag: "1.7.0" });
+    expect(v.injector.image).toEqual({ repository: "hashicorp/vault-k8s", tag: "1.7.2" });
     expect(v.injector.agentImage).toEqual({ repository: "hashicorp/vault", tag: "1.21.2" });
     expect(v.injector.webhook).toEqual({
       failurePolicy: "Fail",
