@@ -16,9 +16,13 @@ function productionRaw(): Raw {
   return { ...readStackFiles(PROJECT_DIR, "production").config };
 }
 
+/** A stack file's section as parsed JSON: the tests put wrong types in on purpose. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Loose = Record<string, any>;
+
 /** Changes one object-valued key of the raw config in place and returns the config. */
-function edit(raw: Raw, key: string, change: (v: Record<string, any>) => void): Raw {
-  const value = JSON.parse(raw[key]) as Record<string, any>;
+function edit(raw: Raw, key: string, change: (v: Loose) => void): Raw {
+  const value = JSON.parse(raw[key]) as Loose;
   change(value);
   raw[key] = JSON.stringify(value);
   return raw;
