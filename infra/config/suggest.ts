@@ -27,7 +27,8 @@ export function editDistance(a: string, b: string): number {
 
 /**
  * The candidates closest to `value` (up to 3, in the candidates' order), when they are close enough
- * to be a typo of it: at most one edit per three characters, and at most 3. Empty otherwise.
+ * to be a typo of it (at most one edit per three characters, and at most 3) or when `value`
+ * abbreviates them. Empty otherwise.
  */
 export function nearest(value: string, candidates: readonly string[]): string[] {
   const limit = Math.min(3, Math.max(1, Math.floor(value.length / 3)));
@@ -48,6 +49,10 @@ export function nearest(value: string, candidates: readonly string[]): string[] 
     } else if (distance === best) {
       found.push(candidate);
     }
+  }
+  if (found.length === 0 && value.length >= 3) {
+    // An abbreviation (`prod` for `production`) is as clear a hint as a typo.
+    found = [...new Set(candidates)].filter((c) => c.toLowerCase().startsWith(value.toLowerCase()));
   }
   return found.slice(0, 3);
 }
