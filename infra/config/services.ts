@@ -85,7 +85,8 @@ export const serviceSchema = z.strictObject({
         message: "must be 'internet-facing' (public ALB) or 'internal' (VPC-only ALB)",
       }),
       host: rule(hostProblem),
-      certificateArn: rule(certificateArnProblem).optional(),
+      /** Required: the ALB listens on HTTPS only, so an exposed service without a certificate cannot serve. */
+      certificateArn: rule(certificateArnProblem),
     })
     .optional(),
   secretEnv: z
