@@ -85,8 +85,7 @@ export const serviceSchema = z.strictObject({
         message: "must be 'internet-facing' (public ALB) or 'internal' (VPC-only ALB)",
       }),
       host: rule(hostProblem),
-      /** Required: the ALB listens on HTTPS only, so an exposed service without a certificate cannot serve. */
-      certificateArn: rule(certificateArnProblem),
+      certificateArn: rule(certificateArnProblem).optional(),
     })
     .optional(),
   secretEnv: z

@@ -9,7 +9,7 @@ import { join } from "path";
 import { isDeepStrictEqual } from "util";
 import { parse as parseYaml } from "yaml";
 import type { z } from "zod";
-import { SCALARS, SECTIONS } from "../../../infra/config";
+import { type CheckContext, type ConfigProblem, SCALARS, SECTIONS } from "../../../infra/config";
 import { joinPath } from "../../../infra/config/problems";
 import { readStackFiles } from "../../../tools/offline/stack-files";
 import { PROJECT_DIR } from "../../../tools/offline/preview-stack";
@@ -191,6 +191,7 @@ function valueAt(root: Json, path: readonly (string | number)[]): Json {
 }
 
 interface Probe {
+  readonly section: keyof typeof SECTIONS;
   readonly schema: z.ZodType;
   readonly base: Json;
   readonly path: (string | number)[];
@@ -207,19 +208,35 @@ function probeFor(row: Row): Probe | undefined {
     const base = JSON.parse(text) as Json;
     const [path] = locate(base, segments(row.field));
     if (path) {
-      return { schema, base, path };
+      return { section: row.section as keyof typeof SECTIONS, schema, base, path };
     }
   }
   return undefined;
 }
 
-/** Messages of the problems the schema reports exactly at the probed field for `value`. */
-function problemsAt(probe: Probe, value: Json | undefined): string[] {
+/**
+ * Messages of the problems the schema reports exactly at the probed field for `value`; with
+ * `checks`, also those of the section's cross-field rules (run as for dev, the least strict).
+ */
+function problemsAt(probe: Probe, value: Json | undefined, checks = false): string[] {
   const result = probe.schema.safeParse(withValue(probe.base, probe.path, value));
   const key = joinPath("", probe.path);
-  return result.success
-    ? []
-    : result.error.issues.filter((i) => joinPath("", i.path) === key).map((i) => i.message);
+  if (!result.success) {
+    return result.error.issues.filter((i) => joinPath("", i.path) === key).map((i) => i.message);
+  }
+  if (!checks) {
+    return [];
+  }
+  const check = SECTIONS[probe.section].check as (v: unknown, ctx: CheckContext) => ConfigProblem[];
+  const ctx: CheckContext = {
+    environment: "dev",
+    environmentKnown: true,
+    region: "us-west-2",
+    project: "platform",
+  };
+  return check(result.data, ctx)
+    .filter((p) => p.key === joinPath(`platform:${probe.section}`, probe.path))
+    .map((p) => p.message);
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -315,7 +332,7 @@ describe("docs/configuration.md agrees with the schemas", () => {
   )("%s defaults to %s", (_, documented, row) => {
     const probe = probeFor(row);
     expect(probe).toBeDefined();
-    const missing = problemsAt(probe!, undefined);
+    const missing = problemsAt(probe!, undefined, true);
     if (documented === "(required)") {
       expect(missing).not.toEqual([]);
       return;
