@@ -15,6 +15,7 @@
  * Exit codes: 0 success, 1 the program failed (for example invalid configuration), 2 usage error
  * or an unreadable stack or plan file.
  */
+import { withoutStackTraces } from "./offline/fast-start";
 import { mkdirSync, readFileSync, writeFileSync } from "fs";
 import { dirname } from "path";
 import { parseArgs } from "util";
@@ -87,8 +88,10 @@ async function main(argv: string[]): Promise<number> {
   progress.update(`previewing ${stack}: loading the program...`);
   let preview;
   try {
-    preview = await previewStack(stack, values.dir, (n) =>
-      progress.update(`previewing ${stack}: ${n} resources registered`),
+    preview = await withoutStackTraces(() =>
+      previewStack(stack, values.dir, (n) =>
+        progress.update(`previewing ${stack}: ${n} resources registered`),
+      ),
     );
   } finally {
     progress.done();
@@ -126,7 +129,9 @@ async function main(argv: string[]): Promise<number> {
     );
     console.log(`\nSummary written to ${values.markdown}`);
   }
-  console.log(`\n${run.resources.length} resources to create`);
+  console.log(
+    `${values.quiet && base === undefined && !values.json && !values.markdown ? "" : "\n"}${run.resources.length} resources to create`,
+  );
   if (values.timing || process.stderr.isTTY) {
     console.error(
       `program ${(programMs / 1000).toFixed(2)} s, total ${process.uptime().toFixed(2)} s since process start`,
@@ -136,7 +141,10 @@ async function main(argv: string[]): Promise<number> {
 }
 
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => {
+    // No process.exit(): tsx writes its transform cache asynchronously, and the next run needs it.
+    process.exitCode = code;
+  },
   (err: unknown) => {
     if (err instanceof UsageError || err instanceof StackFileError) {
       console.error(err instanceof UsageError ? `${err.message}\n${USAGE}` : err.message);
