@@ -52,6 +52,8 @@ export interface OfflineRunOptions {
   readonly absentRoles?: readonly string[];
   /** Loads the program; the returned object (or the value of a returned function) is the stack's outputs. */
   readonly program: () => Promise<unknown>;
+  /** Called after each resource is recorded, with the count so far (progress reports). */
+  readonly onRegister?: (count: number) => void;
 }
 
 export interface OfflineRun {
@@ -194,6 +196,7 @@ export async function runOffline(options: OfflineRunOptions): Promise<OfflineRun
         provider: req.getProvider(),
         id: resp.getId(),
       });
+      options.onRegister?.(resources.length);
       cb(null, resp);
     });
   };
