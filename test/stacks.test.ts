@@ -169,9 +169,7 @@ test("production passes every policy yet is no-go: the capabilities no policy pr
   expect(production.capabilities.filter((c) => c.status === "failed")).toEqual([]);
   expect(production.verdict).toBe("no-go");
   expect(production.reasons).toEqual(
-    expect.arrayContaining([
-      "Monitoring and Observability 44.4 is below the floor of 50",
-    ]),
+    expect.arrayContaining(["Monitoring and Observability 44.4 is below the floor of 50"]),
   );
 
   const dev = results.dev!.scorecard;
