@@ -4,7 +4,7 @@
  * check that the preview's time grows linearly with the number of declared services; prints the
  * resource count and the program time.
  */
-import { withoutStackTraces } from "./offline/fast-start";
+import "./offline/fast-start";
 import { runOffline } from "./offline/harness";
 import { PROJECT_DIR } from "./offline/preview-stack";
 import { readStackFiles } from "./offline/stack-files";
@@ -25,18 +25,16 @@ async function main(): Promise<void> {
     "platform:services": JSON.stringify({ ...services, services: syntheticServices(n) }),
   };
   const started = performance.now();
-  const run = await withoutStackTraces(() =>
-    runOffline({
-      project: files.project,
-      stack: "production",
-      config,
-      secretKeys: files.secretKeys,
-      program: async () => {
-        const mod = (await import("../infra/index")) as { default?: unknown };
-        return mod.default ?? mod;
-      },
-    }),
-  );
+  const run = await runOffline({
+    project: files.project,
+    stack: "production",
+    config,
+    secretKeys: files.secretKeys,
+    program: async () => {
+      const mod = (await import("../infra/index")) as { default?: unknown };
+      return mod.default ?? mod;
+    },
+  });
   console.log(
     `${n} services: ${run.resources.length} resources, program ${((performance.now() - started) / 1000).toFixed(2)} s`,
   );

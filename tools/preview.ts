@@ -15,7 +15,7 @@
  * Exit codes: 0 success, 1 the program failed (for example invalid configuration), 2 usage error
  * or an unreadable stack or plan file.
  */
-import { withoutStackTraces } from "./offline/fast-start";
+import "./offline/fast-start";
 import { mkdirSync, readFileSync, writeFileSync } from "fs";
 import { dirname } from "path";
 import { parseArgs } from "util";
@@ -88,10 +88,8 @@ async function main(argv: string[]): Promise<number> {
   progress.update(`previewing ${stack}: loading the program...`);
   let preview;
   try {
-    preview = await withoutStackTraces(() =>
-      previewStack(stack, values.dir, (n) =>
-        progress.update(`previewing ${stack}: ${n} resources registered`),
-      ),
+    preview = await previewStack(stack, values.dir, (n) =>
+      progress.update(`previewing ${stack}: ${n} resources registered`),
     );
   } finally {
     progress.done();

@@ -6,8 +6,8 @@
  * - Source maps off (tsx turns them on): with them, Node reads and parses the `.js.map` file of
  *   every SDK module it loads, and maps every stack trace the SDK records. The tools print error
  *   messages, never stack traces.
- * - {@link withoutStackTraces}: the Pulumi SDK records a stack trace for every promise it creates
- *   (`debuggablePromise`); with source maps, that alone was a fifth of the preview's CPU time.
+ * - (Stack traces are off while a program runs under the mocks, for the tests too: the harness,
+ *   ./stack-traces.ts.)
  *
  * Measurements: tools/README.md, "bench".
  */
@@ -17,17 +17,3 @@ import { join } from "path";
 const compileCache = nodeModule as unknown as { enableCompileCache?: (dir?: string) => unknown };
 compileCache.enableCompileCache?.(join(__dirname, "..", "..", "node_modules", ".cache", "platform-compile"));
 process.setSourceMapsEnabled(false);
-
-/**
- * Runs `work` with stack traces off (no frames captured) and restores the limit after. Errors
- * thrown inside keep their message; only their `stack` has no frames.
- */
-export async function withoutStackTraces<T>(work: () => Promise<T>): Promise<T> {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    return await work();
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
-}

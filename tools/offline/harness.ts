@@ -12,6 +12,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { PlatformMocks } from "./mocks";
+import { suspendStackTraces } from "./stack-traces";
 
 /** Signature keys the Pulumi wire format uses inside property values. */
 export const SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -211,16 +212,21 @@ export async function runOffline(options: OfflineRunOptions): Promise<OfflineRun
   // A program error (a config error, an unknown invoke) is caught inside the stack's init, so the
   // SDK's own promises never reject unhandled; it is rethrown once the run has settled.
   let failure: { error: unknown } | undefined;
-  await pulumi.runtime.runInPulumiStack(async () => {
-    try {
-      const loaded = await options.program();
-      return typeof loaded === "function" ? await (loaded as () => Promise<unknown>)() : loaded;
-    } catch (error) {
-      failure = { error };
-      return {};
-    }
-  });
-  await pulumi.runtime.disconnect();
+  const restoreStackTraces = suspendStackTraces();
+  try {
+    await pulumi.runtime.runInPulumiStack(async () => {
+      try {
+        const loaded = await options.program();
+        return typeof loaded === "function" ? await (loaded as () => Promise<unknown>)() : loaded;
+      } catch (error) {
+        failure = { error };
+        return {};
+      }
+    });
+    await pulumi.runtime.disconnect();
+  } finally {
+    restoreStackTraces();
+  }
   if (failure) {
     throw failure.error;
   }
