@@ -19,7 +19,6 @@ import "./offline/fast-start";
 import { mkdirSync, readFileSync, writeFileSync } from "fs";
 import { dirname } from "path";
 import { parseArgs } from "util";
-import { previewStack } from "./offline/preview-stack";
 import { type PlanFile, toPlan } from "./offline/plan";
 import { comparisonLines, comparisonSummary, renderPreviewMarkdown } from "./offline/markdown";
 import { renderCounts, renderOutputs, renderTree } from "./offline/render";
@@ -88,6 +87,8 @@ async function main(argv: string[]): Promise<number> {
   progress.update(`previewing ${stack}: loading the program...`);
   let preview;
   try {
+    // Loaded here, not at the top: usage errors and --help answer without loading the SDKs.
+    const { previewStack } = await import("./offline/preview-stack");
     preview = await previewStack(stack, values.dir, (n) =>
       progress.update(`previewing ${stack}: ${n} resources registered`),
     );
