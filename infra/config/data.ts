@@ -80,6 +80,8 @@ export const postgresSchema = z
     performanceInsightsRetentionDays: int("an integer number of days").default(7),
     monitoringIntervalSeconds: int("an integer number of seconds").default(60),
     logRetentionDays: retentionDays,
+    /** Days between rotations of the master password by Secrets Manager (decision 0110). */
+    masterPasswordRotationDays: int("an integer number of days").default(30),
     /** Left out: backups stay in the stack's region only (not allowed in production). */
     crossRegionBackup: crossRegionBackupSchema.optional(),
   })
@@ -166,6 +168,12 @@ export function checkData(data: DataConfig, environment: string, region?: string
   if (production) {
     if (data.postgres.readReplicas < 1) {
       pg("readReplicas", "must be at least 1 in production (seeds: 2) to serve reads and keep a warm copy");
+    }
+    if (data.postgres.masterPasswordRotationDays > 30) {
+      pg(
+        "masterPasswordRotationDays",
+        "must be at most 30 days in production (seeds: credentials rotated every 30 days)",
+      );
     }
     if (data.postgres.backupRetentionDays < 7) {
       pg("backupRetentionDays", "must be at least 7 days in production (seeds: 35)");

@@ -81,6 +81,7 @@ async function buildSmallPlatform(): Promise<OfflineRun> {
     const db = new lib.PostgresDatabase("acme-db", {
       vpcId: network.vpcId,
       dataSubnetIds: network.dataSubnetIds,
+      rotationSubnetIds: network.privateSubnetIds,
       allowedSecurityGroupIds: [cluster.nodeSecurityGroupId],
       kmsKeyArn: kms.keyArns.rds,
       logsKmsKeyArn: kms.keyArns.logs,
