@@ -13,6 +13,7 @@ import type { DataTier } from "./data";
 import type { PlatformKeys } from "./keys";
 import type { DisasterRecovery } from "./providers";
 import type { SecretsTier } from "./secrets";
+import type { BackupTier } from "./backup";
 
 /** Everything the platform built, as the outputs read it. */
 export interface BuiltPlatform {
@@ -24,6 +25,7 @@ export interface BuiltPlatform {
   readonly secrets: SecretsTier;
   readonly albController: AwsLoadBalancerController;
   readonly services: PlatformService[];
+  readonly backup: BackupTier;
 }
 
 export function platformOutputs(config: PlatformConfig, built: BuiltPlatform) {
@@ -94,6 +96,13 @@ export function platformOutputs(config: PlatformConfig, built: BuiltPlatform) {
     vaultRecoveryKeysSecretArn: vault.recoveryKeysSecretArn,
     vaultRootTokenSecretArn: vault.rootTokenSecretArn,
     vaultSnapshotBucket: vault.snapshotBucketName,
+    // Backup (decision 0111): the DR copies exist only with a disaster-recovery region.
+    backupVaultArn: built.backup.backup.vaultArn,
+    backupAlertTopicArn: built.backup.backup.alertTopicArn,
+    ...(built.backup.backup.drVaultArn ? { backupDrVaultArn: built.backup.backup.drVaultArn } : {}),
+    ...(built.backup.vaultSnapshotReplica
+      ? { vaultSnapshotDrBucket: built.backup.vaultSnapshotReplica.bucketName }
+      : {}),
     vaultServerRoleArn: vault.serverRoleArn,
   };
 }

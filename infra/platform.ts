@@ -4,9 +4,10 @@
  *
  * A list of named steps, each in the `infra/` module named after it; the order is the order of
  * dependencies: providers -> KMS keys -> network -> EKS -> data tier -> ingress controller ->
- * cert-manager and Vault -> services -> outputs.
+ * cert-manager and Vault -> backup -> services -> outputs.
  */
 import type { PlatformConfig } from "./config";
+import { createBackup } from "./backup";
 import { createCluster } from "./cluster";
 import { createDataTier } from "./data";
 import { createKeys } from "./keys";
@@ -36,6 +37,8 @@ export async function createPlatform(config: PlatformConfig) {
     kms: keys.kms,
     postgres: data.postgres,
   });
+  // AWS Backup of everything tagged BackupRequired=true, copies in the DR region (decision 0111).
+  const backup = createBackup(config, provider, { keys, dr, data, secrets });
   const services = createServices(config, k8sOpts, {
     cluster,
     network,
@@ -44,5 +47,5 @@ export async function createPlatform(config: PlatformConfig) {
     vault: secrets.vault,
   });
 
-  return platformOutputs(config, { keys, dr, network, cluster, data, secrets, albController, services });
+  return platformOutputs(config, { keys, dr, network, cluster, data, secrets, albController, services, backup });
 }

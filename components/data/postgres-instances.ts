@@ -120,7 +120,8 @@ export function createReadReplicas(
           multiAz: false,
           // Replicas hold no data of their own; RDS refuses a final snapshot of a replica.
           skipFinalSnapshot: true,
-          tags: { Name: identifier },
+          // Not selected by AWS Backup: a replica's data is the primary's (decision 0111).
+          tags: { Name: identifier, BackupRequired: "false" },
         },
         // Not protected: a replica is a copy that lowering `readReplicas` must be able to remove.
         { parent, dependsOn: createInstanceLogGroups(`${name}-replica-${n}`, identifier, a, parent) },

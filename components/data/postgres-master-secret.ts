@@ -107,7 +107,11 @@ export function createMasterSecret(
 export function createMasterRotation(
   name: string,
   s: MasterCredentialSettings,
-  target: { secret: aws.secretsmanager.Secret; version: aws.secretsmanager.SecretVersion; dbSecurityGroupId: pulumi.Input<string> },
+  target: {
+    secret: aws.secretsmanager.Secret;
+    version: aws.secretsmanager.SecretVersion;
+    dbSecurityGroupId: pulumi.Input<string>;
+  },
   parent: pulumi.Resource,
 ): aws.secretsmanager.SecretRotation {
   const opts = { parent };

@@ -14,6 +14,7 @@ import { checkNetwork, networkSchema } from "./network";
 import { type ConfigProblem, ConfigError, parseSection } from "./problems";
 import { checkServices, servicesSchema } from "./services";
 import { checkVault, vaultSchema } from "./vault";
+import { backupSchema, checkBackup, recoverySchema } from "./backup";
 
 export { ConfigError } from "./problems";
 export type { ConfigProblem } from "./problems";
@@ -50,6 +51,8 @@ export const SECTIONS = {
   data: section(dataSchema, (v, ctx) => checkData(v, ctx.environment, ctx.region)),
   services: section(servicesSchema, (v, ctx) => checkServices(v, ctx.environment)),
   vault: section(vaultSchema, (v, ctx) => checkVault(v, ctx.environment)),
+  backup: section(backupSchema, (v, ctx) => checkBackup(v, ctx.environment)),
+  recovery: section(recoverySchema),
 };
 
 /** Scalar keys (`platform:<key>`), declared with type and default in Pulumi.yaml. */

@@ -293,10 +293,12 @@ describe("PostgresDatabase with the production seeds", () => {
   });
 
   test("protect is on for exactly the primary instance and the master secret", () => {
-    expect(run.resources.filter((r) => r.protect).map((r) => `${r.type} ${r.name}`).sort()).toEqual([
-      `${INSTANCE} db-primary`,
-      "aws:secretsmanager/secret:Secret db-master",
-    ]);
+    expect(
+      run.resources
+        .filter((r) => r.protect)
+        .map((r) => `${r.type} ${r.name}`)
+        .sort(),
+    ).toEqual([`${INSTANCE} db-primary`, "aws:secretsmanager/secret:Secret db-master"]);
   });
 
   test("master credential: a secret the program owns, with the rotation function's shape, rotated every 30 days in the VPC", () => {
@@ -334,11 +336,9 @@ describe("PostgresDatabase with the production seeds", () => {
     });
     expect(rotation.dependencies).toContain(fn.urn);
     expect(
-      ofType(run, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").map((r) => [
-        r.name,
-        r.inputs.fromPort,
-        r.inputs.referencedSecurityGroupId ?? r.inputs.cidrIpv4,
-      ]).sort(),
+      ofType(run, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")
+        .map((r) => [r.name, r.inputs.fromPort, r.inputs.referencedSecurityGroupId ?? r.inputs.cidrIpv4])
+        .sort(),
     ).toEqual([
       ["db-rotation-https", 443, "0.0.0.0/0"],
       ["db-rotation-postgres", 5432, byName(run, SG, "db-sg").id],
