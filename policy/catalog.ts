@@ -2,7 +2,9 @@
  * Every policy of the pack, and their metadata. Safe to import anywhere (tests, tools): unlike
  * `policy/index.ts`, it does not construct the PolicyPack, which would start the analyzer server.
  */
+import { backupPolicies } from "./backup";
 import { dataPolicies } from "./data";
+import { recoveryPolicies } from "./recovery";
 import { eksPolicies } from "./eks";
 import { encryptionPolicies } from "./encryption";
 import { governancePolicies } from "./governance";
@@ -23,6 +25,8 @@ export const ALL_POLICIES: readonly PlatformPolicy[] = [
   ...governancePolicies,
   ...secretsPolicies,
   readinessExclusions,
+  ...backupPolicies,
+  ...recoveryPolicies,
 ];
 
 export const POLICY_METADATA: Readonly<Record<string, PolicyMetadata>> = Object.fromEntries(

@@ -58,7 +58,7 @@ export class BucketReplica extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: [role] },
     );
-    this.bucketName = replica.bucket;
+    this.bucketName = replica.id;
     this.registerOutputs({ bucketName: this.bucketName });
   }
 }

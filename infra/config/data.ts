@@ -110,6 +110,8 @@ export const redisSchema = z
         message: `must be one of ${AUTH_TOKEN_UPDATE_STRATEGIES.join(", ")}`,
       })
       .default("ROTATE"),
+    /** Days between AUTH token rotations (ROTATE then SET, decision 0113); production at most 30. */
+    authTokenRotationDays: int("an integer number of days").default(30),
   })
   .superRefine((value, ctx) => reportInto(ctx, redisSettingsProblems(value)), whenTyped);
 
@@ -192,6 +194,12 @@ export function checkData(data: DataConfig, environment: string, region?: string
     }
     if (!data.redis.multiAz) {
       redis("multiAz", "must be true in production: nodes in several AZs survive the loss of one");
+    }
+    if (data.redis.authTokenRotationDays > 30 || data.redis.authTokenRotationDays < 1) {
+      redis(
+        "authTokenRotationDays",
+        "must be from 1 to 30 days in production (seeds: credentials rotated every 30 days)",
+      );
     }
     if (data.redis.snapshotRetentionDays < 7) {
       redis("snapshotRetentionDays", "must be at least 7 days in production");
