@@ -236,7 +236,9 @@ export const recoveryObjectivesAchievable: PlatformStackPolicy = {
       const f = c.failover;
       const misses = [
         ...(f.rpoMinutes > objectives.rpo
-          ? [`loses up to ${fmt(f.rpoMinutes)} of data (RPO ${objectives.rpo} min)`]
+          ? [
+              `${f.rpoMinutes === Infinity ? "loses all its data" : `loses up to ${fmt(f.rpoMinutes)} of data`} (RPO ${objectives.rpo} min)`,
+            ]
           : []),
         ...(f.rtoMinutes > objectives.rto
           ? [`is back after ${fmt(f.rtoMinutes)} (RTO ${objectives.rto} min)`]
