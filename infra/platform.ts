@@ -47,5 +47,15 @@ export async function createPlatform(config: PlatformConfig) {
     vault: secrets.vault,
   });
 
-  return platformOutputs(config, { keys, dr, network, cluster, data, secrets, albController, services, backup });
+  return platformOutputs(config, {
+    keys,
+    dr,
+    network,
+    cluster,
+    data,
+    secrets,
+    albController,
+    services,
+    backup,
+  });
 }

@@ -76,7 +76,9 @@ describe("recovery-objectives-achievable", () => {
       recoveryObjectivesAchievable,
       production(cache({ automaticFailoverEnabled: false, snapshotRetentionLimit: 0 })),
     );
-    expect(msgs[0]).toMatch(/^Redis \(ElastiCache\) 'cache' loses all its data \(RPO 5 min\) and is back after never \(RTO 15 min\)/);
+    expect(msgs[0]).toMatch(
+      /^Redis \(ElastiCache\) 'cache' loses all its data \(RPO 5 min\) and is back after never \(RTO 15 min\)/,
+    );
   });
 
   test("a single Vault server relies on its 6-hourly snapshots", async () => {
