@@ -9,7 +9,9 @@
 import type { PlatformConfig } from "./config";
 import { createBackup } from "./backup";
 import { createCluster } from "./cluster";
+import { createCostControls } from "./cost";
 import { createDataTier } from "./data";
+import { createDelivery } from "./delivery";
 import { createKeys } from "./keys";
 import { createNetwork, lookupAvailabilityZones } from "./network";
 import { platformOutputs } from "./outputs";
@@ -47,6 +49,16 @@ export async function createPlatform(config: PlatformConfig) {
     vault: secrets.vault,
   });
 
+  // The identities the GitHub Actions pipeline assumes (docs/delivery.md).
+  const delivery = createDelivery(
+    config,
+    { clusterName: cluster.clusterName, refreshSecretArns: [data.redis.authTokenSecretArn] },
+    { providers: [provider] },
+  );
+
+  // Budget on the Environment tag; where the stack sleeps, its nodes and database schedules.
+  const cost = createCostControls(config, provider, { cluster, postgres: data.postgres });
+
   return platformOutputs(config, {
     keys,
     dr,
@@ -57,5 +69,7 @@ export async function createPlatform(config: PlatformConfig) {
     albController,
     services,
     backup,
+    delivery,
+    cost,
   });
 }

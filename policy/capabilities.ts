@@ -269,7 +269,7 @@ export const CAPABILITIES: readonly Capability[] = [
     group: "Security",
     title:
       "The delivery pipeline assumes a role trusted only for this repository and its protected branches.",
-    policies: [],
+    policies: ["ci-role-trust-scoped"],
   },
   {
     id: "hardened-registry",
@@ -289,8 +289,8 @@ export const CAPABILITIES: readonly Capability[] = [
     id: "rollout-safety",
     category: "CI/CD",
     group: "Reliability",
-    title: "Rollouts are progressive and roll back automatically on failed health checks.",
-    policies: [],
+    title: "Rollouts are bounded: a stuck rollout fails the deploy, which the pipeline rolls back.",
+    policies: ["deployment-rollout-bounded"],
   },
 
   // ---- Infrastructure as Code -------------------------------------------------------------------
@@ -335,8 +335,9 @@ export const CAPABILITIES: readonly Capability[] = [
     id: "cost-budgets",
     category: "Multi-Environment",
     group: "Automation",
-    title: "Each environment has a cost budget that alerts before it is spent.",
-    policies: [],
+    title:
+      "Each environment has a cost budget that alerts before it is spent, and one tagged AutoShutdown=true really sleeps.",
+    policies: ["budget-alerts-configured", "auto-shutdown-scheduled"],
   },
 
   // ---- Disaster Recovery ------------------------------------------------------------------------

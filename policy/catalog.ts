@@ -5,6 +5,8 @@
 import { backupPolicies } from "./backup";
 import { dataPolicies } from "./data";
 import { recoveryPolicies } from "./recovery";
+import { costPolicies } from "./cost";
+import { deliveryPolicies } from "./delivery";
 import { eksPolicies } from "./eks";
 import { encryptionPolicies } from "./encryption";
 import { governancePolicies } from "./governance";
@@ -24,6 +26,8 @@ export const ALL_POLICIES: readonly PlatformPolicy[] = [
   ...kubernetesPolicies,
   ...governancePolicies,
   ...secretsPolicies,
+  ...deliveryPolicies,
+  ...costPolicies,
   readinessExclusions,
   ...backupPolicies,
   ...recoveryPolicies,

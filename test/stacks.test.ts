@@ -6,15 +6,17 @@
  * production plan is caught.
  * One file, so each stack is previewed once.
  */
+import { readFileSync } from "fs";
+import { join } from "path";
 import { readStackFiles } from "../tools/offline/stack-files";
 import { PROJECT_DIR } from "../tools/offline/preview-stack";
 import { REQUIRED_TAGS } from "../infra/config/core";
 import { toPlan } from "../tools/offline/plan";
 import { type PlanInput, type PlanResource, readPlan } from "../tools/policy/plan-input";
 import { type PolicyRun, runPolicies } from "../tools/policy/run";
+import { usd } from "../tools/cost/bands";
+import { costReport } from "../tools/cost/run";
 import { type OfflineRun, byName, json, ofType, runStack } from "./support/offline";
-import { readFileSync } from "fs";
-import { join } from "path";
 import { recoveryModel } from "../policy/recovery";
 import { stackResources } from "../tools/policy/evaluate";
 
@@ -23,11 +25,11 @@ const runs: Partial<Record<(typeof STACKS)[number], OfflineRun>> = {};
 const results: Partial<Record<(typeof STACKS)[number], PolicyRun>> = {};
 const plans: Partial<Record<(typeof STACKS)[number], PlanInput>> = {};
 /** Policies with nothing to judge, and why: no readiness exclusions; protection is off outside
- * production; dev runs single replicas without autoscaling. */
+ * production; dev runs single replicas without autoscaling; only dev sleeps (AutoShutdown=true). */
 const IDLE: Record<(typeof STACKS)[number], string[]> = {
   dev: ["readiness-exclusions", "stateful-resources-protected", "workload-has-hpa", "workload-has-pdb"],
-  staging: ["readiness-exclusions", "stateful-resources-protected"],
-  production: ["readiness-exclusions"],
+  staging: ["auto-shutdown-scheduled", "readiness-exclusions", "stateful-resources-protected"],
+  production: ["auto-shutdown-scheduled", "readiness-exclusions"],
 };
 
 beforeAll(async () => {
@@ -171,14 +173,11 @@ test("production passes every policy yet is no-go: the capabilities no policy pr
   expect(production.coveredWeight).toBe(100);
   const score = (category: string) => production.categories.find((c) => c.category === category)?.score;
   expect(score("Monitoring and Observability")).toBe(44.4);
-  expect(score("CI/CD")).toBe(25);
+  expect(score("CI/CD")).toBe(75);
   expect(production.capabilities.filter((c) => c.status === "failed")).toEqual([]);
   expect(production.verdict).toBe("no-go");
   expect(production.reasons).toEqual(
-    expect.arrayContaining([
-      "Monitoring and Observability 44.4 is below the floor of 50",
-      "CI/CD 25 is below the floor of 50",
-    ]),
+    expect.arrayContaining(["Monitoring and Observability 44.4 is below the floor of 50"]),
   );
 
   const dev = results.dev!.scorecard;
@@ -266,3 +265,18 @@ test("the disaster-recovery runbook's table is the recovery model of the product
     "Vault (Raft)",
   ]);
 });
+test.each(STACKS)(
+  "%s: the cost estimate recorded in tools/README.md is the estimate of its plan",
+  (stack) => {
+    const { estimate, verdict } = costReport(readPlan(JSON.parse(JSON.stringify(toPlan(runs[stack]!)))));
+    const readme = readFileSync(join(PROJECT_DIR, "tools", "README.md"), "utf8");
+    const row = readme.split("\n").find((line) => line.startsWith(`| \`${stack}\` |`));
+    expect(row?.split(" | ").slice(1, 4)).toEqual([
+      usd(estimate.totalUsd),
+      verdict.band!.text.replace(" depending on scale", ""),
+      usd(verdict.budget!.monthlyLimitUsd).replace(".00", ""),
+    ]);
+    expect(row).toContain(`${usd(verdict.band!.differenceUsd)} (`);
+    expect(estimate.unpriced).toEqual([]);
+  },
+);

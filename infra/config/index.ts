@@ -8,7 +8,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { checkTags, environmentSchema, type Environment, tagsSchema } from "./core";
 import { checkCluster, clusterSchema } from "./cluster";
+import { checkCost, checkCostAgainstStack, costSchema } from "./cost";
 import { checkData, dataSchema } from "./data";
+import { deliverySchema } from "./delivery";
 import { checkKms, kmsSchema } from "./kms";
 import { checkNetwork, networkSchema } from "./network";
 import { type ConfigProblem, ConfigError, parseSection } from "./problems";
@@ -53,6 +55,8 @@ export const SECTIONS = {
   vault: section(vaultSchema, (v, ctx) => checkVault(v, ctx.environment)),
   backup: section(backupSchema, (v, ctx) => checkBackup(v, ctx.environment)),
   recovery: section(recoverySchema),
+  delivery: section(deliverySchema),
+  cost: section(costSchema, (v, ctx) => checkCost(v, ctx.environment)),
 };
 
 /** Scalar keys (`platform:<key>`), declared with type and default in Pulumi.yaml. */
@@ -164,6 +168,10 @@ export function parseConfig(raw: RawConfig, project: string, stack: string): Pla
     for (const [sec, value] of parsedSections) {
       problems.push(...(sec.check?.(value, ctx) ?? []));
     }
+  }
+  const { cost, tags, data } = sections as Partial<SectionValues>;
+  if (cost && tags && data) {
+    problems.push(...checkCostAgainstStack(cost, tags, data));
   }
 
   if (problems.length > 0) {

@@ -18,7 +18,8 @@ const fixture = (name: string) =>
 let pack: RunningPack;
 beforeAll(async () => {
   pack = await startPack(preparePack());
-}, 120_000);
+  // A cold start compiles the pack with type-checking: seconds alone, minutes on a loaded machine.
+}, 300_000);
 afterAll(async () => pack?.stop());
 
 test("the analyzer serves every policy of the pack", async () => {
