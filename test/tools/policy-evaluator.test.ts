@@ -292,15 +292,15 @@ describe("scorecard arithmetic", () => {
     });
   });
 
-  test("a category below the floor withholds go even when the groups and overall pass", () => {
-    // CI/CD is proven by policies now; Monitoring and Observability still has unproven capabilities.
-    const keep = unproven.filter((c) => c.category !== "Monitoring and Observability");
-    const capabilities = Object.fromEntries(keep.map((c) => [c.id, "excluded for this test"]));
-    const result = card(allPass(), resolveConfig(ALL_POLICIES, { "readiness-exclusions": { capabilities } }));
+  test("a category below the floor withholds go, and says which", () => {
+    const capabilities = Object.fromEntries(unproven.map((c) => [c.id, "excluded for this test"]));
+    // Every policy proving a CI/CD capability fails; everything else passes.
+    const cicd = new Set(CAPABILITIES.filter((c) => c.category === "CI/CD").flatMap((c) => c.policies));
+    const outcomes = allPass().map((o) => (cicd.has(o.policy) ? outcome(o.policy, 2, 0) : o));
+    const result = card(outcomes, resolveConfig(ALL_POLICIES, { "readiness-exclusions": { capabilities } }));
+    expect(result.overall).toBeGreaterThan(80);
     expect(result.verdict).toBe("no-go");
-    expect(result.reasons.filter((r) => r.startsWith("Monitoring"))).toEqual([
-      "Monitoring and Observability 44.4 is below the floor of 50",
-    ]);
+    expect(result.reasons.filter((r) => r.startsWith("CI/CD"))).toEqual(["CI/CD 0 is below the floor of 50"]);
   });
 
   test("a mandatory violation withholds go whatever the scores", () => {
