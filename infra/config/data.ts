@@ -96,7 +96,14 @@ export const postgresSchema = z
     monitoringIntervalSeconds: int("an integer number of seconds").default(60),
     logRetentionDays: retentionDays,
     /** Days between rotations of the master password by Secrets Manager (decision 0110). */
-    masterPasswordRotationDays: int("an integer number of days").default(30),
+    masterPasswordRotationDays: int("an integer number of days from 1 to 1000")
+      .min(1, {
+        message: "must be an integer number of days from 1 to 1000 (the range Secrets Manager accepts)",
+      })
+      .max(1000, {
+        message: "must be an integer number of days from 1 to 1000 (the range Secrets Manager accepts)",
+      })
+      .default(30),
     /** Left out: backups stay in the stack's region only (not allowed in production). */
     crossRegionBackup: crossRegionBackupSchema.optional(),
   })
@@ -126,7 +133,9 @@ export const redisSchema = z
       })
       .default("ROTATE"),
     /** Days between AUTH token rotations (ROTATE then SET, decision 0113); production at most 30. */
-    authTokenRotationDays: int("an integer number of days").default(30),
+    authTokenRotationDays: int("an integer number of days of 1 or more")
+      .min(1, { message: "must be an integer number of days of 1 or more" })
+      .default(30),
   })
   .superRefine((value, ctx) => reportInto(ctx, redisSettingsProblems(value)), whenTyped);
 
