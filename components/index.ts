@@ -36,6 +36,13 @@ export { PostgresDatabase, validatePostgresDatabaseArgs } from "./data/postgres"
 export type { CrossRegionBackupArgs, PostgresDatabaseArgs } from "./data/postgres";
 export { RedisCache, validateRedisCacheArgs } from "./data/redis";
 export type { RedisCacheArgs } from "./data/redis";
+
+// --- Backup: AWS Backup vaults, plans, restore tests; bucket copies in another region ------------
+export { Backup } from "./backup/backup";
+export type { BackupArgs, BackupCopyArgs, RestoreTestingArgs, VaultLockArgs } from "./backup/backup";
+export { backupArgsProblems, validateBackupArgs } from "./backup/backup-args";
+export { BucketReplica } from "./backup/bucket-replica";
+export type { BucketReplicaArgs } from "./backup/bucket-replica";
 export type { DataStoreArgs } from "./data/network-access";
 export type { StatefulArgs } from "./shared/stateful";
 

@@ -48,6 +48,8 @@ export function createDataTier(
       ...config.data.postgres,
       kmsKeyArn: kms.keyArns.rds,
       identifier: `${config.project}-${config.stack}`,
+      // The master password's rotation function reaches Secrets Manager through the NAT gateways.
+      rotationSubnetIds: network.privateSubnetIds,
       // The config names the region; the component gets that region's provider and key.
       crossRegionBackup:
         dr && drKms

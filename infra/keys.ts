@@ -1,6 +1,6 @@
 /**
  * Step "keys": the customer-managed KMS keys of the platform, one per purpose, and in the
- * disaster-recovery region the key that encrypts the database's backup copies.
+ * disaster-recovery region the keys that encrypt the backup copies kept there.
  */
 import type * as aws from "@pulumi/aws";
 import {
@@ -14,8 +14,11 @@ import type { DisasterRecovery } from "./providers";
 /** The platform's keys; `dr` only with a disaster-recovery region. */
 export interface PlatformKeys {
   readonly kms: KmsKeys;
-  /** In the disaster-recovery region: the key of the database's backup copies. */
-  readonly drKms?: KmsKeys<"rds">;
+  /**
+   * In the disaster-recovery region: the keys of the database's replicated automated backups (`rds`)
+   * and of the AWS Backup copies and the Vault snapshot copies (`backup`).
+   */
+  readonly drKms?: KmsKeys<"rds" | "backup">;
 }
 
 export async function createKeys(
@@ -39,7 +42,7 @@ export async function createKeys(
     new KmsKeys(
       "kms-dr",
       // Aliases are regional: the DR key carries the same alias as the primary's RDS key.
-      { purposes: ["rds"], aliasPrefix, region: dr.region, ...lifecycle },
+      { purposes: ["rds", "backup"], aliasPrefix, region: dr.region, ...lifecycle },
       { provider: dr.provider },
     );
   const kms = new KmsKeys(

@@ -14,6 +14,7 @@ import type { DataTier } from "./data";
 import type { PlatformKeys } from "./keys";
 import type { DisasterRecovery } from "./providers";
 import type { SecretsTier } from "./secrets";
+import type { BackupTier } from "./backup";
 
 /** Everything the platform built, as the outputs read it. */
 export interface BuiltPlatform {
@@ -25,6 +26,7 @@ export interface BuiltPlatform {
   readonly secrets: SecretsTier;
   readonly albController: AwsLoadBalancerController;
   readonly services: PlatformService[];
+  readonly backup: BackupTier;
   readonly delivery: GithubDeliveryIdentity;
   readonly cost: { readonly budgetName: pulumi.Output<string> };
 }
@@ -98,6 +100,13 @@ export function platformOutputs(config: PlatformConfig, built: BuiltPlatform) {
     vaultRecoveryKeysSecretArn: vault.recoveryKeysSecretArn,
     vaultRootTokenSecretArn: vault.rootTokenSecretArn,
     vaultSnapshotBucket: vault.snapshotBucketName,
+    // Backup (decision 0111): the DR copies exist only with a disaster-recovery region.
+    backupVaultArn: built.backup.backup.vaultArn,
+    backupAlertTopicArn: built.backup.backup.alertTopicArn,
+    ...(built.backup.backup.drVaultArn ? { backupDrVaultArn: built.backup.backup.drVaultArn } : {}),
+    ...(built.backup.vaultSnapshotReplica
+      ? { vaultSnapshotDrBucket: built.backup.vaultSnapshotReplica.bucketName }
+      : {}),
     vaultServerRoleArn: vault.serverRoleArn,
     // Delivery
     deliveryPreviewRoleArn: delivery.previewRoleArn,

@@ -4,9 +4,10 @@
  *
  * A list of named steps, each in the `infra/` module named after it; the order is the order of
  * dependencies: providers -> KMS keys -> network -> data clients -> EKS and the data tier (in
- * parallel) -> ingress controller -> cert-manager and Vault -> services -> outputs.
+ * parallel) -> ingress controller -> cert-manager and Vault -> backup -> services -> outputs.
  */
 import type { PlatformConfig } from "./config";
+import { createBackup } from "./backup";
 import { createCluster } from "./cluster";
 import { createCostControls } from "./cost";
 import { createDataTier } from "./data";
@@ -42,6 +43,8 @@ export async function createPlatform(config: PlatformConfig) {
     kms: keys.kms,
     postgres: data.postgres,
   });
+  // AWS Backup of everything tagged BackupRequired=true, copies in the DR region (decision 0111).
+  const backup = createBackup(config, provider, { keys, dr, data, secrets });
   const services = createServices(config, k8sOpts, {
     cluster,
     network,
@@ -69,6 +72,7 @@ export async function createPlatform(config: PlatformConfig) {
     secrets,
     albController,
     services,
+    backup,
     delivery,
     cost,
   });

@@ -66,7 +66,7 @@ export function createSecrets(
       database: {
         host: postgres.address,
         port: postgres.port,
-        masterSecretArn: postgres.masterUserSecretArn.apply((arn) => arn ?? ""),
+        masterSecretArn: postgres.masterUserSecretArn,
         cidrBlocks: network.dataSubnetCidrs,
       },
     },

@@ -169,7 +169,11 @@ export const CAPABILITIES: readonly Capability[] = [
     category: "Storage and Backup",
     group: "Security",
     title: "KMS keys rotate and wait long enough before deletion to be recovered.",
-    policies: ["kms-key-rotation-enabled", "kms-key-deletion-window"],
+    policies: [
+      "kms-key-rotation-enabled",
+      "kms-key-deletion-window",
+      "secret-rotation-enabled", // database and cache credentials rotate (issue 13)
+    ],
   },
   {
     id: "private-buckets",
@@ -190,7 +194,7 @@ export const CAPABILITIES: readonly Capability[] = [
     category: "Storage and Backup",
     group: "Reliability",
     title: "A backup plan copies stateful data on a schedule (every 6 hours, kept 30 days).",
-    policies: [],
+    policies: ["backup-plan-coverage"],
   },
 
   // ---- Monitoring and Observability -------------------------------------------------------------
@@ -355,21 +359,21 @@ export const CAPABILITIES: readonly Capability[] = [
     category: "Disaster Recovery",
     group: "Reliability",
     title: "Backups are copied to another region.",
-    policies: ["rds-cross-region-backup"],
+    policies: ["rds-cross-region-backup", "backup-cross-region-copy"],
   },
   {
     id: "recovery-objectives",
     category: "Disaster Recovery",
     group: "Reliability",
     title: "The stack states RTO and RPO targets its backups and replicas can achieve.",
-    policies: [],
+    policies: ["recovery-objectives-achievable"],
   },
   {
     id: "deletion-safeguards",
     category: "Disaster Recovery",
     group: "Reliability",
     title: "Stateful resources are protected from deletion.",
-    policies: ["stateful-resources-protected", "rds-deletion-protection"],
+    policies: ["stateful-resources-protected", "rds-deletion-protection", "backup-vault-deletion-protected"],
   },
 
   // ---- Auto-scaling -----------------------------------------------------------------------------

@@ -2,8 +2,10 @@
  * Every policy of the pack, and their metadata. Safe to import anywhere (tests, tools): unlike
  * `policy/index.ts`, it does not construct the PolicyPack, which would start the analyzer server.
  */
-import { costPolicies } from "./cost";
+import { backupPolicies } from "./backup";
 import { dataPolicies } from "./data";
+import { recoveryPolicies } from "./recovery";
+import { costPolicies } from "./cost";
 import { deliveryPolicies } from "./delivery";
 import { eksPolicies } from "./eks";
 import { encryptionPolicies } from "./encryption";
@@ -27,6 +29,8 @@ export const ALL_POLICIES: readonly PlatformPolicy[] = [
   ...deliveryPolicies,
   ...costPolicies,
   readinessExclusions,
+  ...backupPolicies,
+  ...recoveryPolicies,
 ];
 
 export const POLICY_METADATA: Readonly<Record<string, PolicyMetadata>> = Object.fromEntries(

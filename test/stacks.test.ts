@@ -17,28 +17,19 @@ import { type PolicyRun, runPolicies } from "../tools/policy/run";
 import { usd } from "../tools/cost/bands";
 import { costReport } from "../tools/cost/run";
 import { type OfflineRun, byName, json, ofType, runStack } from "./support/offline";
+import { recoveryModel } from "../policy/recovery";
+import { stackResources } from "../tools/policy/evaluate";
 
 const STACKS = ["dev", "staging", "production"] as const;
 const runs: Partial<Record<(typeof STACKS)[number], OfflineRun>> = {};
 const results: Partial<Record<(typeof STACKS)[number], PolicyRun>> = {};
 const plans: Partial<Record<(typeof STACKS)[number], PlanInput>> = {};
-/** Policies with nothing to judge, and why: no AWS Backup vault anywhere; protection is off outside
+/** Policies with nothing to judge, and why: no readiness exclusions; protection is off outside
  * production; dev runs single replicas without autoscaling; only dev sleeps (AutoShutdown=true). */
 const IDLE: Record<(typeof STACKS)[number], string[]> = {
-  dev: [
-    "backup-vault-cmk",
-    "readiness-exclusions",
-    "stateful-resources-protected",
-    "workload-has-hpa",
-    "workload-has-pdb",
-  ],
-  staging: [
-    "auto-shutdown-scheduled",
-    "backup-vault-cmk",
-    "readiness-exclusions",
-    "stateful-resources-protected",
-  ],
-  production: ["auto-shutdown-scheduled", "backup-vault-cmk", "readiness-exclusions"],
+  dev: ["readiness-exclusions", "stateful-resources-protected", "workload-has-hpa", "workload-has-pdb"],
+  staging: ["auto-shutdown-scheduled", "readiness-exclusions", "stateful-resources-protected"],
+  production: ["auto-shutdown-scheduled", "readiness-exclusions"],
 };
 
 beforeAll(async () => {
@@ -70,6 +61,18 @@ describe.each(STACKS)("stack %s", (stack) => {
       "aws:kms/key:Key kms-dr-rds",
       "aws:kms/alias:Alias kms-dr-rds",
       "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication postgres-backup-replication",
+      "aws:kms/key:Key kms-dr-backup",
+      "aws:kms/alias:Alias kms-dr-backup",
+      "aws:backup/vault:Vault backup-dr-vault",
+      "aws:backup/vaultPolicy:VaultPolicy backup-dr-vault-policy",
+      "aws:backup/vaultLockConfiguration:VaultLockConfiguration backup-dr-vault-lock",
+      "aws:s3/bucket:Bucket vault-snapshots-dr",
+      "aws:s3/bucketOwnershipControls:BucketOwnershipControls vault-snapshots-dr-ownership",
+      "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock vault-snapshots-dr-public-access",
+      "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration vault-snapshots-dr-encryption",
+      "aws:s3/bucketVersioning:BucketVersioning vault-snapshots-dr-versioning",
+      "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration vault-snapshots-dr-lifecycle",
+      "aws:s3/bucketPolicy:BucketPolicy vault-snapshots-dr-policy",
     ];
     const aws = run.resources.filter((r) => r.custom && r.type.startsWith("aws:"));
     expect(aws.length).toBeGreaterThan(0);
@@ -112,6 +115,11 @@ test("production's plan file masks every secret: the Redis AUTH token, its store
     v.name.startsWith("redis"),
   )!;
   expect(version.inputs.secretString).toBe("[secret]");
+  // The database master password (decision 0110): write-only inputs, masked too.
+  expect(byName(run, "aws:rds/instance:Instance", "postgres-primary").inputs.passwordWo).toBe("[secret]");
+  expect(
+    byName(run, "aws:secretsmanager/secretVersion:SecretVersion", "postgres-master").inputs.secretStringWo,
+  ).toBe("[secret]");
   expect(plan.outputs!.kubeconfig).toBe("[secret]");
   expect(run.secretOutputs).toContain("kubeconfig");
   // The mocks' generated values (`mock-<hex>`) never reach the plan in clear.
@@ -240,6 +248,22 @@ describe("one field broken in the production plan is caught", () => {
     expect(mandatory.length).toBeGreaterThan(0);
     expect([...new Set(mandatory.map((v) => v.policy))]).toEqual([policy]);
   });
+});
+
+test("the disaster-recovery runbook's table is the recovery model of the production plan", () => {
+  const minutes = (m: number) => (m === Infinity ? "never" : `${m} min`);
+  const rows = recoveryModel(stackResources(plans.production!)).map(
+    (c) =>
+      `| ${c.component} | ${c.kind} | ${minutes(c.failover.rpoMinutes)} | ${minutes(c.failover.rtoMinutes)} | ${c.failover.how} | ${minutes(c.restore.rpoMinutes)} | ${minutes(c.restore.rtoMinutes)} | ${c.restore.how} |`,
+  );
+  const doc = readFileSync(join(PROJECT_DIR, "docs/runbooks/disaster-recovery.md"), "utf8");
+  const table = /<!-- recovery-model:begin -->\n([\s\S]*?)\n<!-- recovery-model:end -->/.exec(doc)![1];
+  expect(table.split("\n").slice(2)).toEqual(rows);
+  expect(rows.map((r) => r.split(" | ")[1])).toEqual([
+    "PostgreSQL (RDS)",
+    "Redis (ElastiCache)",
+    "Vault (Raft)",
+  ]);
 });
 test.each(STACKS)(
   "%s: the cost estimate recorded in tools/README.md is the estimate of its plan",

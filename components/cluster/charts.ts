@@ -119,6 +119,8 @@ export function createDefaultStorageClass(
         encrypted: "true",
         kmsKeyId: storageClass.ebsKeyArn,
         "csi.storage.k8s.io/fstype": "ext4",
+        // Volumes it creates are selected by AWS Backup (components/backup, decision 0111).
+        tagSpecification_1: "BackupRequired=true",
       },
       volumeBindingMode: "WaitForFirstConsumer",
       allowVolumeExpansion: true,

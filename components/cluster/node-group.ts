@@ -82,7 +82,8 @@ export function createNodeGroup(
   const { group, spec } = inputs;
   const instanceTags = pulumi
     .output(inputs.clusterName)
-    .apply((cluster) => ({ ...inputs.tags, Name: `${cluster}-${group}` }));
+    // Nodes are replaceable: AWS Backup (which selects BackupRequired=true) skips them and their disks.
+    .apply((cluster) => ({ ...inputs.tags, Name: `${cluster}-${group}`, BackupRequired: "false" }));
   const launchTemplate = new aws.ec2.LaunchTemplate(
     `${name}-${group}`,
     {

@@ -2,11 +2,13 @@
  * RDS for PostgreSQL: a primary (Multi-AZ when asked) and read replicas in the data subnets,
  * reachable on 5432 only from the given security groups, encrypted with the RDS key, TLS enforced,
  * backed up (optionally with copies of the automated backups in another region,
- * docs/decisions/0026), monitored, and with a master password that RDS generates, keeps in Secrets
- * Manager and rotates (docs/decisions/0020).
+ * docs/decisions/0026), monitored, and with a master password generated here, kept in a Secrets
+ * Manager secret the program owns and rotated by Secrets Manager (docs/decisions/0110, which
+ * supersedes the RDS-managed password of 0020: RDS refuses replicas of such an instance).
  *
  * Steps: `postgres-parameters.ts` (parameter group), `postgres-monitoring.ts` (enhanced-monitoring
- * role, log groups) and `postgres-instances.ts` (primary, replicas, cross-region backups).
+ * role, log groups), `postgres-master-secret.ts` (master password, its secret and rotation) and
+ * `postgres-instances.ts` (primary, replicas, cross-region backups).
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -19,6 +21,12 @@ import {
   createReadReplicas,
   replicaIdentifier,
 } from "./postgres-instances";
+import {
+  ROTATION_DAYS,
+  createMasterPassword,
+  createMasterRotation,
+  createMasterSecret,
+} from "./postgres-master-secret";
 import { createMonitoringRole } from "./postgres-monitoring";
 import { createPostgresParameterGroup } from "./postgres-parameters";
 import {
@@ -106,10 +114,20 @@ export interface PostgresDatabaseArgs extends DataStoreArgs {
    */
   readonly databaseName?: string;
   /**
-   * Master user name (its password lives only in the RDS-managed secret).
+   * Master user name (its password lives only in the secret of `masterUserSecretArn`).
    * @default "platform_admin"
    */
   readonly masterUsername?: string;
+  /**
+   * Days between rotations of the master password by Secrets Manager, 1 to 1000.
+   * @default 30 (the seeds' rotation period)
+   */
+  readonly masterPasswordRotationDays?: number;
+  /**
+   * Subnets the rotation function runs in: they must reach the database and, through a NAT gateway
+   * or a VPC endpoint, the Secrets Manager API (the VPC's private subnets).
+   */
+  readonly rotationSubnetIds: pulumi.Input<string>[];
   /**
    * `log_min_duration_statement`: statements slower than this many milliseconds are logged.
    * @default 1000
@@ -147,6 +165,7 @@ function resolve(name: string, args: PostgresDatabaseArgs): Resolved {
     monitoringIntervalSeconds: args.monitoringIntervalSeconds ?? 60,
     databaseName: args.databaseName ?? "app",
     masterUsername: args.masterUsername ?? "platform_admin",
+    masterPasswordRotationDays: args.masterPasswordRotationDays ?? 30,
     slowStatementThresholdMs: args.slowStatementThresholdMs ?? 1000,
   };
 }
@@ -193,6 +212,21 @@ export function postgresDatabaseArgsProblems(args: Resolved): SettingProblem[] {
       message: "must be an integer of 0 or more milliseconds",
     });
   }
+  const rotation = args.masterPasswordRotationDays;
+  if (!Number.isInteger(rotation) || rotation < ROTATION_DAYS.min || rotation > ROTATION_DAYS.max) {
+    problems.push({
+      field: "masterPasswordRotationDays",
+      received: rotation,
+      message: `must be an integer from ${ROTATION_DAYS.min} to ${ROTATION_DAYS.max} (the range Secrets Manager accepts)`,
+    });
+  }
+  if (args.rotationSubnetIds.length === 0) {
+    problems.push({
+      field: "rotationSubnetIds",
+      received: [],
+      message: "must list at least one subnet for the master password rotation function",
+    });
+  }
   const copies = args.crossRegionBackup?.retentionDays;
   if (
     copies !== undefined &&
@@ -229,10 +263,13 @@ export class PostgresDatabase extends pulumi.ComponentResource {
   /** Security group of the instances (5432 from the allowed groups only). */
   public readonly securityGroupId: pulumi.Output<string>;
   /**
-   * ARN of the RDS-managed Secrets Manager secret holding `{"username","password"}` of the master
-   * user. `undefined` only where the provider has not reported it (offline mocks).
+   * ARN of the Secrets Manager secret holding the master user's `username` and `password` (plus the
+   * `engine`, `host`, `dbname` and `port` its rotation function reads), rotated every
+   * `masterPasswordRotationDays`.
    */
-  public readonly masterUserSecretArn: pulumi.Output<string | undefined>;
+  public readonly masterUserSecretArn: pulumi.Output<string>;
+  /** Name of the DB subnet group (what a restore into the same subnets takes). */
+  public readonly subnetGroupName: pulumi.Output<string>;
   public readonly instanceIdentifier: pulumi.Output<string>;
   /**
    * ARN of the replicated automated backups in the destination region
@@ -271,7 +308,10 @@ export class PostgresDatabase extends pulumi.ComponentResource {
       parameterGroupName: parameterGroup.name,
       monitoringRoleArn: monitoringRole.arn,
     };
-    const primary = createPrimaryInstance(name, a, deps, this, args.protect);
+    const masterPassword = createMasterPassword(name, this);
+    const primary = createPrimaryInstance(name, a, deps, masterPassword.result, this, args.protect);
+    const master = createMasterSecret(name, a, primary, masterPassword, this, args.protect);
+    createMasterRotation(name, a, { ...master, dbSecurityGroupId: securityGroup.id }, this);
     const replicas = createReadReplicas(name, a, deps, primary, this);
     const backupReplication = a.crossRegionBackup
       ? createBackupReplication(name, a.crossRegionBackup, primary, this, args.protect)
@@ -282,7 +322,8 @@ export class PostgresDatabase extends pulumi.ComponentResource {
     this.port = primary.port;
     this.readReplicaAddresses = pulumi.all(replicas.map((r) => r.address));
     this.securityGroupId = securityGroup.id;
-    this.masterUserSecretArn = primary.masterUserSecrets.apply((secrets) => secrets?.[0]?.secretArn);
+    this.masterUserSecretArn = master.secret.arn;
+    this.subnetGroupName = subnetGroup.name;
     this.instanceIdentifier = primary.identifier;
     this.crossRegionBackupArn = backupReplication?.id;
     this.registerOutputs({
@@ -292,6 +333,7 @@ export class PostgresDatabase extends pulumi.ComponentResource {
       readReplicaAddresses: this.readReplicaAddresses,
       securityGroupId: this.securityGroupId,
       masterUserSecretArn: this.masterUserSecretArn,
+      subnetGroupName: this.subnetGroupName,
       instanceIdentifier: this.instanceIdentifier,
       crossRegionBackupArn: this.crossRegionBackupArn,
     });

@@ -107,7 +107,8 @@ export function createReplicationGroup(
         logFormat: "json",
         logType: REDIS_LOG_TYPES[i],
       })),
-      tags: { Name: id },
+      // The declared AUTH token rotation period (docs/decisions/0113), read by the policy pack.
+      tags: { Name: id, AuthTokenRotationDays: String(a.authTokenRotationDays) },
     },
     statefulOptions(parent, protect),
   );

@@ -76,6 +76,13 @@ export interface RedisCacheArgs extends DataStoreArgs {
    * @default "ROTATE"
    */
   readonly authTokenUpdateStrategy?: "ROTATE" | "SET";
+  /**
+   * Days between AUTH token rotations the operators commit to (two applies: ROTATE, then SET;
+   * docs/decisions/0113), written as the tag `AuthTokenRotationDays` for the
+   * `secret-rotation-enabled` policy. It schedules nothing by itself.
+   * @default 30
+   */
+  readonly authTokenRotationDays?: number;
 }
 
 /** The args with every default applied (what the steps of the component read). */
@@ -99,6 +106,7 @@ function resolve(name: string, args: RedisCacheArgs): Resolved {
     maxmemoryPolicy: args.maxmemoryPolicy ?? "volatile-lru",
     authTokenVersion: args.authTokenVersion ?? 1,
     authTokenUpdateStrategy: args.authTokenUpdateStrategy ?? "ROTATE",
+    authTokenRotationDays: args.authTokenRotationDays ?? 30,
   };
 }
 

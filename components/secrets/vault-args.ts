@@ -14,7 +14,11 @@ export interface VaultDatabaseArgs {
   /** Address of the RDS PostgreSQL primary. */
   readonly host: pulumi.Input<string>;
   readonly port: pulumi.Input<number>;
-  /** ARN of the Secrets Manager secret with the master login (`{"username":..,"password":..}`, RDS-managed). */
+  /**
+   * ARN of the Secrets Manager secret with the master login (`username` and `password`; other keys
+   * such as `host` are ignored by the connection), rotated by Secrets Manager (docs/decisions/0110):
+   * the `vault-db-sync` job hands each new version to Vault.
+   */
   readonly masterSecretArn: pulumi.Input<string>;
   /**
    * KMS key encrypting the master secret.
@@ -71,7 +75,12 @@ export interface VaultArgs extends StatefulArgs {
   readonly snapshotSchedule: string;
   /** Days snapshots are kept in S3 before expiring. */
   readonly snapshotRetentionDays: number;
-  /** TTL of CI AppRole secret IDs, in days. */
+  /**
+   * TTL of CI AppRole secret IDs, in days: a CI secret ID must be reissued at least this often. It
+   * does not rotate database credentials: the database engine's root credential is the master
+   * secret, which Secrets Manager rotates (docs/decisions/0054, 0110), and service credentials are
+   * dynamic (1 h TTL).
+   */
   readonly rotationPeriodDays: number;
   /**
    * Services served by Vault: a policy and a Kubernetes auth role each, bound to one service account.

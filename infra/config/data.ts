@@ -95,6 +95,15 @@ export const postgresSchema = z
     performanceInsightsRetentionDays: int("an integer number of days").default(7),
     monitoringIntervalSeconds: int("an integer number of seconds").default(60),
     logRetentionDays: retentionDays,
+    /** Days between rotations of the master password by Secrets Manager (decision 0110). */
+    masterPasswordRotationDays: int("an integer number of days from 1 to 1000")
+      .min(1, {
+        message: "must be an integer number of days from 1 to 1000 (the range Secrets Manager accepts)",
+      })
+      .max(1000, {
+        message: "must be an integer number of days from 1 to 1000 (the range Secrets Manager accepts)",
+      })
+      .default(30),
     /** Left out: backups stay in the stack's region only (not allowed in production). */
     crossRegionBackup: crossRegionBackupSchema.optional(),
   })
@@ -128,6 +137,10 @@ export const redisSchema = z
         message: `must be one of ${AUTH_TOKEN_UPDATE_STRATEGIES.join(", ")}`,
       })
       .default("ROTATE"),
+    /** Days between AUTH token rotations (ROTATE then SET, decision 0113); production at most 30. */
+    authTokenRotationDays: int("an integer number of days of 1 or more")
+      .min(1, { message: "must be an integer number of days of 1 or more" })
+      .default(30),
   })
   .superRefine((value, ctx) => reportInto(ctx, redisSettingsProblems(value)), whenTyped);
 
@@ -187,6 +200,12 @@ export function checkData(data: DataConfig, environment: string, region?: string
     if (data.postgres.readReplicas < 1) {
       pg("readReplicas", "must be at least 1 in production (seeds: 2) to serve reads and keep a warm copy");
     }
+    if (data.postgres.masterPasswordRotationDays > 30) {
+      pg(
+        "masterPasswordRotationDays",
+        "must be at most 30 days in production (seeds: credentials rotated every 30 days)",
+      );
+    }
     if (data.postgres.backupRetentionDays < 7) {
       pg("backupRetentionDays", "must be at least 7 days in production (seeds: 35)");
     }
@@ -204,6 +223,12 @@ export function checkData(data: DataConfig, environment: string, region?: string
     }
     if (!data.redis.multiAz) {
       redis("multiAz", "must be true in production: nodes in several AZs survive the loss of one");
+    }
+    if (data.redis.authTokenRotationDays > 30 || data.redis.authTokenRotationDays < 1) {
+      redis(
+        "authTokenRotationDays",
+        "must be from 1 to 30 days in production (seeds: credentials rotated every 30 days)",
+      );
     }
     if (data.redis.snapshotRetentionDays < 7) {
       redis("snapshotRetentionDays", "must be at least 7 days in production");

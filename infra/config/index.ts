@@ -19,6 +19,7 @@ import { checkNetwork, networkSchema } from "./network";
 import { type ConfigProblem, ConfigError, parseSection } from "./problems";
 import { checkServices, servicesSchema } from "./services";
 import { checkVault, vaultSchema } from "./vault";
+import { backupSchema, checkBackup, recoverySchema } from "./backup";
 
 export { ConfigError } from "./problems";
 export type { ConfigProblem } from "./problems";
@@ -73,6 +74,8 @@ export const SECTIONS = {
   ]),
   services: section(servicesSchema, (v, ctx) => checkServices(v, ctx.environment)),
   vault: section(vaultSchema, (v, ctx) => checkVault(v, ctx.environment)),
+  backup: section(backupSchema, (v, ctx) => checkBackup(v, ctx.environment)),
+  recovery: section(recoverySchema),
   delivery: section(deliverySchema),
   cost: section(costSchema, (v, ctx) => checkCost(v, ctx.environment)),
 };

@@ -95,7 +95,10 @@ export const vaultSchema = z.strictObject({
     .number()
     .int({ message: "must be an integer" })
     .min(1, { message: "must be at least 1 day" }),
-  /** Days between rotations of the database root credential (and the TTL of CI AppRole secret IDs). */
+  /**
+   * TTL of CI AppRole secret IDs, in days. The database root credential rotates with the master
+   * secret (`platform:data.postgres.masterPasswordRotationDays`, decisions 0054 and 0110).
+   */
   rotationPeriodDays: z
     .number()
     .int({ message: "must be an integer" })

@@ -81,6 +81,7 @@ async function buildSmallPlatform(): Promise<OfflineRun> {
     const db = new lib.PostgresDatabase("acme-db", {
       vpcId: network.vpcId,
       dataSubnetIds: network.dataSubnetIds,
+      rotationSubnetIds: network.privateSubnetIds,
       allowedSecurityGroupIds: [cluster.nodeSecurityGroupId],
       kmsKeyArn: kms.keyArns.rds,
       logsKmsKeyArn: kms.keyArns.logs,
@@ -126,6 +127,8 @@ describe("components/index.ts as a library", () => {
       expect(run.outputs.exportNames).toEqual([
         "ADDONS",
         "AwsLoadBalancerController",
+        "Backup",
+        "BucketReplica",
         "CertManager",
         "EksCluster",
         "KEY_PURPOSES",
@@ -136,6 +139,7 @@ describe("components/index.ts as a library", () => {
         "RedisCache",
         "Vault",
         "WorkloadIdentity",
+        "backupArgsProblems",
         "clusterNameFor",
         "createNodeGroup",
         "kmsKeysArgsProblems",
@@ -143,6 +147,7 @@ describe("components/index.ts as a library", () => {
         "nodeLabels",
         "resolveEksClusterArgs",
         "tolerationsFor",
+        "validateBackupArgs",
         "validateEksClusterArgs",
         "validateKmsKeysArgs",
         "validateNetworkArgs",
@@ -211,7 +216,8 @@ describe("components/index.ts as a library", () => {
         kmsKeyId: keyArn("rds"),
         publiclyAccessible: false,
         deletionProtection: true,
-        manageMasterUserPassword: true,
+        // Generated here and rotated by Secrets Manager (decision 0110): replicas stay possible.
+        passwordWoVersion: 1,
         iamDatabaseAuthenticationEnabled: true,
         skipFinalSnapshot: false,
       });

@@ -78,12 +78,26 @@ export const FREE_TYPES: readonly string[] = [
   "aws:scheduler/schedule:Schedule",
   "aws:backup/plan:Plan",
   "aws:backup/selection:Selection",
+  // Backup and rotation plumbing (decisions 0110, 0111): what they make is billed elsewhere or listed
+  // in NOT_ESTIMATED (restores of the restore tests, rotation function runs, replication transfer).
+  "aws:backup/vaultPolicy:VaultPolicy",
+  "aws:backup/vaultLockConfiguration:VaultLockConfiguration",
+  "aws:backup/restoreTestingPlan:RestoreTestingPlan",
+  "aws:backup/restoreTestingSelection:RestoreTestingSelection",
+  "aws:cloudwatch/eventRule:EventRule",
+  "aws:cloudwatch/eventTarget:EventTarget",
+  "aws:sns/topic:Topic",
+  "aws:sns/topicPolicy:TopicPolicy",
+  "aws:secretsmanager/secretRotation:SecretRotation",
+  "aws:serverlessrepository/cloudFormationStack:CloudFormationStack",
+  "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
 ];
 
 /** What the estimate leaves out, always printed with it. */
 export const NOT_ESTIMATED: readonly string[] = [
   "data transfer to the internet and between AZs (including cross-AZ traffic to NAT gateways and replicas)",
   "API requests to KMS, Secrets Manager and S3",
+  "AWS Backup restore tests (the weekly restored RDS instance and EBS volume while they are validated), the master password rotation function's runs, S3 replication transfer of the Vault snapshots, SNS alert deliveries",
   "CloudWatch metrics, alarms, dashboards and the log ingestion of RDS enhanced monitoring",
   "ECR image storage, EBS snapshots outside AWS Backup, ElastiCache snapshots beyond the free one per node",
   "EKS extended support (6 × the control-plane price) if a cluster stays on a version past standard support",

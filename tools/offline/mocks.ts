@@ -155,6 +155,13 @@ function computedOutputs(
       };
     case "aws:kms/key:Key":
       return { keyId: id };
+    case "aws:serverlessrepository/cloudFormationStack:CloudFormationStack":
+      // The rotation applications of Secrets Manager output their function's ARN.
+      return {
+        outputs: {
+          RotationLambdaARN: `arn:${MOCK_PARTITION}:lambda:${region}:${MOCK_ACCOUNT_ID}:function:${String((inputs.parameters as Record<string, unknown> | undefined)?.functionName ?? physicalName)}`,
+        },
+      };
     case "aws:ec2/launchTemplate:LaunchTemplate":
       return { latestVersion: 1, defaultVersion: 1 };
     case "aws:eks/nodeGroup:NodeGroup":

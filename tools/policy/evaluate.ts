@@ -225,18 +225,28 @@ async function judgeStack(
 }
 
 /** Evaluates `policies` over `plan` with the resolved config of each. */
-export async function evaluate(
-  plan: PlanInput,
-  policies: readonly PlatformPolicy[],
-  config: ReadonlyMap<string, ResolvedPolicyConfig>,
-): Promise<Evaluation> {
+/** How a plan resource's provider is handed to policies. */
+function providerResolver(plan: PlanInput): (r: PlanResource) => PolicyProviderResource | undefined {
   const byUrn = new Map(plan.resources.map((r) => [r.urn, r]));
-  const providerOf = (r: PlanResource): PolicyProviderResource | undefined => {
+  return (r) => {
     const p = r.providerUrn ? byUrn.get(r.providerUrn) : undefined;
     return p
       ? { type: p.type, props: unknownCheckingProxy({ ...p.props }), urn: p.urn, name: p.name }
       : undefined;
   };
+}
+
+/** The plan's resources as stack policies receive them (for tools and tests that reuse a policy's model). */
+export function stackResources(plan: PlanInput): PolicyResource[] {
+  return buildStackResources(plan.resources, providerResolver(plan));
+}
+
+export async function evaluate(
+  plan: PlanInput,
+  policies: readonly PlatformPolicy[],
+  config: ReadonlyMap<string, ResolvedPolicyConfig>,
+): Promise<Evaluation> {
+  const providerOf = providerResolver(plan);
   const violations: Violation[] = [];
   const outcomes: PolicyOutcome[] = [];
 

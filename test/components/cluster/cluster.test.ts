@@ -330,7 +330,13 @@ describe("EksCluster with the production values", () => {
         expect(lt.inputs.vpcSecurityGroupIds).toEqual([
           byName(run, "aws:ec2/securityGroup:SecurityGroup", "eks-node").id,
         ]);
-        const tags = { Environment: "production", Project: "platform", Name: `platform-production-${group}` };
+        // Nodes and their disks are not selected by AWS Backup (decision 0111).
+        const tags = {
+          Environment: "production",
+          Project: "platform",
+          Name: `platform-production-${group}`,
+          BackupRequired: "false",
+        };
         expect(lt.inputs.tagSpecifications).toEqual([
           { resourceType: "instance", tags },
           { resourceType: "volume", tags },

@@ -19,6 +19,7 @@ const SUBNETS = ["subnet-a", "subnet-b", "subnet-c"];
 const PRODUCTION: PostgresDatabaseArgs = {
   vpcId: "vpc-1",
   dataSubnetIds: SUBNETS,
+  rotationSubnetIds: ["subnet-p1", "subnet-p2"],
   allowedSecurityGroupIds: ALLOWED,
   kmsKeyArn: RDS_KEY,
   logsKmsKeyArn: LOGS_KEY,
@@ -106,13 +107,22 @@ describe("PostgresDatabase with the production seeds", () => {
         `${INSTANCE} db-replica-2`,
         `${LOG_GROUP} db-replica-2-postgresql`,
         `${LOG_GROUP} db-replica-2-upgrade`,
+        "random:index/randomPassword:RandomPassword db-master-password",
+        "aws:secretsmanager/secret:Secret db-master",
+        "aws:secretsmanager/secretVersion:SecretVersion db-master",
+        "aws:secretsmanager/secretRotation:SecretRotation db-master",
+        `${SG} db-rotation`,
+        "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule db-rotation-postgres",
+        "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule db-rotation-https",
+        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule db-from-rotation",
+        "aws:serverlessrepository/cloudFormationStack:CloudFormationStack db-rotation",
       ].sort(),
     );
     const component = run.resources.find((r) => r.type === "platform:data:PostgresDatabase")!;
     expect(run.resources.filter((r) => r.custom).every((r) => r.parent === component.urn)).toBe(true);
   });
 
-  test("primary: private, encrypted with the RDS key, TLS CA pinned, IAM auth, managed master secret", () => {
+  test("primary: private, encrypted with the RDS key, TLS CA pinned, IAM auth, generated write-only master password", () => {
     expect(primary.inputs).toMatchObject({
       identifier: "platform-production",
       engine: "postgres",
@@ -127,8 +137,7 @@ describe("PostgresDatabase with the production seeds", () => {
       port: 5432,
       caCertIdentifier: "rds-ca-rsa2048-g1",
       iamDatabaseAuthenticationEnabled: true,
-      manageMasterUserPassword: true,
-      masterUserSecretKmsKeyId: SECRETS_KEY,
+      passwordWoVersion: 1,
       username: "platform_admin",
       dbName: "app",
       autoMinorVersionUpgrade: true,
@@ -136,6 +145,9 @@ describe("PostgresDatabase with the production seeds", () => {
       applyImmediately: false,
     });
     expect(primary.inputs.password).toBeUndefined();
+    // RDS refuses replicas of an instance whose master password it manages (decision 0110).
+    expect(primary.inputs.manageMasterUserPassword).toBeUndefined();
+    expect(primary.secretInputs).toEqual(["passwordWo"]);
     // Auto-named groups: under the mocks their physical name is the logical one.
     expect(primary.inputs.dbSubnetGroupName).toBe("db-subnets");
     expect(primary.inputs.vpcSecurityGroupIds).toEqual([byName(run, SG, "db-sg").id]);
@@ -262,19 +274,86 @@ describe("PostgresDatabase with the production seeds", () => {
       },
     ]);
     expect(sg.egress).toEqual([]);
-    expect(ofType(run, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")).toEqual([]);
+    // Besides, 5432 from the rotation function only.
+    expect(
+      ofType(run, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").map((r) => r.inputs),
+    ).toEqual([
+      {
+        securityGroupId: byName(run, SG, "db-sg").id,
+        description: "PostgreSQL from the master password rotation function",
+        ipProtocol: "tcp",
+        fromPort: 5432,
+        toPort: 5432,
+        referencedSecurityGroupId: byName(run, SG, "db-rotation").id,
+      },
+    ]);
     expect(ofType(run, "aws:ec2/securityGroupRule:SecurityGroupRule")).toEqual([]);
-    expect(JSON.stringify(run.resources.map((r) => r.inputs))).not.toMatch(/0\.0\.0\.0\/0|::\/0/);
+    // The only open CIDR: HTTPS egress of the rotation function to the Secrets Manager API.
+    const open = run.resources.filter((r) => /0\.0\.0\.0\/0|::\/0/.test(JSON.stringify(r.inputs)));
+    expect(open.map((r) => r.name)).toEqual(["db-rotation-https"]);
+    expect(open[0].inputs).toMatchObject({ ipProtocol: "tcp", fromPort: 443, toPort: 443 });
   });
 
-  test("protect is on for exactly the primary instance", () => {
-    expect(run.resources.filter((r) => r.protect).map((r) => `${r.type} ${r.name}`)).toEqual([
-      `${INSTANCE} db-primary`,
+  test("protect is on for exactly the primary instance and the master secret", () => {
+    expect(
+      run.resources
+        .filter((r) => r.protect)
+        .map((r) => `${r.type} ${r.name}`)
+        .sort(),
+    ).toEqual([`${INSTANCE} db-primary`, "aws:secretsmanager/secret:Secret db-master"]);
+  });
+
+  test("master credential: a secret the program owns, with the rotation function's shape, rotated every 30 days in the VPC", () => {
+    const secret = byName(run, "aws:secretsmanager/secret:Secret", "db-master");
+    expect(secret.inputs).toEqual({
+      namePrefix: "rds/platform-production/master-",
+      description:
+        "Master user of the RDS PostgreSQL instance platform-production (rotated by Secrets Manager)",
+      kmsKeyId: SECRETS_KEY,
+      recoveryWindowInDays: 30,
+    });
+    const version = byName(run, "aws:secretsmanager/secretVersion:SecretVersion", "db-master");
+    expect(version.secretInputs).toEqual(["secretStringWo"]);
+    expect(version.inputs.secretStringWoVersion).toBe(1);
+    expect(version.inputs.secretStringWo).toBe("[secret]");
+    const fn = byName(run, "aws:serverlessrepository/cloudFormationStack:CloudFormationStack", "db-rotation");
+    expect(fn.inputs).toEqual({
+      name: "platform-production-master-rotation",
+      applicationId:
+        "arn:aws:serverlessrepo:us-east-1:297356227824:applications/SecretsManagerRDSPostgreSQLRotationSingleUser",
+      capabilities: ["CAPABILITY_IAM", "CAPABILITY_RESOURCE_POLICY"],
+      parameters: {
+        functionName: "platform-production-master-rotation",
+        endpoint: "https://secretsmanager.us-west-2.amazonaws.com",
+        kmsKeyArn: SECRETS_KEY,
+        vpcSubnetIds: "subnet-p1,subnet-p2",
+        vpcSecurityGroupIds: byName(run, SG, "db-rotation").id,
+      },
+    });
+    const rotation = byName(run, "aws:secretsmanager/secretRotation:SecretRotation", "db-master");
+    expect(rotation.inputs).toMatchObject({
+      secretId: secret.id,
+      rotationRules: { automaticallyAfterDays: 30 },
+      rotateImmediately: false,
+    });
+    expect(rotation.dependencies).toContain(fn.urn);
+    expect(
+      ofType(run, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")
+        .map((r) => [r.name, r.inputs.fromPort, r.inputs.referencedSecurityGroupId ?? r.inputs.cidrIpv4])
+        .sort(),
+    ).toEqual([
+      ["db-rotation-https", 443, "0.0.0.0/0"],
+      ["db-rotation-postgres", 5432, byName(run, SG, "db-sg").id],
     ]);
   });
 
-  test("no secret in inputs or outputs; outputs for the workloads", () => {
-    expect(run.resources.flatMap((r) => r.secretInputs)).toEqual([]);
+  test("secrets only where expected (the master password, write-only); outputs for the workloads", () => {
+    expect(
+      run.resources.filter((r) => r.secretInputs.length > 0).map((r) => [r.name, r.secretInputs]),
+    ).toEqual([
+      ["db-primary", ["passwordWo"]],
+      ["db-master", ["secretStringWo"]],
+    ]);
     expect(run.secretOutputs).toEqual([]);
     expect(run.outputs).toMatchObject({
       // The mocks name RDS hosts after the logical name today; after the identifier once they model it.

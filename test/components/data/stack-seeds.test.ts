@@ -29,6 +29,7 @@ describe.each(Object.entries(STACKS))("the %s block", (stack, raw) => {
       const common = {
         vpcId: "vpc-1",
         dataSubnetIds: ["subnet-a", "subnet-b", "subnet-c"],
+        rotationSubnetIds: ["subnet-p1", "subnet-p2"],
         allowedSecurityGroupIds: ["sg-cluster"],
         logsKmsKeyArn: "arn:aws:kms:us-west-2:123456789012:key/logs",
         secretsKmsKeyArn: "arn:aws:kms:us-west-2:123456789012:key/secrets",

@@ -488,3 +488,30 @@ describe("checkData: cross-region backup copies", () => {
     expect(checkData(parsed(c), "production", "us-west-2").map((p) => p.key)).toEqual([key]);
   });
 });
+
+describe("credential rotation periods (decisions 0110, 0113)", () => {
+  test("default to 30 days, which production accepts", () => {
+    const c = parsed(production());
+    expect([c.postgres.masterPasswordRotationDays, c.redis.authTokenRotationDays]).toEqual([30, 30]);
+    expect(checkData(c, "production", "us-west-2")).toEqual([]);
+  });
+
+  test("production refuses longer periods, each at its key", () => {
+    const raw = production();
+    raw.postgres.masterPasswordRotationDays = 90;
+    raw.redis.authTokenRotationDays = 60;
+    expect(checkData(parsed(raw), "production", "us-west-2")).toEqual([
+      {
+        key: "platform:data.postgres.masterPasswordRotationDays",
+        received: 90,
+        message: "must be at most 30 days in production (seeds: credentials rotated every 30 days)",
+      },
+      {
+        key: "platform:data.redis.authTokenRotationDays",
+        received: 60,
+        message: "must be from 1 to 30 days in production (seeds: credentials rotated every 30 days)",
+      },
+    ]);
+    expect(checkData(parsed(raw), "dev")).toEqual([]);
+  });
+});
