@@ -4,13 +4,14 @@
  *
  * A list of named steps, each in the `infra/` module named after it; the order is the order of
  * dependencies: providers -> KMS keys -> network -> EKS -> data tier -> ingress controller ->
- * cert-manager and Vault -> services -> outputs.
+ * cert-manager and Vault -> observability (alarms, metrics, logs, traces) -> services -> outputs.
  */
 import type { PlatformConfig } from "./config";
 import { createCluster } from "./cluster";
 import { createDataTier } from "./data";
 import { createKeys } from "./keys";
 import { createNetwork, lookupAvailabilityZones } from "./network";
+import { createObservability } from "./observability";
 import { platformOutputs } from "./outputs";
 import { createAwsProvider, createDisasterRecovery, kubernetesOptions } from "./providers";
 import { createSecrets } from "./secrets";
@@ -36,12 +37,14 @@ export async function createPlatform(config: PlatformConfig) {
     kms: keys.kms,
     postgres: data.postgres,
   });
+  const observability = createObservability(config, provider, k8sOpts, { cluster, network, keys });
   const services = createServices(config, k8sOpts, {
     cluster,
     network,
     data,
     albController,
     vault: secrets.vault,
+    observability,
   });
 
   return platformOutputs(config, { keys, dr, network, cluster, data, secrets, albController, services });

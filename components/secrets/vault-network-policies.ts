@@ -4,6 +4,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
+import { MONITORING_NAMESPACE } from "../shared/workload-defaults";
 import type { VaultDatabaseArgs } from "./vault-args";
 import { JOB_LABELS, SERVER_POD_LABELS } from "./vault-layout";
 
@@ -53,6 +54,11 @@ export function createVaultNetworkPolicies(
   const serverIngress: k8s.types.input.networking.v1.NetworkPolicyIngressRule[] = [
     { from: [server], ports: [tcp(8200), tcp(8201)] },
     { from: [{ podSelector: { matchLabels: { ...JOB_LABELS } } }], ports: [tcp(8200)] },
+    // Prometheus scrapes the telemetry endpoint (/v1/sys/metrics).
+    {
+      from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": MONITORING_NAMESPACE } } }],
+      ports: [tcp(8200)],
+    },
   ];
   if (clientNamespaces.length > 0) {
     serverIngress.push({

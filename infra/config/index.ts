@@ -11,6 +11,7 @@ import { checkCluster, clusterSchema } from "./cluster";
 import { checkData, dataSchema } from "./data";
 import { checkKms, kmsSchema } from "./kms";
 import { checkNetwork, networkSchema } from "./network";
+import { checkObservability, observabilitySchema } from "./observability";
 import { type ConfigProblem, ConfigError, parseSection } from "./problems";
 import { checkServices, servicesSchema } from "./services";
 import { checkVault, vaultSchema } from "./vault";
@@ -50,6 +51,7 @@ export const SECTIONS = {
   data: section(dataSchema, (v, ctx) => checkData(v, ctx.environment, ctx.region)),
   services: section(servicesSchema, (v, ctx) => checkServices(v, ctx.environment)),
   vault: section(vaultSchema, (v, ctx) => checkVault(v, ctx.environment)),
+  observability: section(observabilitySchema, (v, ctx) => checkObservability(v, ctx.environment)),
 };
 
 /** Scalar keys (`platform:<key>`), declared with type and default in Pulumi.yaml. */
