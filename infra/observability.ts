@@ -11,7 +11,12 @@ import type { Network } from "../components/network/vpc";
 import { PlatformAlarms } from "../components/observability/alarms";
 import { LogShipping } from "../components/observability/logging";
 import { MetricsStack } from "../components/observability/metrics-stack";
-import { COLLECTOR_RELEASE, OTLP_GRPC_PORT, TRACING_NAMESPACE, TraceCollector } from "../components/observability/tracing";
+import {
+  COLLECTOR_RELEASE,
+  OTLP_GRPC_PORT,
+  TRACING_NAMESPACE,
+  TraceCollector,
+} from "../components/observability/tracing";
 import { CERT_MANAGER_NAMESPACE } from "../components/secrets/cert-manager";
 import { TLS_SECRET } from "../components/secrets/vault-layout";
 import { MONITORING_NAMESPACE } from "../components/shared/workload-defaults";
@@ -40,7 +45,9 @@ export function redisMemberClusterIds(replicationGroupId: string, count: number)
 /** The alarmed resources as the data step names them (same identifiers, computed from config). */
 function alarmTargets(config: PlatformConfig, network: Network) {
   const id = `${config.project}-${config.stack}`;
-  const replicas = Array.from({ length: config.data.postgres.readReplicas ?? 0 }, (_, i) => replicaIdentifier(id, i + 1));
+  const replicas = Array.from({ length: config.data.postgres.readReplicas ?? 0 }, (_, i) =>
+    replicaIdentifier(id, i + 1),
+  );
   return {
     postgres: { primary: id, replicas },
     redisNodes: redisMemberClusterIds(id, config.data.redis.numCacheClusters),
@@ -135,7 +142,10 @@ export function createObservability(
     endpoint: tracing.endpoint,
     namespace: TRACING_NAMESPACE,
     // The chart's selector labels of the collector pods.
-    podLabels: { "app.kubernetes.io/name": "opentelemetry-collector", "app.kubernetes.io/instance": COLLECTOR_RELEASE },
+    podLabels: {
+      "app.kubernetes.io/name": "opentelemetry-collector",
+      "app.kubernetes.io/instance": COLLECTOR_RELEASE,
+    },
     port: OTLP_GRPC_PORT,
   };
   return { alarms, metrics, logs, tracing, traceGateway };

@@ -8,6 +8,7 @@ import { encryptionPolicies } from "./encryption";
 import { governancePolicies } from "./governance";
 import { kubernetesPolicies } from "./kubernetes";
 import { networkPolicies } from "./network";
+import { observabilityPolicies } from "./observability";
 import type { PlatformPolicy, PolicyMetadata } from "./lib/types";
 
 export const PACK_NAME = "platform-readiness";
@@ -19,6 +20,7 @@ export const ALL_POLICIES: readonly PlatformPolicy[] = [
   ...dataPolicies,
   ...kubernetesPolicies,
   ...governancePolicies,
+  ...observabilityPolicies,
 ];
 
 export const POLICY_METADATA: Readonly<Record<string, PolicyMetadata>> = Object.fromEntries(

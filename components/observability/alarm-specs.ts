@@ -40,7 +40,9 @@ export interface AlarmTargets {
 const FIVE_MINUTES = 300;
 const GIB = 1024 * 1024 * 1024;
 
-function spec(s: Omit<AlarmSpec, "periodSeconds" | "evaluationPeriods" | "treatMissingData"> & Partial<AlarmSpec>): AlarmSpec {
+function spec(
+  s: Omit<AlarmSpec, "periodSeconds" | "evaluationPeriods" | "treatMissingData"> & Partial<AlarmSpec>,
+): AlarmSpec {
   return { periodSeconds: FIVE_MINUTES, evaluationPeriods: 3, treatMissingData: "missing", ...s };
 }
 
@@ -172,7 +174,10 @@ function redisAlarms(nodes: readonly string[], t: AlarmThresholds): AlarmSpec[] 
 }
 
 /** Port allocation errors and dropped packets of each NAT gateway. */
-function natAlarms(gateways: Readonly<Record<string, pulumi.Input<string>>>, t: AlarmThresholds): AlarmSpec[] {
+function natAlarms(
+  gateways: Readonly<Record<string, pulumi.Input<string>>>,
+  t: AlarmThresholds,
+): AlarmSpec[] {
   return Object.keys(gateways)
     .sort()
     .flatMap((key) => {

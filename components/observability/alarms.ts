@@ -39,7 +39,9 @@ const TOPICS: readonly AlarmTopic[] = ["critical", "warning"];
 export function platformAlarmsArgsProblems(args: PlatformAlarmsArgs): string[] {
   const problems = alarmThresholdProblems(resolveAlarmThresholds(args.thresholds));
   if (!/^[a-zA-Z0-9_-]{1,200}$/.test(args.namePrefix)) {
-    problems.push(`namePrefix: must be letters, digits, '-' or '_' (received ${JSON.stringify(args.namePrefix)})`);
+    problems.push(
+      `namePrefix: must be letters, digits, '-' or '_' (received ${JSON.stringify(args.namePrefix)})`,
+    );
   }
   if (args.deletionWindowInDays < 7 || args.deletionWindowInDays > 30) {
     problems.push(`deletionWindowInDays: must be from 7 to 30 (received ${args.deletionWindowInDays})`);
@@ -121,7 +123,11 @@ export class PlatformAlarms extends pulumi.ComponentResource {
       },
       statefulOptions(this, args.protect),
     );
-    new aws.kms.Alias(`${name}-key`, { name: `alias/${args.namePrefix}/alarms`, targetKeyId: key.keyId }, { parent: this });
+    new aws.kms.Alias(
+      `${name}-key`,
+      { name: `alias/${args.namePrefix}/alarms`, targetKeyId: key.keyId },
+      { parent: this },
+    );
 
     const topics = {} as Record<AlarmTopic, aws.sns.Topic>;
     for (const topic of TOPICS) {
@@ -136,9 +142,13 @@ export class PlatformAlarms extends pulumi.ComponentResource {
         { parent: this },
       );
     }
-    (args.subscriptions ?? []).forEach((s, i) => {
+    // Numbered within topic and protocol: adding a subscription of another kind renames nothing.
+    const seen = new Map<string, number>();
+    (args.subscriptions ?? []).forEach((s) => {
+      const kind = `${s.topic}-${s.protocol}`;
+      seen.set(kind, (seen.get(kind) ?? 0) + 1);
       new aws.sns.TopicSubscription(
-        `${name}-${s.topic}-${s.protocol}-${i + 1}`,
+        `${name}-${kind}-${seen.get(kind)}`,
         { topic: topics[s.topic].arn, protocol: s.protocol, endpoint: s.endpoint },
         { parent: this },
       );

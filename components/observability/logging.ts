@@ -33,7 +33,11 @@ export interface LogShippingArgs {
 }
 
 /** The Fluent Bit `[OUTPUT]` sections: every container to one group, Vault's server also to the audit group. */
-export function fluentBitOutputs(region: string, groups: { containers: string; vaultAudit: string }, vaultNamespace: string): string {
+export function fluentBitOutputs(
+  region: string,
+  groups: { containers: string; vaultAudit: string },
+  vaultNamespace: string,
+): string {
   const output = (match: string, group: string) =>
     [
       "[OUTPUT]",
@@ -52,7 +56,10 @@ export function fluentBitOutputs(region: string, groups: { containers: string; v
 /** Fluent Bit, its log groups and its write-only role. */
 export class LogShipping extends pulumi.ComponentResource {
   /** Names of the log groups by purpose. */
-  public readonly logGroupNames: { readonly containers: pulumi.Output<string>; readonly vaultAudit: pulumi.Output<string> };
+  public readonly logGroupNames: {
+    readonly containers: pulumi.Output<string>;
+    readonly vaultAudit: pulumi.Output<string>;
+  };
   public readonly roleArn: pulumi.Output<string>;
 
   constructor(name: string, args: LogShippingArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -66,7 +73,11 @@ export class LogShipping extends pulumi.ComponentResource {
     const group = (key: string, suffix: string) =>
       new aws.cloudwatch.LogGroup(
         `${name}-${key}`,
-        { name: `${args.logGroupPrefix}/${suffix}`, retentionInDays: args.retentionInDays, kmsKeyId: args.kmsKeyArn },
+        {
+          name: `${args.logGroupPrefix}/${suffix}`,
+          retentionInDays: args.retentionInDays,
+          kmsKeyId: args.kmsKeyArn,
+        },
         { parent: this },
       );
     const containers = group("containers", "containers");
@@ -112,7 +123,9 @@ export class LogShipping extends pulumi.ComponentResource {
           config: {
             outputs: pulumi
               .all([containers.name, vaultAudit.name])
-              .apply(([c, v]) => fluentBitOutputs(args.region, { containers: c, vaultAudit: v }, vaultNamespace)),
+              .apply(([c, v]) =>
+                fluentBitOutputs(args.region, { containers: c, vaultAudit: v }, vaultNamespace),
+              ),
           },
         },
       },

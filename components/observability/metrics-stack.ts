@@ -13,7 +13,11 @@ import { WorkloadIdentity } from "../cluster/workload-identity";
 import { alertmanagerYaml, BUILT_IN_RECEIVERS, type WebhookReceiver } from "./alertmanager-config";
 import { dashboardJson, PLATFORM_DASHBOARDS } from "./dashboards";
 import { KPS_RELEASE, metricsStackValues, type Placement, type Resources } from "./metrics-values";
-import { createPlatformMonitors, platformMonitorSpecs, type PlatformComponentNames } from "./platform-monitors";
+import {
+  createPlatformMonitors,
+  platformMonitorSpecs,
+  type PlatformComponentNames,
+} from "./platform-monitors";
 import { platformRuleGroups, type SloTargets } from "./rules";
 
 /** Namespace of the metrics stack unless `MetricsStackArgs.namespace` says otherwise. */
@@ -46,8 +50,17 @@ export interface MetricsStackArgs {
   readonly nodeAgentsNamespace?: string;
   /** Prometheus scrape and rule evaluation interval, e.g. `15s`. */
   readonly scrapeInterval: string;
-  readonly prometheus: { readonly replicas: number; readonly retention: string; readonly storageSize: string; readonly resources: Resources };
-  readonly alertmanager: { readonly replicas: number; readonly storageSize: string; readonly resources: Resources };
+  readonly prometheus: {
+    readonly replicas: number;
+    readonly retention: string;
+    readonly storageSize: string;
+    readonly resources: Resources;
+  };
+  readonly alertmanager: {
+    readonly replicas: number;
+    readonly storageSize: string;
+    readonly resources: Resources;
+  };
   readonly grafanaResources: Resources;
   /** StorageClass of the volumes (the cluster's encrypted gp3 class). */
   readonly storageClassName: pulumi.Input<string>;
@@ -55,7 +68,11 @@ export interface MetricsStackArgs {
   readonly placement: Placement;
   readonly topics: AlertTopics;
   /** Extra receivers; a URL holding a token should be a secret Input. @default none */
-  readonly webhooks?: readonly { readonly name: string; readonly severity: "critical" | "warning"; readonly url: pulumi.Input<string> }[];
+  readonly webhooks?: readonly {
+    readonly name: string;
+    readonly severity: "critical" | "warning";
+    readonly url: pulumi.Input<string>;
+  }[];
   /** Base of the rules' `runbook_url` (the docs/runbooks/ folder, ending in `/`). */
   readonly runbookBaseUrl: string;
   readonly sloTargets?: SloTargets;
@@ -67,7 +84,9 @@ export interface MetricsStackArgs {
 export function metricsStackArgsProblems(args: MetricsStackArgs): string[] {
   const problems: string[] = [];
   if (!/^\d+\.\d+\.\d+$/.test(args.chartVersion)) {
-    problems.push(`chartVersion: must be an exact version like 88.5.3 (received ${JSON.stringify(args.chartVersion)})`);
+    problems.push(
+      `chartVersion: must be an exact version like 88.5.3 (received ${JSON.stringify(args.chartVersion)})`,
+    );
   }
   if (!args.runbookBaseUrl.endsWith("/")) {
     problems.push(`runbookBaseUrl: must end with '/' (received ${JSON.stringify(args.runbookBaseUrl)})`);
@@ -126,16 +145,29 @@ export class MetricsStack extends pulumi.ComponentResource {
     super("platform:observability:MetricsStack", name, {}, opts);
     const child = { parent: this };
     const nsName = args.namespace ?? MONITORING_NAMESPACE_DEFAULT;
-    const ns = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: nsName, labels: pss("restricted") } }, child);
+    const ns = new k8s.core.v1.Namespace(
+      `${name}-namespace`,
+      { metadata: { name: nsName, labels: pss("restricted") } },
+      child,
+    );
     // node-exporter needs host network, host PID and hostPath: no profile below privileged admits it.
     const agents = new k8s.core.v1.Namespace(
       `${name}-node-agents-namespace`,
-      { metadata: { name: args.nodeAgentsNamespace ?? NODE_AGENTS_NAMESPACE, labels: pss("privileged", "baseline") } },
+      {
+        metadata: {
+          name: args.nodeAgentsNamespace ?? NODE_AGENTS_NAMESPACE,
+          labels: pss("privileged", "baseline"),
+        },
+      },
       child,
     );
     const inNs = { parent: this, dependsOn: [ns] };
 
-    const password = new random.RandomPassword(`${name}-grafana-admin`, { length: 32, special: false }, child);
+    const password = new random.RandomPassword(
+      `${name}-grafana-admin`,
+      { length: 32, special: false },
+      child,
+    );
     const grafanaSecret = new k8s.core.v1.Secret(
       `${name}-grafana-admin`,
       {
@@ -194,7 +226,11 @@ export class MetricsStack extends pulumi.ComponentResource {
       {
         apiVersion: "monitoring.coreos.com/v1",
         kind: "PrometheusRule",
-        metadata: { name: "platform-rules", namespace: nsName, labels: { "app.kubernetes.io/part-of": "platform" } },
+        metadata: {
+          name: "platform-rules",
+          namespace: nsName,
+          labels: { "app.kubernetes.io/part-of": "platform" },
+        },
         spec: { groups: platformRuleGroups(args.runbookBaseUrl, args.sloTargets) },
       },
       afterCrds,

@@ -35,7 +35,11 @@ export interface MetricsValuesSettings {
     readonly storageSize: string;
     readonly resources: Resources;
   };
-  readonly alertmanager: { readonly replicas: number; readonly storageSize: string; readonly resources: Resources };
+  readonly alertmanager: {
+    readonly replicas: number;
+    readonly storageSize: string;
+    readonly resources: Resources;
+  };
   readonly grafanaResources: Resources;
   readonly storageClassName: string;
   readonly placement: Placement;

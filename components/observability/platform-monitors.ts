@@ -110,7 +110,10 @@ export function createPlatformMonitors(
     (m) =>
       new k8s.apiextensions.CustomResource(
         `${name}-monitor-${m.key}`,
-        monitorObject(m, { "app.kubernetes.io/part-of": "platform", "app.kubernetes.io/managed-by": "pulumi" }),
+        monitorObject(m, {
+          "app.kubernetes.io/part-of": "platform",
+          "app.kubernetes.io/managed-by": "pulumi",
+        }),
         { parent, dependsOn },
       ),
   );

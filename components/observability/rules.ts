@@ -19,7 +19,11 @@ export interface AlertRule {
   /** How long the condition must hold, e.g. `1m`. */
   readonly for: string;
   readonly labels: { readonly severity: AlertSeverity };
-  readonly annotations: { readonly summary: string; readonly description: string; readonly runbook_url: string };
+  readonly annotations: {
+    readonly summary: string;
+    readonly description: string;
+    readonly runbook_url: string;
+  };
 }
 
 /** One recording rule. */
@@ -52,13 +56,16 @@ export const DEFAULT_SLO_TARGETS: Required<SloTargets> = {
 };
 
 /** Container memory use against its limit, in steps: the assessments' 70/80/90/95 %. */
-export const MEMORY_STEPS: readonly { readonly severity: AlertSeverity; readonly ratio: number; readonly name: string }[] =
-  [
-    { name: "ContainerMemoryWarning", severity: "warning", ratio: 0.7 },
-    { name: "ContainerMemoryHigh", severity: "high", ratio: 0.8 },
-    { name: "ContainerMemoryCritical", severity: "critical", ratio: 0.9 },
-    { name: "ContainerMemoryEmergency", severity: "emergency", ratio: 0.95 },
-  ];
+export const MEMORY_STEPS: readonly {
+  readonly severity: AlertSeverity;
+  readonly ratio: number;
+  readonly name: string;
+}[] = [
+  { name: "ContainerMemoryWarning", severity: "warning", ratio: 0.7 },
+  { name: "ContainerMemoryHigh", severity: "high", ratio: 0.8 },
+  { name: "ContainerMemoryCritical", severity: "critical", ratio: 0.9 },
+  { name: "ContainerMemoryEmergency", severity: "emergency", ratio: 0.95 },
+];
 
 /** Windows of the error-ratio recording rules (multi-window, multi-burn-rate alerts). */
 export const SLO_WINDOWS = ["5m", "30m", "1h", "2h", "6h", "1d", "3d"] as const;

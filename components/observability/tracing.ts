@@ -32,7 +32,9 @@ export interface TraceCollectorArgs {
 }
 
 /** The chart's values: contrib image, OTLP in, X-Ray out, restricted security contexts. */
-export function collectorValues(a: Pick<TraceCollectorArgs, "region" | "replicas" | "resources" | "placement">) {
+export function collectorValues(
+  a: Pick<TraceCollectorArgs, "region" | "replicas" | "resources" | "placement">,
+) {
   return {
     mode: "deployment",
     fullnameOverride: COLLECTOR_RELEASE,
@@ -42,7 +44,12 @@ export function collectorValues(a: Pick<TraceCollectorArgs, "region" | "replicas
     resources: a.resources,
     nodeSelector: { ...a.placement.nodeSelector },
     tolerations: [...a.placement.tolerations],
-    podSecurityContext: { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, seccompProfile: { type: "RuntimeDefault" } },
+    podSecurityContext: {
+      runAsNonRoot: true,
+      runAsUser: 10001,
+      runAsGroup: 10001,
+      seccompProfile: { type: "RuntimeDefault" },
+    },
     securityContext: {
       allowPrivilegeEscalation: false,
       readOnlyRootFilesystem: true,

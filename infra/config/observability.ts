@@ -158,11 +158,15 @@ export function checkObservability(o: ObservabilityConfig, environment: string):
         message: "production runs at least 2 Prometheus replicas (both scrape and evaluate every rule)",
       });
     }
-    if (!o.subscriptions.some((s) => s.topic === "critical") && !o.webhooks.some((w) => w.severity === "critical")) {
+    if (
+      !o.subscriptions.some((s) => s.topic === "critical") &&
+      !o.webhooks.some((w) => w.severity === "critical")
+    ) {
       problems.push({
         key: `${key}.subscriptions`,
         received: o.subscriptions,
-        message: "production needs a subscription (or webhook) for critical alerts: an alarm must page someone",
+        message:
+          "production needs a subscription (or webhook) for critical alerts: an alarm must page someone",
       });
     }
   }
