@@ -47,5 +47,11 @@ export async function createPlatform(config: PlatformConfig) {
     observability,
   });
 
-  return platformOutputs(config, { keys, dr, network, cluster, data, secrets, albController, services });
+  return {
+    ...platformOutputs(config, { keys, dr, network, cluster, data, secrets, albController, services }),
+    alarmTopicArns: observability.alarms.topicArns,
+    containerLogGroups: observability.logs.logGroupNames,
+    monitoringNamespace: observability.metrics.namespace,
+    traceEndpoint: observability.traceGateway.endpoint,
+  };
 }

@@ -88,7 +88,10 @@ export function createServices(
         // The controller's webhook admits pods in exposed namespaces: it must exist first. A Vault
         // client also waits for Vault: the injector, its CA ClusterIssuer and its role (bootstrap Job).
         // The metrics stack installs the ServiceMonitor CRD.
-        { ...k8sOpts, dependsOn: [albController, platform.observability.metrics, ...(s.vault ? [vault] : [])] },
+        {
+          ...k8sOpts,
+          dependsOn: [albController, platform.observability.metrics, ...(s.vault ? [vault] : [])],
+        },
       ),
   );
 }

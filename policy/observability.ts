@@ -103,11 +103,13 @@ export const platformServicesScraped: PlatformStackPolicy = {
     const monitors = args.resources.filter(
       (r) => r.type === "kubernetes:monitoring.coreos.com/v1:ServiceMonitor",
     );
-    const services = args.resources.filter(
+    const services = subjects(
+      args,
       (r) =>
         r.type === SERVICE &&
         asRecord(asRecord(r.props.metadata).labels)["app.kubernetes.io/part-of"] === "platform" &&
         asArray(asRecord(r.props.spec).ports).some((p) => asRecord(p).name === "metrics"),
+      "platform Service with a metrics port",
     );
     for (const service of services) {
       if (!monitors.some((m) => selects(m, service))) {
@@ -152,7 +154,14 @@ export const statefulServicesAlarmed: PlatformStackPolicy = {
   group: "Reliability",
   references: ["AWS Well-Architected REL06-BP01", "AWS FSBP CloudWatch (alarm actions)"],
   validateStack: (args, report) => {
-    for (const db of subjects(args, (r) => r.type === "aws:rds/instance:Instance", "RDS instance")) {
+    const dbs = args.resources.filter((r) => r.type === "aws:rds/instance:Instance");
+    const groups = args.resources.filter(
+      (r) => r.type === "aws:elasticache/replicationGroup:ReplicationGroup",
+    );
+    if (dbs.length + groups.length === 0) {
+      args.notApplicable("No RDS instance or ElastiCache replication group in the stack");
+    }
+    for (const db of dbs) {
       const id = String(db.props.identifier ?? "");
       if (alarmedWithActions(args.resources, "DBInstanceIdentifier", (v) => v === id).length === 0) {
         report(
@@ -164,11 +173,6 @@ export const statefulServicesAlarmed: PlatformStackPolicy = {
         );
       }
     }
-    const groups = subjects(
-      args,
-      (r) => r.type === "aws:elasticache/replicationGroup:ReplicationGroup",
-      "replication group",
-    );
     for (const group of groups) {
       const id = String(group.props.replicationGroupId ?? "");
       const alarmed = alarmedWithActions(args.resources, "CacheClusterId", (v) =>

@@ -54,11 +54,6 @@ export function createVaultNetworkPolicies(
   const serverIngress: k8s.types.input.networking.v1.NetworkPolicyIngressRule[] = [
     { from: [server], ports: [tcp(8200), tcp(8201)] },
     { from: [{ podSelector: { matchLabels: { ...JOB_LABELS } } }], ports: [tcp(8200)] },
-    // Prometheus scrapes the telemetry endpoint (/v1/sys/metrics).
-    {
-      from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": MONITORING_NAMESPACE } } }],
-      ports: [tcp(8200)],
-    },
   ];
   if (clientNamespaces.length > 0) {
     serverIngress.push({
@@ -74,6 +69,11 @@ export function createVaultNetworkPolicies(
       ports: [tcp(8200)],
     });
   }
+  // Prometheus scrapes the telemetry endpoint (/v1/sys/metrics).
+  serverIngress.push({
+    from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": MONITORING_NAMESPACE } } }],
+    ports: [tcp(8200)],
+  });
   const serverEgress: k8s.types.input.networking.v1.NetworkPolicyEgressRule[] = [
     { to: [server], ports: [tcp(8200), tcp(8201)] },
     awsApis,

@@ -6,12 +6,8 @@
  */
 import { z } from "zod";
 import type { ConfigProblem } from "./problems";
+import { CLOUDWATCH_RETENTION_DAYS } from "../../components/shared/logs";
 import { QUANTITY } from "./vault";
-
-/** CloudWatch Logs accepts only these retention periods (days). */
-export const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
 
 const int = (min: number, max: number, what: string) =>
   z
@@ -106,8 +102,8 @@ export const observabilitySchema = z.strictObject({
   /** OpenTelemetry Collector gateway. */
   collector: z.strictObject({ replicas: int(1, 10, "replicas"), resources }),
   /** Retention of the container log groups the program creates. */
-  logRetentionDays: z.number().refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
-    message: `must be one of CloudWatch Logs' retention periods: ${LOG_RETENTION_DAYS.join(", ")}`,
+  logRetentionDays: z.number().refine((d) => (CLOUDWATCH_RETENTION_DAYS as readonly number[]).includes(d), {
+    message: `must be one of CloudWatch Logs' retention periods: ${CLOUDWATCH_RETENTION_DAYS.join(", ")}`,
   }),
   /** Subscriptions to the critical and warning SNS topics (e-mail, HTTPS endpoints, SMS). */
   subscriptions: z

@@ -117,7 +117,7 @@ describe("stateful-services-alarmed", () => {
     alarmActions: ["arn:topic"],
     okActions: ["arn:topic"],
   });
-  const plan = (dbAlarm: object, cacheAlarm: object) => [
+  const plan = (dbAlarm: Record<string, unknown>, cacheAlarm: Record<string, unknown>) => [
     res("aws:rds/instance:Instance", "db", db),
     res("aws:elasticache/replicationGroup:ReplicationGroup", "cache", group),
     res(ALARM, "a1", dbAlarm),
