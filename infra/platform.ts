@@ -8,7 +8,9 @@
  */
 import type { PlatformConfig } from "./config";
 import { createCluster } from "./cluster";
+import { createCostControls } from "./cost";
 import { createDataTier } from "./data";
+import { createDelivery } from "./delivery";
 import { createKeys } from "./keys";
 import { createNetwork, lookupAvailabilityZones } from "./network";
 import { createObservability } from "./observability";
@@ -47,8 +49,30 @@ export async function createPlatform(config: PlatformConfig) {
     observability,
   });
 
+  // The identities the GitHub Actions pipeline assumes (docs/delivery.md).
+  const delivery = createDelivery(
+    config,
+    { clusterName: cluster.clusterName, refreshSecretArns: [data.redis.authTokenSecretArn] },
+    { providers: [provider] },
+  );
+
+  // Budget on the Environment tag; where the stack sleeps, its nodes and database schedules.
+  const cost = createCostControls(config, provider, { cluster, postgres: data.postgres });
+
+  const outputs = platformOutputs(config, {
+    keys,
+    dr,
+    network,
+    cluster,
+    data,
+    secrets,
+    albController,
+    services,
+    delivery,
+    cost,
+  });
   return {
-    ...platformOutputs(config, { keys, dr, network, cluster, data, secrets, albController, services }),
+    ...outputs,
     alarmTopicArns: observability.alarms.topicArns,
     containerLogGroups: observability.logs.logGroupNames,
     monitoringNamespace: observability.metrics.namespace,

@@ -2,13 +2,17 @@
  * Every policy of the pack, and their metadata. Safe to import anywhere (tests, tools): unlike
  * `policy/index.ts`, it does not construct the PolicyPack, which would start the analyzer server.
  */
+import { costPolicies } from "./cost";
 import { dataPolicies } from "./data";
+import { deliveryPolicies } from "./delivery";
 import { eksPolicies } from "./eks";
 import { encryptionPolicies } from "./encryption";
 import { governancePolicies } from "./governance";
 import { kubernetesPolicies } from "./kubernetes";
 import { networkPolicies } from "./network";
 import { observabilityPolicies } from "./observability";
+import { readinessExclusions } from "./readiness";
+import { secretsPolicies } from "./secrets";
 import type { PlatformPolicy, PolicyMetadata } from "./lib/types";
 
 export const PACK_NAME = "platform-readiness";
@@ -20,7 +24,11 @@ export const ALL_POLICIES: readonly PlatformPolicy[] = [
   ...dataPolicies,
   ...kubernetesPolicies,
   ...governancePolicies,
+  ...secretsPolicies,
+  ...deliveryPolicies,
+  ...costPolicies,
   ...observabilityPolicies,
+  readinessExclusions,
 ];
 
 export const POLICY_METADATA: Readonly<Record<string, PolicyMetadata>> = Object.fromEntries(
@@ -28,7 +36,6 @@ export const POLICY_METADATA: Readonly<Record<string, PolicyMetadata>> = Object.
     p.name,
     {
       category: p.category,
-      group: p.group,
       severity: p.severity,
       enforcementLevel: p.enforcementLevel,
       references: p.references,

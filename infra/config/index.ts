@@ -8,7 +8,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { checkTags, environmentSchema, type Environment, tagsSchema } from "./core";
 import { checkCluster, clusterSchema } from "./cluster";
+import { checkCost, checkCostAgainstStack, costSchema } from "./cost";
 import { checkData, dataSchema } from "./data";
+import { deliverySchema } from "./delivery";
 import { checkKms, kmsSchema } from "./kms";
 import { checkNetwork, networkSchema } from "./network";
 import { checkObservability, observabilitySchema } from "./observability";
@@ -51,6 +53,8 @@ export const SECTIONS = {
   data: section(dataSchema, (v, ctx) => checkData(v, ctx.environment, ctx.region)),
   services: section(servicesSchema, (v, ctx) => checkServices(v, ctx.environment)),
   vault: section(vaultSchema, (v, ctx) => checkVault(v, ctx.environment)),
+  delivery: section(deliverySchema),
+  cost: section(costSchema, (v, ctx) => checkCost(v, ctx.environment)),
   observability: section(observabilitySchema, (v, ctx) => checkObservability(v, ctx.environment)),
 };
 
@@ -163,6 +167,10 @@ export function parseConfig(raw: RawConfig, project: string, stack: string): Pla
     for (const [sec, value] of parsedSections) {
       problems.push(...(sec.check?.(value, ctx) ?? []));
     }
+  }
+  const { cost, tags, data } = sections as Partial<SectionValues>;
+  if (cost && tags && data) {
+    problems.push(...checkCostAgainstStack(cost, tags, data));
   }
 
   if (problems.length > 0) {
