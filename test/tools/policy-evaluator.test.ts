@@ -207,7 +207,7 @@ describe("the insecure fixture plan", () => {
 
   test("the scorecard is no-go, and names every reason", () => {
     expect(run.scorecard.verdict).toBe("no-go");
-    expect(run.scorecard.reasons[0]).toBe("12 mandatory violation(s)");
+    expect(run.scorecard.reasons[0]).toBe("14 mandatory violation(s)");
     // No node group and no scaled workload in the fixture: nothing to judge counts as failed, never a free pass.
     expect(run.scorecard.categories.find((c) => c.category === "Auto-scaling")).toMatchObject({
       score: 0,
@@ -233,8 +233,10 @@ describe("the insecure fixture plan", () => {
     const text = renderScorecard(run.scorecard);
     expect(text).toMatch(/^workload-has-pdb +No Deployment or StatefulSet runs more than one replica$/m);
     expect(text).toMatch(
-      /^Monitoring and Observability +tracing +missing +no policy of the pack proves it yet$/m,
+      /^Network Security +web-application-firewall +missing +no policy of the pack proves it yet$/m,
     );
+    // No collector in the fixture: the tracing capability fails on its policy's violation.
+    expect(text).toMatch(/^Monitoring and Observability +tracing +failed \(0%\) +see violations$/m);
     expect(renderViolations(run.evaluation)).toContain(
       "[kms-key-rotation-enabled] (Storage and Backup) urn:pulumi:insecure::platform::aws:kms/key:Key::data",
     );
@@ -286,19 +288,25 @@ describe("scorecard arithmetic", () => {
     const config = resolveConfig(ALL_POLICIES, { "readiness-exclusions": { capabilities } });
     const result = card(allPass(), config);
     expect(result).toMatchObject({ verdict: "go", overall: 100, coveredWeight: 100, reasons: [] });
-    expect(result.capabilities.find((c) => c.id === "tracing")).toMatchObject({
+    const example = unproven[0].id;
+    expect(result.capabilities.find((c) => c.id === example)).toMatchObject({
       status: "excluded",
-      why: [capabilities.tracing],
+      why: [capabilities[example]],
     });
   });
 
-  test("a category below the floor withholds go even when the groups and overall pass", () => {
-    const keep = unproven.filter((c) => c.category !== "CI/CD");
-    const capabilities = Object.fromEntries(keep.map((c) => [c.id, "excluded for this test"]));
-    const result = card(allPass(), resolveConfig(ALL_POLICIES, { "readiness-exclusions": { capabilities } }));
+  test("a category below the floor withholds go even when the overall passes", () => {
+    // Every unproven capability excluded; every policy of the Cloud Integration capabilities failing.
+    const capabilities = Object.fromEntries(unproven.map((c) => [c.id, "excluded for this test"]));
+    const failing = new Set(
+      CAPABILITIES.filter((c) => c.category === "Cloud Integration").flatMap((c) => c.policies),
+    );
+    const outcomes = allPass().map((o) => (failing.has(o.policy) ? outcome(o.policy, 2, 0) : o));
+    const result = card(outcomes, resolveConfig(ALL_POLICIES, { "readiness-exclusions": { capabilities } }));
+    expect(result.overall).toBeGreaterThan(80);
     expect(result.verdict).toBe("no-go");
-    expect(result.reasons.filter((r) => r.startsWith("CI/CD"))).toEqual([
-      "CI/CD 25 is below the floor of 50",
+    expect(result.reasons.filter((r) => r.startsWith("Cloud Integration"))).toEqual([
+      "Cloud Integration 0 is below the floor of 50",
     ]);
   });
 
@@ -370,12 +378,12 @@ describe("CLI", () => {
     const out = join(dir, "out.json");
     const result = cli("--plan", join(ROOT, "test/fixtures/insecure-plan.json"), "--json", out);
     expect(result.status).toBe(1);
-    expect(result.stdout).toContain("insecure: 12 mandatory and 1 advisory violation(s)");
+    expect(result.stdout).toContain("insecure: 14 mandatory and 6 advisory violation(s)");
     const data = JSON.parse(readFileSync(out, "utf8")) as {
       scorecard: { verdict: string };
       violations: unknown[];
     };
     expect(data.scorecard.verdict).toBe("no-go");
-    expect(data.violations).toHaveLength(13);
+    expect(data.violations).toHaveLength(20);
   });
 });
