@@ -58,3 +58,14 @@ export type { DataEndpoint, PlatformServiceArgs } from "./workloads/service";
 export type { ServiceDeclaration } from "./workloads/spec";
 export { AwsLoadBalancerController } from "./workloads/ingress-controller";
 export type { AwsLoadBalancerControllerArgs } from "./workloads/ingress-controller";
+
+// --- Observability: metrics, alert routing, alarms, logs, traces ----------------------------------
+export { MetricsStack } from "./observability/metrics-stack";
+export type { MetricsStackArgs } from "./observability/metrics-stack";
+export { PlatformAlarms } from "./observability/alarms";
+export type { PlatformAlarmsArgs } from "./observability/alarms";
+export { LogShipping } from "./observability/logging";
+export type { LogShippingArgs } from "./observability/logging";
+export { TraceCollector } from "./observability/tracing";
+export type { TraceCollectorArgs } from "./observability/tracing";
+export { platformRuleGroups } from "./observability/rules";

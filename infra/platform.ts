@@ -4,7 +4,8 @@
  *
  * A list of named steps, each in the `infra/` module named after it; the order is the order of
  * dependencies: providers -> KMS keys -> network -> data clients -> EKS and the data tier (in
- * parallel) -> ingress controller -> cert-manager and Vault -> backup -> services -> outputs.
+ * parallel) -> ingress controller -> cert-manager and Vault -> observability (alarms, metrics,
+ * logs, traces) -> backup -> services -> outputs.
  */
 import type { PlatformConfig } from "./config";
 import { createBackup } from "./backup";
@@ -15,6 +16,7 @@ import { createDataClientsGroup } from "./data-clients";
 import { createDelivery } from "./delivery";
 import { createKeys } from "./keys";
 import { createNetwork, lookupAvailabilityZones } from "./network";
+import { createObservability } from "./observability";
 import { platformOutputs } from "./outputs";
 import { createAwsProvider, createDisasterRecovery, kubernetesOptions } from "./providers";
 import { createSecrets } from "./secrets";
@@ -43,14 +45,23 @@ export async function createPlatform(config: PlatformConfig) {
     kms: keys.kms,
     postgres: data.postgres,
   });
-  // AWS Backup of everything tagged BackupRequired=true, copies in the DR region (decision 0111).
-  const backup = createBackup(config, provider, { keys, dr, data, secrets });
+  const observability = createObservability(config, provider, k8sOpts, { cluster, network, keys });
+  // AWS Backup of everything tagged BackupRequired=true, copies in the DR region (decision 0111);
+  // failed jobs and restore tests page through the observability tier's critical topic.
+  const backup = createBackup(config, provider, {
+    keys,
+    dr,
+    data,
+    secrets,
+    alertTopicArn: observability.alarms.topicArns.critical,
+  });
   const services = createServices(config, k8sOpts, {
     cluster,
     network,
     data,
     albController,
     vault: secrets.vault,
+    observability,
   });
 
   // The identities the GitHub Actions pipeline assumes (docs/delivery.md).
@@ -63,7 +74,7 @@ export async function createPlatform(config: PlatformConfig) {
   // Budget on the Environment tag; where the stack sleeps, its nodes and database schedules.
   const cost = createCostControls(config, provider, { cluster, postgres: data.postgres });
 
-  return platformOutputs(config, {
+  const outputs = platformOutputs(config, {
     keys,
     dr,
     network,
@@ -76,4 +87,11 @@ export async function createPlatform(config: PlatformConfig) {
     delivery,
     cost,
   });
+  return {
+    ...outputs,
+    alarmTopicArns: observability.alarms.topicArns,
+    containerLogGroups: observability.logs.logGroupNames,
+    monitoringNamespace: observability.metrics.namespace,
+    traceEndpoint: observability.traceGateway.endpoint,
+  };
 }

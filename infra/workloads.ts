@@ -18,6 +18,7 @@ import { PlatformService } from "../components/workloads/service";
 import { callersByService } from "../components/workloads/spec";
 import { nodeGroupLabels, systemNodeLabel } from "./cluster";
 import type { PlatformConfig } from "./config";
+import type { ObservabilityTier } from "./observability";
 import type { KubernetesOptions } from "./providers";
 
 export function createIngressController(
@@ -51,6 +52,7 @@ export function createServices(
     data: DataTier;
     albController: AwsLoadBalancerController;
     vault: Vault;
+    observability: ObservabilityTier;
   },
 ): PlatformService[] {
   const { cluster, network, albController, vault } = platform;
@@ -61,6 +63,7 @@ export function createServices(
     ingressClassName: albController.ingressClassName,
     vaultConnection: PLATFORM_VAULT_CONNECTION,
     reservedNamespaces: RESERVED_NAMESPACES,
+    tracing: platform.observability.traceGateway,
   };
   const declared = config.services.services;
   const callers = callersByService(declared);
@@ -84,7 +87,11 @@ export function createServices(
         },
         // The controller's webhook admits pods in exposed namespaces: it must exist first. A Vault
         // client also waits for Vault: the injector, its CA ClusterIssuer and its role (bootstrap Job).
-        { ...k8sOpts, dependsOn: s.vault ? [albController, vault] : [albController] },
+        // The metrics stack installs the ServiceMonitor CRD.
+        {
+          ...k8sOpts,
+          dependsOn: [albController, platform.observability.metrics, ...(s.vault ? [vault] : [])],
+        },
       ),
   );
 }

@@ -12,6 +12,7 @@ import { encryptionPolicies } from "./encryption";
 import { governancePolicies } from "./governance";
 import { kubernetesPolicies } from "./kubernetes";
 import { networkPolicies } from "./network";
+import { observabilityPolicies } from "./observability";
 import { readinessExclusions } from "./readiness";
 import { secretsPolicies } from "./secrets";
 import type { PlatformPolicy, PolicyMetadata } from "./lib/types";
@@ -28,6 +29,7 @@ export const ALL_POLICIES: readonly PlatformPolicy[] = [
   ...secretsPolicies,
   ...deliveryPolicies,
   ...costPolicies,
+  ...observabilityPolicies,
   readinessExclusions,
   ...backupPolicies,
   ...recoveryPolicies,

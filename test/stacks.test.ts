@@ -2,7 +2,7 @@
  * The three stack files, previewed offline as `npm run preview -- <stack>` does, then evaluated by
  * the readiness pack as `npm run policy -- <stack>` does: each previews cleanly, the environments
  * differ the way their stack files say, no mandatory rule fails anywhere, production scores what it
- * has (no-go until the capabilities no policy proves yet exist), and breaking one field of the
+ * has (go once the observability policies prove Monitoring), and breaking one field of the
  * production plan is caught.
  * One file, so each stack is previewed once.
  */
@@ -167,18 +167,15 @@ describe.each(STACKS)("readiness pack on stack %s", (stack) => {
   });
 });
 
-test("production passes every policy yet is no-go: the capabilities no policy proves yet count as failed", () => {
+test("production passes every policy and is go: Monitoring is proven by the observability policies", () => {
   const production = results.production!.scorecard;
   expect(production.mandatoryViolations).toBe(0);
   expect(production.coveredWeight).toBe(100);
   const score = (category: string) => production.categories.find((c) => c.category === category)?.score;
-  expect(score("Monitoring and Observability")).toBe(44.4);
+  expect(score("Monitoring and Observability")).toBe(100);
   expect(score("CI/CD")).toBe(75);
   expect(production.capabilities.filter((c) => c.status === "failed")).toEqual([]);
-  expect(production.verdict).toBe("no-go");
-  expect(production.reasons).toEqual(
-    expect.arrayContaining(["Monitoring and Observability 44.4 is below the floor of 50"]),
-  );
+  expect(production.verdict).toBe("go");
 
   const dev = results.dev!.scorecard;
   expect(dev.verdict).toBe("no-go");
@@ -280,3 +277,61 @@ test.each(STACKS)(
     expect(estimate.unpriced).toEqual([]);
   },
 );
+
+describe.each(STACKS)("observability on stack %s", (stack) => {
+  test("the monitoring namespace exists (restricted) and every service's scrape policy admits exactly it", () => {
+    const run = runs[stack]!;
+    const monitoring = ofType(run, "kubernetes:core/v1:Namespace").find(
+      (n) => (n.inputs.metadata as { name: string }).name === "monitoring",
+    );
+    expect((monitoring?.inputs.metadata as { labels: Record<string, string> }).labels).toMatchObject({
+      "pod-security.kubernetes.io/enforce": "restricted",
+    });
+    const scrapes = ofType(run, "kubernetes:networking.k8s.io/v1:NetworkPolicy").filter(
+      (p) => (p.inputs.metadata as { name: string }).name === "allow-metrics-scrape",
+    );
+    const services = ofType(run, "platform:workloads:Service");
+    expect(scrapes).toHaveLength(services.length);
+    for (const p of scrapes) {
+      const ingress = (p.inputs.spec as { ingress: { from: unknown[]; ports: unknown[] }[] }).ingress;
+      expect(ingress).toEqual([
+        {
+          from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }],
+          ports: [{ protocol: "TCP", port: 9090 }],
+        },
+      ]);
+    }
+    expect(ofType(run, "kubernetes:monitoring.coreos.com/v1:ServiceMonitor").map((m) => m.name)).toEqual(
+      expect.arrayContaining(services.map((s) => `${s.name}-service-monitor`)),
+    );
+  });
+
+  test("services export traces to the gateway, and the pack proves the monitoring capabilities", () => {
+    const run = runs[stack]!;
+    for (const d of ofType(run, "kubernetes:apps/v1:Deployment").filter((x) =>
+      ofType(run, "platform:workloads:Service").some((s) => x.name === `${s.name}-deployment`),
+    )) {
+      const env = (
+        d.inputs.spec as { template: { spec: { containers: { env: { name: string; value?: string }[] }[] } } }
+      ).template.spec.containers[0].env;
+      expect(env).toContainEqual({
+        name: "OTEL_EXPORTER_OTLP_ENDPOINT",
+        value: "http://otel-collector.tracing.svc:4317",
+      });
+    }
+    const outcomes = results[stack]!.evaluation.outcomes.filter((o) =>
+      [
+        "metrics-stack-with-alert-routing",
+        "platform-services-scraped",
+        "stateful-services-alarmed",
+        "sns-topic-encrypted-cmk",
+        "container-logs-shipped",
+        "trace-gateway-present",
+      ].includes(o.policy),
+    );
+    expect(outcomes.map((o) => [o.policy, o.assessed > 0, o.passed === o.assessed])).toEqual(
+      outcomes.map((o) => [o.policy, true, true]),
+    );
+    expect(outcomes).toHaveLength(6);
+  });
+});

@@ -4,6 +4,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
+import { MONITORING_NAMESPACE } from "../shared/workload-defaults";
 import type { VaultDatabaseArgs } from "./vault-args";
 import { JOB_LABELS, SERVER_POD_LABELS } from "./vault-layout";
 
@@ -68,6 +69,11 @@ export function createVaultNetworkPolicies(
       ports: [tcp(8200)],
     });
   }
+  // Prometheus scrapes the telemetry endpoint (/v1/sys/metrics).
+  serverIngress.push({
+    from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": MONITORING_NAMESPACE } } }],
+    ports: [tcp(8200)],
+  });
   const serverEgress: k8s.types.input.networking.v1.NetworkPolicyEgressRule[] = [
     { to: [server], ports: [tcp(8200), tcp(8201)] },
     awsApis,

@@ -61,6 +61,24 @@ export interface WorkloadConventions {
    * @default `RESERVED_NAMES` (default, monitoring, vault, external-secrets, cert-manager)
    */
   readonly reservedNamespaces?: readonly string[];
+  /**
+   * The platform's trace gateway: the service gets `OTEL_EXPORTER_OTLP_ENDPOINT` and an egress
+   * policy to it (components/workloads/observability.ts).
+   * @default none: no tracing environment, no egress to a collector
+   */
+  readonly tracing?: TraceGateway;
+}
+
+/** Where services send their traces (OTLP). */
+export interface TraceGateway {
+  /** OTLP endpoint, e.g. `http://otel-collector.tracing.svc:4317`. */
+  readonly endpoint: string;
+  /** Namespace of the collector pods. */
+  readonly namespace: string;
+  /** Labels of the collector pods (the egress policy's destination). */
+  readonly podLabels: Readonly<Record<string, string>>;
+  /** TCP port the endpoint names. */
+  readonly port: number;
 }
 
 /** {@link VaultConnection} with every default applied, plus the port taken from the address. */
@@ -72,6 +90,7 @@ export interface ResolvedConventions {
   readonly ingressClassName: string;
   readonly vault: ResolvedVaultConnection;
   readonly reservedNamespaces: readonly string[];
+  readonly tracing: TraceGateway | undefined;
 }
 
 /** The port of an `https://` address (443 when it names none), or undefined when it is not one. */
@@ -101,6 +120,7 @@ export function resolveConventions(c: WorkloadConventions): ResolvedConventions 
     monitoringNamespace: c.monitoringNamespace ?? MONITORING_NAMESPACE,
     ingressClassName: c.ingressClassName ?? INGRESS_CLASS,
     reservedNamespaces: c.reservedNamespaces ?? RESERVED_NAMES,
+    tracing: c.tracing,
     vault: {
       address,
       namespace: v.namespace ?? d.namespace,

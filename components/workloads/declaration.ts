@@ -85,7 +85,7 @@ export interface ServiceDeclaration {
   readonly name: string;
   /** Container image pinned by a version tag (never `latest`) or a `@sha256:` digest. */
   readonly image: string;
-  /** Container ports: `http` serves traffic and probes, `metrics` (optional) serves Prometheus metrics. */
+  /** Container ports: `http` serves traffic and probes, `metrics` serves Prometheus metrics (default 9090 unless `http` is 9090). */
   readonly ports: { readonly http: number; readonly metrics?: number };
   /** Pods to run; with `autoscaling` the HPA owns the count and this must lie between its bounds. */
   readonly replicas: number;

@@ -6,6 +6,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { resolveConventions, type ResolvedConventions } from "./conventions";
 import { DEFAULT_PROBES } from "./declaration";
+import { metricsPort } from "./observability";
 import type { PlatformServiceArgs } from "./service-args";
 
 /** The service before its namespace exists. */
@@ -48,7 +49,8 @@ export function describeService(
   return {
     name,
     service: args.name,
-    args,
+    // A service that declares no metrics port gets the platform's (9090) unless http already uses it.
+    args: { ...args, ports: { ...args.ports, metrics: metricsPort(args.ports) } },
     conventions: resolveConventions(args),
     selector,
     labels: {

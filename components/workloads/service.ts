@@ -18,6 +18,7 @@ import { createExposure } from "./exposure";
 import { createKubernetesApiAccess } from "./kubernetes-api-access";
 import { createNamespace, createNamespaceGuardrails } from "./namespace-guardrails";
 import { createNetworkPolicies } from "./network-policies";
+import { createObservability } from "./observability";
 import { createScaling } from "./scaling";
 import { describeService, inNamespace } from "./scope";
 import { validatePlatformServiceArgs, type PlatformServiceArgs } from "./service-args";
@@ -65,6 +66,7 @@ export class PlatformService extends pulumi.ComponentResource {
     const ingress = args.expose ? createExposure(scope, args.expose, service) : undefined;
     createScaling(scope, deployment);
     createNetworkPolicies(scope, { awsIdentity: awsIdentity !== undefined });
+    createObservability(scope);
 
     this.namespace = scope.namespace;
     this.clusterHost = pulumi.interpolate`${service.metadata.name}.${scope.namespace}.svc.cluster.local`;

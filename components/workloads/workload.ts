@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_RUN_AS_USER } from "./declaration";
 import { firstStartAnnotations } from "./first-start";
 import { PRE_STOP_SECONDS, TERMINATION_GRACE_SECONDS } from "./graceful-shutdown";
+import { tracingEnv } from "./observability";
 import { scalingPlan } from "./scaling-plan";
 import type { ServiceScope } from "./scope";
 import { vaultAgentAnnotations, vaultTokenVolume } from "./vault-access";
@@ -143,6 +144,7 @@ function containerEnv(s: ServiceScope): k8s.types.input.core.v1.EnvVar[] {
     env.push({ name: "REDIS_HOST", value: args.redis.host });
     env.push({ name: "REDIS_PORT", value: pulumi.output(args.redis.port).apply(String) });
   }
+  env.push(...tracingEnv(s));
   for (const secret of args.secretEnv ?? []) {
     env.push({
       name: secret.name,

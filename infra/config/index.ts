@@ -16,6 +16,7 @@ import { keyProblems } from "./keys";
 import { checkKms, kmsSchema } from "./kms";
 import { nameProblems } from "./names";
 import { checkNetwork, networkSchema } from "./network";
+import { checkObservability, observabilitySchema } from "./observability";
 import { type ConfigProblem, ConfigError, parseSection } from "./problems";
 import { checkServices, servicesSchema } from "./services";
 import { checkVault, vaultSchema } from "./vault";
@@ -78,6 +79,7 @@ export const SECTIONS = {
   recovery: section(recoverySchema),
   delivery: section(deliverySchema),
   cost: section(costSchema, (v, ctx) => checkCost(v, ctx.environment)),
+  observability: section(observabilitySchema, (v, ctx) => checkObservability(v, ctx.environment)),
 };
 
 /** Scalar keys (`platform:<key>`), declared with type and default in Pulumi.yaml. */

@@ -57,6 +57,10 @@ export const FREE_TYPES: readonly string[] = [
   "aws:iam/policy:Policy",
   "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
   "aws:kms/alias:Alias",
+  // SNS: topics cost nothing; the first million publishes and 1,000 e-mails a month are free.
+  "aws:sns/topic:Topic",
+  "aws:sns/topicPolicy:TopicPolicy",
+  "aws:sns/topicSubscription:TopicSubscription",
   "aws:rds/parameterGroup:ParameterGroup",
   "aws:rds/subnetGroup:SubnetGroup",
   "aws:elasticache/parameterGroup:ParameterGroup",

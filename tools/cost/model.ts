@@ -20,6 +20,7 @@ export const SERVICES = [
   "ElastiCache",
   "KMS",
   "CloudWatch Logs",
+  "CloudWatch alarms",
   "Secrets Manager",
   "S3",
   "WAF",

@@ -34,6 +34,7 @@ export const regionPricesSchema = z.strictObject({
   elasticache: z.strictObject({ nodeHour: table }),
   kms: z.strictObject({ keyMonth: usd }),
   cloudwatchLogs: z.strictObject({ ingestedGb: usd, storedGbMonth: usd }),
+  cloudwatchAlarms: z.strictObject({ standardAlarmMonth: usd }),
   secretsManager: z.strictObject({ secretMonth: usd }),
   s3: z.strictObject({ standardGbMonth: usd }),
   waf: z.strictObject({ webAclMonth: usd, ruleMonth: usd, millionRequests: usd }),

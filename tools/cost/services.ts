@@ -132,4 +132,22 @@ export const backupVault: PricingRule = {
   },
 };
 
-export const serviceRules = [kmsKey, logGroup, secret, bucket, webAcl, backupVault];
+/** A standard-resolution CloudWatch metric alarm (the free tier's 10 alarms are not counted). */
+export const metricAlarm: PricingRule = {
+  types: ["aws:cloudwatch/metricAlarm:MetricAlarm"],
+  price(ctx, r) {
+    const b = new LineBuilder(ctx, r);
+    if (b.prices) {
+      b.add(
+        "CloudWatch alarms",
+        "metric alarm",
+        1,
+        "alarm-month",
+        b.prices.cloudwatchAlarms.standardAlarmMonth,
+      );
+    }
+    return b.result();
+  },
+};
+
+export const serviceRules = [kmsKey, logGroup, secret, bucket, webAcl, backupVault, metricAlarm];

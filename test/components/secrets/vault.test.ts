@@ -622,6 +622,11 @@ describe("Vault component", () => {
       ],
       ports: [{ protocol: "TCP", port: 8200 }],
     });
+    // Prometheus scrapes /v1/sys/metrics from the monitoring namespace only.
+    expect(server.ingress[3]).toEqual({
+      from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }],
+      ports: [{ protocol: "TCP", port: 8200 }],
+    });
     expect(server.egress).toContainEqual({
       to: [{ ipBlock: { cidr: "10.0.144.0/22" } }],
       ports: [{ protocol: "TCP", port: 5432 }],

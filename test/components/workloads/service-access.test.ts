@@ -118,6 +118,10 @@ describe("PlatformService with vault and kubernetesApi", () => {
 
   test("pod annotations: injector, role, TLS trust, agent as the service's UID, one JSON file per secret", () => {
     expect(template(run).metadata.annotations).toEqual({
+      // The platform's metrics port (9090) when none is declared.
+      "prometheus.io/scrape": "true",
+      "prometheus.io/port": "9090",
+      "prometheus.io/path": "/metrics",
       "vault.hashicorp.com/agent-inject": "true",
       "vault.hashicorp.com/role": "api",
       "vault.hashicorp.com/service": "https://vault.vault.svc:8200",
@@ -226,7 +230,11 @@ describe("PlatformService without vault or kubernetesApi", () => {
     const policies = run.resources.filter((r) => r.type === NP).map((r) => JSON.stringify(r.inputs));
     expect(policies.filter((p) => p.includes("10.0.0.0/19") || p.includes(":443"))).toEqual([]);
     const t = template(run);
-    expect(t.metadata.annotations).toEqual({});
+    expect(t.metadata.annotations).toEqual({
+      "prometheus.io/scrape": "true",
+      "prometheus.io/port": "9090",
+      "prometheus.io/path": "/metrics",
+    });
     expect(t.spec.automountServiceAccountToken).toBe(false);
     expect(t.spec.volumes).toEqual([{ name: "tmp", emptyDir: { sizeLimit: "256Mi" } }]);
   });

@@ -82,6 +82,7 @@ describe("PlatformService (exposed api with every feature)", () => {
         `${NP} api-allow-dns`,
         `${NP} api-allow-load-balancer`,
         `${NP} api-allow-metrics`,
+        "kubernetes:monitoring.coreos.com/v1:ServiceMonitor api-service-monitor",
         `${NP} api-from-web`,
         `${NP} api-allow-postgres`,
         `${NP} api-allow-redis`,
@@ -552,7 +553,7 @@ describe("PlatformService (minimal dev worker)", () => {
     });
   });
 
-  test("no HPA, Ingress, ConfigMap, role, metrics, internet or redis policy; fixed replicas; no surge downtime", () => {
+  test("no HPA, Ingress, ConfigMap, role, internet or redis policy; metrics on the default 9090; fixed replicas; no surge downtime", () => {
     const names = run.resources.filter((r) => r.custom).map((r) => `${r.type.split(":")[2]} ${r.name}`);
     expect(names.sort()).toEqual(
       [
@@ -566,6 +567,9 @@ describe("PlatformService (minimal dev worker)", () => {
         "NetworkPolicy worker-deny-all",
         "NetworkPolicy worker-allow-dns",
         "NetworkPolicy worker-allow-postgres",
+        // No metrics port declared: the platform's 9090, scraped by the monitoring namespace.
+        "NetworkPolicy worker-allow-metrics",
+        "ServiceMonitor worker-service-monitor",
       ].sort(),
     );
     const deployment = byName(run, "kubernetes:apps/v1:Deployment", "worker-deployment").inputs
@@ -686,13 +690,13 @@ describe("many services", () => {
       }
     });
     // Base: namespace, quota, limits, SA, ConfigMap, Deployment, Service, HPA, PDB, deny, DNS, metrics,
-    // postgres, plus from-caller / to-callee for the chain, redis every 3rd, internet every 5th, ingress every 10th.
+    // ServiceMonitor, postgres, plus from-caller / to-callee for the chain, redis every 3rd, internet every 5th, ingress every 10th.
     const perService = (name: string) =>
       run.resources.filter((r) => r.custom && r.name.startsWith(`${name}-`)).length;
-    expect(perService("svc-0001")).toBe(13 + 1);
-    expect(perService("svc-0002")).toBe(13 + 2);
-    expect(perService("svc-0030")).toBe(13 + 1 + 1 + 1 + 2);
+    expect(perService("svc-0001")).toBe(14 + 1);
+    expect(perService("svc-0002")).toBe(14 + 2);
+    expect(perService("svc-0030")).toBe(14 + 1 + 1 + 1 + 2);
     // 30 × base + 29 × (from-caller, to-callee) + 10 redis + 6 internet + 3 × (Ingress, ALB policy)
-    expect(run.resources.filter((r) => r.custom)).toHaveLength(30 * 13 + 29 * 2 + 10 + 6 + 3 * 2);
+    expect(run.resources.filter((r) => r.custom)).toHaveLength(30 * 14 + 29 * 2 + 10 + 6 + 3 * 2);
   });
 });
