@@ -3,6 +3,7 @@ import * as aws from "@pulumi/aws";
 import { Network } from "../components/network/vpc";
 import type { KmsKeys } from "../components/security/kms";
 import type { PlatformConfig } from "./config";
+import { apiAccessCidrsOutside } from "./config/api-access";
 
 /**
  * The first `azCount` available AZs of the region, for stacks that do not pin
@@ -38,6 +39,14 @@ export function createNetwork(
       flowLogKmsKeyArn: kms.keyArns.logs,
       interfaceEndpoints: config.network.interfaceEndpoints,
       clusterName: config.cluster.name,
+      // Replies to the networks `pulumi up` runs from, when they are outside the VPC (decision 0126).
+      returnRoutes:
+        config.network.transitGatewayId === undefined
+          ? undefined
+          : {
+              cidrs: apiAccessCidrsOutside(config.cluster, config.network),
+              transitGatewayId: config.network.transitGatewayId,
+            },
     },
     { providers: [provider] },
   );

@@ -57,6 +57,15 @@ export interface NetworkArgs {
    * AWS Load Balancer Controller)
    */
   readonly clusterName?: string;
+  /**
+   * Networks outside the VPC that reach the private subnets (operator VPN, CI runners): replies to
+   * them go through `transitGatewayId` instead of the NAT gateway, which would drop them.
+   * @default none
+   */
+  readonly returnRoutes?: {
+    readonly cidrs: readonly string[];
+    readonly transitGatewayId: pulumi.Input<string>;
+  };
 }
 
 const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
@@ -295,7 +304,7 @@ export class Network extends pulumi.ComponentResource {
       );
     }
 
-    const routing = this.createRouting(name, args.natStrategy, vpc, azs, subnets);
+    const routing = this.createRouting(name, args.natStrategy, vpc, azs, subnets, args.returnRoutes);
     const flowLogGroup = this.createFlowLogs(name, args, vpc);
     const endpointSg = this.createEndpoints(name, args, vpc, subnets.private, [
       ...routing.privateRouteTables,
@@ -338,7 +347,8 @@ export class Network extends pulumi.ComponentResource {
 
   /**
    * Internet gateway, NAT gateways with their Elastic IPs, and route tables: one public (default
-   * route to the IGW), one private per AZ (default route to the AZ's NAT, or the single NAT), one
+   * route to the IGW), one private per AZ (default route to the AZ's NAT, or the single NAT, and the
+   * return routes through the transit gateway), one
    * data per AZ with no routes besides `local` (the list is authoritative, so a route added by hand
    * is removed on the next update). Every subnet is associated with its table.
    */
@@ -348,6 +358,7 @@ export class Network extends pulumi.ComponentResource {
     vpc: aws.ec2.Vpc,
     azs: string[],
     subnets: Record<SubnetTier, aws.ec2.Subnet[]>,
+    returnRoutes: NetworkArgs["returnRoutes"],
   ) {
     const opt = { parent: this };
     const igw = new aws.ec2.InternetGateway(name, { vpcId: vpc.id, tags: { Name: name } }, opt);
@@ -389,6 +400,11 @@ export class Network extends pulumi.ComponentResource {
             vpcId: vpc.id,
             routes: [
               { cidrBlock: "0.0.0.0/0", natGatewayId: natGateways[natStrategy === "perAz" ? i : 0].id },
+              // Inline routes are authoritative: declared here, or a refresh would remove them.
+              ...(returnRoutes?.cidrs ?? []).map((cidrBlock) => ({
+                cidrBlock,
+                transitGatewayId: returnRoutes!.transitGatewayId,
+              })),
             ],
             tags: { Name: `${name}-private-${az}` },
           },

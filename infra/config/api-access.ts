@@ -5,7 +5,9 @@
  * an operator VPN, CI runners, peered networks, or the subnet of a runner inside the VPC.
  */
 import { apiAccessCidrProblem, apiAccessKey } from "../../components/cluster/api-access";
+import { cidrContains, mustParseCidr } from "../../components/network/cidr";
 import type { ClusterConfig } from "./cluster";
+import type { NetworkConfig } from "./network";
 import type { ConfigProblem } from "./problems";
 
 const KEY = "platform:cluster.apiAccessCidrs";
@@ -33,4 +35,35 @@ export function apiAccessProblems(
     });
   }
   return problems;
+}
+
+/**
+ * The `apiAccessCidrs` entries outside the VPC: the private route tables must route their replies
+ * somewhere other than the NAT gateway (which drops them), so they go through the transit gateway.
+ */
+export function apiAccessCidrsOutside(
+  cluster: Pick<ClusterConfig, "apiAccessCidrs">,
+  network: Pick<NetworkConfig, "cidr">,
+): string[] {
+  const vpc = mustParseCidr(network.cidr);
+  return cluster.apiAccessCidrs.filter(
+    (cidr) => apiAccessCidrProblem(cidr) === undefined && !cidrContains(vpc, mustParseCidr(cidr)),
+  );
+}
+
+/** A network outside the VPC is reachable only with a route back to it (decision 0126). */
+export function apiAccessRouteProblems(
+  cluster: Pick<ClusterConfig, "apiAccessCidrs">,
+  network: Pick<NetworkConfig, "cidr" | "transitGatewayId">,
+): ConfigProblem[] {
+  if (network.transitGatewayId !== undefined) {
+    return [];
+  }
+  return cluster.apiAccessCidrs.flatMap((cidr, i) =>
+    apiAccessCidrsOutside({ apiAccessCidrs: [cidr] }, network).map((outside) => ({
+      key: `${KEY}[${i}]`,
+      received: outside,
+      message: `is outside the VPC ${network.cidr}, and the private subnets route everything else to the NAT gateway, which drops the API's replies: set platform:network.transitGatewayId (the gateway that reaches it), or list a network inside the VPC (a runner's subnet)`,
+    })),
+  );
 }

@@ -15,6 +15,7 @@ import { regionProblem } from "./aws";
 import { keyProblems } from "./keys";
 import { checkKms, kmsSchema } from "./kms";
 import { nameProblems } from "./names";
+import { apiAccessRouteProblems } from "./api-access";
 import { checkNetwork, networkSchema } from "./network";
 import { checkObservability, observabilitySchema } from "./observability";
 import { type ConfigProblem, ConfigError, parseSection } from "./problems";
@@ -191,9 +192,12 @@ export function parseConfig(raw: RawConfig, project: string, stack: string): Pla
   for (const [sec, value] of parsedSections) {
     problems.push(...(sec.check?.(value, ctx) ?? []));
   }
-  const { cost, tags, data } = sections as Partial<SectionValues>;
+  const { cost, tags, data, cluster, network } = sections as Partial<SectionValues>;
   if (cost && tags && data) {
     problems.push(...checkCostAgainstStack(cost, tags, data));
+  }
+  if (cluster && network) {
+    problems.push(...apiAccessRouteProblems(cluster, network));
   }
 
   if (problems.length > 0) {

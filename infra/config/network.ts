@@ -95,6 +95,15 @@ export const networkSchema = z.strictObject({
     .default(DEFAULT_INTERFACE_ENDPOINTS),
   /** CIDRs of the other environments (and on-premises ranges) this VPC must be peerable with. */
   peerCidrs: z.array(anyCidr).default([]),
+  /**
+   * The transit gateway that reaches the networks outside the VPC that `pulumi up` runs from: each
+   * `platform:cluster.apiAccessCidrs` entry outside the VPC becomes a route of the private route
+   * tables (where the API endpoint's interfaces live) through it (docs/decisions/0126).
+   */
+  transitGatewayId: z
+    .string()
+    .regex(/^tgw-[0-9a-f]{8,17}$/, { message: "must be a transit gateway id like tgw-0123456789abcdef0" })
+    .optional(),
 });
 
 export type NetworkConfig = z.infer<typeof networkSchema>;

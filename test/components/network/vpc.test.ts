@@ -585,3 +585,32 @@ describe("validateNetworkArgs", () => {
     await expect(build(args)).rejects.toThrow(expected);
   });
 });
+
+describe("Network with return routes through a transit gateway (decision 0126)", () => {
+  let run: OfflineRun;
+  beforeAll(async () => {
+    run = await build(
+      baseArgs({
+        returnRoutes: {
+          cidrs: ["10.100.0.0/16", "10.101.8.0/24"],
+          transitGatewayId: "tgw-0123456789abcdef0",
+        },
+      }),
+    );
+  });
+
+  test("every private route table routes the callers' networks through the gateway, after the NAT default", () => {
+    for (const [i, az] of AZS3.entries()) {
+      expect(routesOf(byName(run, T.routeTable, `net-private-${az}`))).toEqual([
+        { cidrBlock: "0.0.0.0/0", natGatewayId: byName(run, T.nat, `net-nat-${AZS3[i]}`).id },
+        { cidrBlock: "10.100.0.0/16", transitGatewayId: "tgw-0123456789abcdef0" },
+        { cidrBlock: "10.101.8.0/24", transitGatewayId: "tgw-0123456789abcdef0" },
+      ]);
+    }
+  });
+
+  test("public and data route tables do not get them (the API's interfaces are in the private subnets)", () => {
+    const others = ofType(run, T.routeTable).filter((t) => !t.name.startsWith("net-private-"));
+    expect(others.flatMap(routesOf).filter((r) => "transitGatewayId" in r)).toEqual([]);
+  });
+});
