@@ -9,6 +9,7 @@
 import type { PlatformConfig } from "./config";
 import { createCluster } from "./cluster";
 import { createDataTier } from "./data";
+import { createEdge } from "./edge";
 import { createKeys } from "./keys";
 import { createNetwork, lookupAvailabilityZones } from "./network";
 import { platformOutputs } from "./outputs";
@@ -28,6 +29,8 @@ export async function createPlatform(config: PlatformConfig) {
   const cluster = createCluster(config, provider, network, keys.kms);
   const data = createDataTier(config, provider, { network, cluster, keys, dr });
 
+  const edge = createEdge(config, provider, keys.kms);
+
   const k8sOpts = kubernetesOptions(cluster, provider);
   const albController = createIngressController(config, k8sOpts, { cluster, network });
   const secrets = createSecrets(config, k8sOpts, {
@@ -42,6 +45,7 @@ export async function createPlatform(config: PlatformConfig) {
     data,
     albController,
     vault: secrets.vault,
+    edge,
   });
 
   return platformOutputs(config, { keys, dr, network, cluster, data, secrets, albController, services });

@@ -9,6 +9,7 @@ import { z } from "zod";
 import { checkTags, environmentSchema, type Environment, tagsSchema } from "./core";
 import { checkCluster, clusterSchema } from "./cluster";
 import { checkData, dataSchema } from "./data";
+import { certificateRegionProblems, checkEdge, edgeSchema } from "./edge";
 import { checkKms, kmsSchema } from "./kms";
 import { checkNetwork, networkSchema } from "./network";
 import { type ConfigProblem, ConfigError, parseSection } from "./problems";
@@ -48,8 +49,12 @@ export const SECTIONS = {
   kms: section(kmsSchema, (v, ctx) => checkKms(v, ctx.environment)),
   cluster: section(clusterSchema, (v, ctx) => checkCluster(v, ctx.environment)),
   data: section(dataSchema, (v, ctx) => checkData(v, ctx.environment, ctx.region)),
-  services: section(servicesSchema, (v, ctx) => checkServices(v, ctx.environment)),
+  services: section(servicesSchema, (v, ctx) => [
+    ...checkServices(v, ctx.environment),
+    ...certificateRegionProblems(v, ctx.region),
+  ]),
   vault: section(vaultSchema, (v, ctx) => checkVault(v, ctx.environment)),
+  edge: section(edgeSchema, (v, ctx) => checkEdge(v, ctx.environment)),
 };
 
 /** Scalar keys (`platform:<key>`), declared with type and default in Pulumi.yaml. */

@@ -131,6 +131,9 @@ function computedOutputs(
       };
     case "aws:kms/key:Key":
       return { keyId: id };
+    case "aws:s3/bucket:Bucket":
+    case "aws:s3/bucketV2:BucketV2":
+      return { bucket: inputs.bucket ?? physicalName };
     case "aws:ec2/launchTemplate:LaunchTemplate":
       return { latestVersion: 1, defaultVersion: 1 };
     case "aws:eks/nodeGroup:NodeGroup":
