@@ -45,6 +45,11 @@ export type { CertManagerArgs } from "./secrets/cert-manager";
 export { Vault } from "./secrets/vault";
 export type { VaultArgs, VaultDatabaseArgs } from "./secrets/vault";
 
+// --- Edge: web ACL and load-balancer access logs ------------------------------------------------
+export { EdgeProtection, edgeProtectionArgsProblems } from "./edge/edge-protection";
+export type { EdgeProtectionArgs, WebAclArgs } from "./edge/edge-protection";
+export type { LoadBalancerProtection } from "./shared/load-balancer";
+
 // --- Workloads: services and the ingress controller ----------------------------------------------
 export { PlatformService } from "./workloads/service";
 export type { DataEndpoint, PlatformServiceArgs } from "./workloads/service";

@@ -15,7 +15,11 @@ export function createEdge(config: PlatformConfig, provider: aws.Provider, kms: 
       namePrefix: `${config.project}-${config.stack}`,
       region: config.region,
       waf: waf.enabled
-        ? { rateLimit: waf.rateLimit, logRetentionDays: waf.logRetentionDays, logsKmsKeyArn: kms.keyArns.logs }
+        ? {
+            rateLimit: waf.rateLimit,
+            logRetentionDays: waf.logRetentionDays,
+            logsKmsKeyArn: kms.keyArns.logs,
+          }
         : undefined,
       accessLogRetentionDays: accessLogs.retentionDays,
       deletionProtection,

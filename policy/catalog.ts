@@ -3,6 +3,7 @@
  * `policy/index.ts`, it does not construct the PolicyPack, which would start the analyzer server.
  */
 import { dataPolicies } from "./data";
+import { edgePolicies } from "./edge";
 import { eksPolicies } from "./eks";
 import { encryptionPolicies } from "./encryption";
 import { governancePolicies } from "./governance";
@@ -19,6 +20,7 @@ export const ALL_POLICIES: readonly PlatformPolicy[] = [
   ...dataPolicies,
   ...kubernetesPolicies,
   ...governancePolicies,
+  ...edgePolicies,
 ];
 
 export const POLICY_METADATA: Readonly<Record<string, PolicyMetadata>> = Object.fromEntries(

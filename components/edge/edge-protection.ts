@@ -48,7 +48,11 @@ export function edgeProtectionArgsProblems(args: EdgeProtectionArgs): string[] {
   }
   const waf = args.waf;
   if (waf !== undefined) {
-    if (!Number.isInteger(waf.rateLimit) || waf.rateLimit < RATE_LIMIT.min || waf.rateLimit > RATE_LIMIT.max) {
+    if (
+      !Number.isInteger(waf.rateLimit) ||
+      waf.rateLimit < RATE_LIMIT.min ||
+      waf.rateLimit > RATE_LIMIT.max
+    ) {
       problems.push(
         `waf.rateLimit ${waf.rateLimit} must be an integer from ${RATE_LIMIT.min} to ${RATE_LIMIT.max} (requests per client IP in 5 minutes, the range WAF accepts)`,
       );
@@ -85,8 +89,7 @@ export class EdgeProtection extends pulumi.ComponentResource {
     super("platform:edge:EdgeProtection", name, {}, opts);
 
     const acl =
-      args.waf &&
-      createWebAcl(name, { ...args.waf, region: args.region, awsName: args.namePrefix }, this);
+      args.waf && createWebAcl(name, { ...args.waf, region: args.region, awsName: args.namePrefix }, this);
     const bucket = createAccessLogBucket(
       name,
       { region: args.region, retentionDays: args.accessLogRetentionDays, protect: args.protect },
