@@ -10,6 +10,7 @@ import type { PlatformConfig } from "./config";
 import { createCluster } from "./cluster";
 import { createDataTier } from "./data";
 import { createEdge } from "./edge";
+import { createRegistry } from "./registry";
 import { createKeys } from "./keys";
 import { createNetwork, lookupAvailabilityZones } from "./network";
 import { platformOutputs } from "./outputs";
@@ -30,6 +31,7 @@ export async function createPlatform(config: PlatformConfig) {
   const data = createDataTier(config, provider, { network, cluster, keys, dr });
 
   const edge = createEdge(config, provider, keys.kms);
+  createRegistry(config, provider, { kms: keys.kms, cluster });
 
   const k8sOpts = kubernetesOptions(cluster, provider);
   const albController = createIngressController(config, k8sOpts, { cluster, network });

@@ -9,6 +9,7 @@ import { encryptionPolicies } from "./encryption";
 import { governancePolicies } from "./governance";
 import { kubernetesPolicies } from "./kubernetes";
 import { networkPolicies } from "./network";
+import { registryPolicies } from "./registry";
 import type { PlatformPolicy, PolicyMetadata } from "./lib/types";
 
 export const PACK_NAME = "platform-readiness";
@@ -21,6 +22,7 @@ export const ALL_POLICIES: readonly PlatformPolicy[] = [
   ...kubernetesPolicies,
   ...governancePolicies,
   ...edgePolicies,
+  ...registryPolicies,
 ];
 
 export const POLICY_METADATA: Readonly<Record<string, PolicyMetadata>> = Object.fromEntries(

@@ -21,6 +21,7 @@ export const KEY_PURPOSES = [
   "backup",
   "vault",
   "secrets",
+  "ecr",
 ] as const;
 export type KeyPurpose = (typeof KEY_PURPOSES)[number];
 
@@ -34,6 +35,7 @@ const PURPOSE_DESCRIPTIONS: Readonly<Record<KeyPurpose, string>> = {
   backup: "AWS Backup vaults and the S3 bucket of Vault Raft snapshots",
   vault: "HashiCorp Vault auto-unseal",
   secrets: "Secrets Manager secrets",
+  ecr: "ECR repositories of the platform's service images",
 };
 
 /**
@@ -57,6 +59,8 @@ const VIA_SERVICES: Readonly<Record<KeyPurpose, readonly string[]>> = {
   backup: ["backup", "s3"],
   vault: [],
   secrets: ["secretsmanager"],
+  // ECR creates a grant on the key for each repository when the deployer creates it.
+  ecr: ["ecr"],
 };
 
 /** AWS limits: https://docs.aws.amazon.com/kms/latest/APIReference/API_ScheduleKeyDeletion.html and API_RotateKeyOnDemand. */

@@ -12,6 +12,7 @@ import { checkData, dataSchema } from "./data";
 import { certificateRegionProblems, checkEdge, edgeSchema } from "./edge";
 import { checkKms, kmsSchema } from "./kms";
 import { checkNetwork, networkSchema } from "./network";
+import { imageRegistryProblems, registrySchema } from "./registry";
 import { type ConfigProblem, ConfigError, parseSection } from "./problems";
 import { checkServices, servicesSchema } from "./services";
 import { checkVault, vaultSchema } from "./vault";
@@ -55,6 +56,7 @@ export const SECTIONS = {
   ]),
   vault: section(vaultSchema, (v, ctx) => checkVault(v, ctx.environment)),
   edge: section(edgeSchema, (v, ctx) => checkEdge(v, ctx.environment)),
+  registry: section(registrySchema),
 };
 
 /** Scalar keys (`platform:<key>`), declared with type and default in Pulumi.yaml. */
@@ -65,6 +67,11 @@ export const SCALARS = {
 };
 
 type SectionValues = { readonly [K in keyof typeof SECTIONS]: z.infer<(typeof SECTIONS)[K]["schema"]> };
+
+/** Rules that read more than one section; each runs only when the sections it reads parsed. */
+const CROSS_SECTION_CHECKS: readonly ((v: Partial<SectionValues>, ctx: CheckContext) => ConfigProblem[])[] = [
+  (v, ctx) => (v.services && v.registry ? imageRegistryProblems(v.services, v.registry, ctx.region) : []),
+];
 type ScalarValues = { readonly [K in keyof typeof SCALARS]: z.infer<(typeof SCALARS)[K]> };
 
 /** The whole validated configuration of one stack. */
@@ -165,6 +172,9 @@ export function parseConfig(raw: RawConfig, project: string, stack: string): Pla
     const ctx: CheckContext = { environment, region, project };
     for (const [sec, value] of parsedSections) {
       problems.push(...(sec.check?.(value, ctx) ?? []));
+    }
+    for (const check of CROSS_SECTION_CHECKS) {
+      problems.push(...check(sections as Partial<SectionValues>, ctx));
     }
   }
 

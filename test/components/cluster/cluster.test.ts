@@ -339,7 +339,7 @@ describe("EksCluster with the production values", () => {
       },
     );
 
-    test("the node role has only the node policies (no CNI policy)", () => {
+    test("the node role has only the node policies (no CNI policy, no SSM parameter reads)", () => {
       expect(json(byName(run, T.role, "eks-node").inputs.assumeRolePolicy)).toEqual({
         Version: "2012-10-17",
         Statement: [
@@ -352,7 +352,6 @@ describe("EksCluster with the production values", () => {
       ).toEqual([
         "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
         "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly",
-        "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
       ]);
     });
   });

@@ -81,7 +81,7 @@ describe("KmsKeys", () => {
   });
 
   test("one key and one alias per purpose, with the exact names, parented to the component", () => {
-    expect(KEY_PURPOSES).toEqual(["eks", "rds", "elasticache", "logs", "ebs", "backup", "vault", "secrets"]);
+    expect(KEY_PURPOSES).toEqual(["eks", "rds", "elasticache", "logs", "ebs", "backup", "vault", "secrets", "ecr"]);
     expect(ofType(run, "platform:security:KmsKeys")).toHaveLength(1);
     const keys = ofType(run, KEY);
     const aliases = ofType(run, ALIAS);
@@ -221,6 +221,7 @@ describe("KmsKeys", () => {
       ["elasticache", `elasticache.${REGION}.amazonaws.com`],
       ["ebs", `ec2.${REGION}.amazonaws.com`],
       ["secrets", `secretsmanager.${REGION}.amazonaws.com`],
+      ["ecr", `ecr.${REGION}.amazonaws.com`],
       ["backup", [`backup.${REGION}.amazonaws.com`, `s3.${REGION}.amazonaws.com`]],
     ])("the %s key serves this account's principals only through %j", (purpose, viaService) => {
       const policy = policyOf(run, purpose);
@@ -242,7 +243,7 @@ describe("KmsKeys", () => {
       });
     });
 
-    test.each(["rds", "elasticache", "secrets", "backup"])(
+    test.each(["rds", "elasticache", "secrets", "backup", "ecr"])(
       "the %s key has no statement beyond root and service use",
       (purpose) => {
         expect(policyOf(run, purpose).Statement.map((s) => s.Sid)).toEqual([
@@ -282,8 +283,8 @@ describe("KmsKeys", () => {
           }
         }
       }
-      // rds, elasticache, ebs, backup, secrets: the check above did run.
-      expect(wildcards).toBe(5);
+      // rds, elasticache, ebs, backup, secrets, ecr: the check above did run.
+      expect(wildcards).toBe(6);
     });
   });
 
