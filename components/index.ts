@@ -50,6 +50,10 @@ export { EdgeProtection, edgeProtectionArgsProblems } from "./edge/edge-protecti
 export type { EdgeProtectionArgs, WebAclArgs } from "./edge/edge-protection";
 export type { LoadBalancerProtection } from "./shared/load-balancer";
 
+// --- Registry: ECR repositories of the services -----------------------------------------------------
+export { ContainerRegistry, containerRegistryArgsProblems } from "./registry/registry";
+export type { ContainerRegistryArgs } from "./registry/registry";
+
 // --- Workloads: services and the ingress controller ----------------------------------------------
 export { PlatformService } from "./workloads/service";
 export type { DataEndpoint, PlatformServiceArgs } from "./workloads/service";

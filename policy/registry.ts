@@ -21,7 +21,13 @@ export const ecrRepositoryHardened: PlatformStackPolicy = {
   enforcementLevel: "advisory",
   category: "CI/CD",
   group: "Security",
-  references: ["AWS FSBP ECR.1", "AWS FSBP ECR.2", "AWS FSBP ECR.3", "Checkov CKV_AWS_51", "Checkov CKV_AWS_136"],
+  references: [
+    "AWS FSBP ECR.1",
+    "AWS FSBP ECR.2",
+    "AWS FSBP ECR.3",
+    "Checkov CKV_AWS_51",
+    "Checkov CKV_AWS_136",
+  ],
   validateStack: (args, report) => {
     for (const repo of subjects(args, (r) => r.type === REPOSITORY, "ECR repository")) {
       const name = `ECR repository '${repo.name}'`;
@@ -40,10 +46,7 @@ export const ecrRepositoryHardened: PlatformStackPolicy = {
         missing.push("an aws.ecr.LifecyclePolicy");
       }
       if (missing.length > 0) {
-        report(
-          violation(`${name} is not hardened`, `set ${missing.join(", ")} for ${name}.`),
-          repo.urn,
-        );
+        report(violation(`${name} is not hardened`, `set ${missing.join(", ")} for ${name}.`), repo.urn);
       }
     }
   },
@@ -74,34 +77,37 @@ export const imagesFromPlatformRegistry: PlatformPolicy = {
   references: ["CIS EKS 5.1.4", "EKS Best Practices: image security"],
   configSchema: {
     properties: {
-      allowedImagePrefixes: { type: "array", items: { type: "string" }, default: DEFAULT_ALLOWED_IMAGE_PREFIXES },
+      allowedImagePrefixes: {
+        type: "array",
+        items: { type: "string" },
+        default: DEFAULT_ALLOWED_IMAGE_PREFIXES,
+      },
     },
   },
-  validateResource: WORKLOADS.map(
-    (cls): ResourceValidation =>
-      validateResourceOfType(cls as typeof k8s.apps.v1.Deployment, (props, args, report) => {
-        const { allowedImagePrefixes } = args.getConfig<{ allowedImagePrefixes: string[] }>();
-        const pod = args.type.endsWith(":Pod")
-          ? { spec: asRecord((props as Obj).spec) }
-          : podTemplate(args.type, props as Obj);
-        const containers = containersOf(pod.spec);
-        if (containers.length === 0) {
-          args.notApplicable(`${args.type.split(":").pop()} '${args.name}' has no containers`);
-          return;
+  validateResource: WORKLOADS.map((cls): ResourceValidation =>
+    validateResourceOfType(cls as typeof k8s.apps.v1.Deployment, (props, args, report) => {
+      const { allowedImagePrefixes } = args.getConfig<{ allowedImagePrefixes: string[] }>();
+      const pod = args.type.endsWith(":Pod")
+        ? { spec: asRecord((props as Obj).spec) }
+        : podTemplate(args.type, props as Obj);
+      const containers = containersOf(pod.spec);
+      if (containers.length === 0) {
+        args.notApplicable(`${args.type.split(":").pop()} '${args.name}' has no containers`);
+        return;
+      }
+      for (const { name, container } of containers) {
+        const image = String(container.image ?? "");
+        if (!PRIVATE_ECR.test(image) && !allowedImagePrefixes.some((p) => image.startsWith(p))) {
+          const what = `${args.type.split(":").pop()} '${args.name}'`;
+          report(
+            violation(
+              `Container '${name}' of ${what} runs image '${image}' from outside the platform registry`,
+              `push the image to the platform's ECR repository and reference it from container '${name}' of ${what}, or add its prefix to 'allowedImagePrefixes' of images-from-platform-registry.`,
+            ),
+          );
         }
-        for (const { name, container } of containers) {
-          const image = String(container.image ?? "");
-          if (!PRIVATE_ECR.test(image) && !allowedImagePrefixes.some((p) => image.startsWith(p))) {
-            const what = `${args.type.split(":").pop()} '${args.name}'`;
-            report(
-              violation(
-                `Container '${name}' of ${what} runs image '${image}' from outside the platform registry`,
-                `push the image to the platform's ECR repository and reference it from container '${name}' of ${what}, or add its prefix to 'allowedImagePrefixes' of images-from-platform-registry.`,
-              ),
-            );
-          }
-        }
-      }),
+      }
+    }),
   ),
 };
 

@@ -55,7 +55,9 @@ export function containerRegistryArgsProblems(args: ContainerRegistryArgs): stri
     }
   }
   if (args.pullPrincipalArns.length === 0) {
-    problems.push("pullPrincipalArns must name at least one role (the node role): nothing could pull otherwise");
+    problems.push(
+      "pullPrincipalArns must name at least one role (the node role): nothing could pull otherwise",
+    );
   }
   return problems;
 }

@@ -279,6 +279,16 @@ describe("config validation", () => {
         "platform:edge.waf.enabled: production puts its public load balancers behind the web ACL: set it to true",
       ],
     ],
+    [
+      "service image from outside the platform registry",
+      (r) =>
+        withObject(r, "platform:services", (s) => {
+          (s.services as Record<string, unknown>[])[1].image = "ghcr.io/acme/worker:1.0.0";
+        }),
+      [
+        "platform:services.services[1].image: must come from the platform registry (<account>.dkr.ecr.us-west-2.amazonaws.com/platform/worker:<tag>) or start with one of platform:registry.allowedImagePrefixes",
+      ],
+    ],
   ])("%s", (_label, change, expected) => {
     expect(problemsOf(change(productionRaw()))).toEqual(expected);
   });
