@@ -4,6 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { EksCluster } from "../components/cluster/cluster";
+import type { GithubDeliveryIdentity } from "../components/delivery/github-oidc";
 import type { Network } from "../components/network/vpc";
 import type { AwsLoadBalancerController } from "../components/workloads/ingress-controller";
 import type { PlatformService } from "../components/workloads/service";
@@ -24,6 +25,8 @@ export interface BuiltPlatform {
   readonly secrets: SecretsTier;
   readonly albController: AwsLoadBalancerController;
   readonly services: PlatformService[];
+  readonly delivery: GithubDeliveryIdentity;
+  readonly cost: { readonly budgetName: pulumi.Output<string> };
 }
 
 export function platformOutputs(config: PlatformConfig, built: BuiltPlatform) {
@@ -31,6 +34,7 @@ export function platformOutputs(config: PlatformConfig, built: BuiltPlatform) {
   const { kms, drKms } = built.keys;
   const { postgres, redis } = built.data;
   const { vault } = built.secrets;
+  const { delivery } = built;
   const declared = config.services.services;
   return {
     region: config.region,
@@ -95,5 +99,11 @@ export function platformOutputs(config: PlatformConfig, built: BuiltPlatform) {
     vaultRootTokenSecretArn: vault.rootTokenSecretArn,
     vaultSnapshotBucket: vault.snapshotBucketName,
     vaultServerRoleArn: vault.serverRoleArn,
+    // Delivery
+    deliveryPreviewRoleArn: delivery.previewRoleArn,
+    deliveryDriftRoleArn: delivery.driftRoleArn,
+    deliveryDeployRoleArn: delivery.deployRoleArn,
+    // Cost
+    costBudgetName: built.cost.budgetName,
   };
 }

@@ -8,9 +8,11 @@
  */
 import type { PlatformConfig } from "./config";
 import { createCluster } from "./cluster";
+import { createCostControls } from "./cost";
 import { createDataTier } from "./data";
 import { createEdge } from "./edge";
 import { createRegistry } from "./registry";
+import { createDelivery } from "./delivery";
 import { createKeys } from "./keys";
 import { createNetwork, lookupAvailabilityZones } from "./network";
 import { platformOutputs } from "./outputs";
@@ -50,5 +52,26 @@ export async function createPlatform(config: PlatformConfig) {
     edge,
   });
 
-  return platformOutputs(config, { keys, dr, network, cluster, data, secrets, albController, services });
+  // The identities the GitHub Actions pipeline assumes (docs/delivery.md).
+  const delivery = createDelivery(
+    config,
+    { clusterName: cluster.clusterName, refreshSecretArns: [data.redis.authTokenSecretArn] },
+    { providers: [provider] },
+  );
+
+  // Budget on the Environment tag; where the stack sleeps, its nodes and database schedules.
+  const cost = createCostControls(config, provider, { cluster, postgres: data.postgres });
+
+  return platformOutputs(config, {
+    keys,
+    dr,
+    network,
+    cluster,
+    data,
+    secrets,
+    albController,
+    services,
+    delivery,
+    cost,
+  });
 }

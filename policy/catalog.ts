@@ -2,14 +2,18 @@
  * Every policy of the pack, and their metadata. Safe to import anywhere (tests, tools): unlike
  * `policy/index.ts`, it does not construct the PolicyPack, which would start the analyzer server.
  */
+import { costPolicies } from "./cost";
 import { dataPolicies } from "./data";
 import { edgePolicies } from "./edge";
+import { deliveryPolicies } from "./delivery";
 import { eksPolicies } from "./eks";
 import { encryptionPolicies } from "./encryption";
 import { governancePolicies } from "./governance";
 import { kubernetesPolicies } from "./kubernetes";
 import { networkPolicies } from "./network";
 import { registryPolicies } from "./registry";
+import { readinessExclusions } from "./readiness";
+import { secretsPolicies } from "./secrets";
 import type { PlatformPolicy, PolicyMetadata } from "./lib/types";
 
 export const PACK_NAME = "platform-readiness";
@@ -23,6 +27,10 @@ export const ALL_POLICIES: readonly PlatformPolicy[] = [
   ...governancePolicies,
   ...edgePolicies,
   ...registryPolicies,
+  ...secretsPolicies,
+  ...deliveryPolicies,
+  ...costPolicies,
+  readinessExclusions,
 ];
 
 export const POLICY_METADATA: Readonly<Record<string, PolicyMetadata>> = Object.fromEntries(
@@ -30,7 +38,6 @@ export const POLICY_METADATA: Readonly<Record<string, PolicyMetadata>> = Object.
     p.name,
     {
       category: p.category,
-      group: p.group,
       severity: p.severity,
       enforcementLevel: p.enforcementLevel,
       references: p.references,

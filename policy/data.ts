@@ -10,7 +10,6 @@ export const rdsNotPublic: PlatformResourcePolicy = {
   severity: "critical",
   enforcementLevel: "mandatory",
   category: "Network Security",
-  group: "Security",
   references: ["AWS FSBP RDS.2", "Checkov CKV_AWS_17"],
   validateResource: validateResourceOfType(aws.rds.Instance, (db, args, report) => {
     if (db.publiclyAccessible === true) {
@@ -30,7 +29,6 @@ export const rdsEncryptedCmk: PlatformResourcePolicy = {
   severity: "high",
   enforcementLevel: "mandatory",
   category: "Storage and Backup",
-  group: "Security",
   references: ["AWS FSBP RDS.3", "Checkov CKV_AWS_16", "Checkov CKV_AWS_354"],
   validateResource: validateResourceOfType(aws.rds.Instance, (db, args, report) => {
     if (db.storageEncrypted !== true || !db.kmsKeyId) {
@@ -58,7 +56,6 @@ export const rdsMultiAz: PlatformResourcePolicy = {
   severity: "high",
   enforcementLevel: "mandatory",
   category: "Disaster Recovery",
-  group: "Reliability",
   references: ["AWS FSBP RDS.5", "Checkov CKV_AWS_157"],
   validateResource: validateResourceOfType(aws.rds.Instance, (db, args, report) => {
     if (db.replicateSourceDb) {
@@ -81,7 +78,6 @@ export const rdsBackupRetention: PlatformResourcePolicy = {
   severity: "high",
   enforcementLevel: "mandatory",
   category: "Storage and Backup",
-  group: "Reliability",
   references: ["AWS FSBP RDS.11", "Checkov CKV_AWS_133"],
   configSchema: { properties: { minDays: { type: "integer", minimum: 1, maximum: 35, default: 7 } } },
   validateResource: validateResourceOfType(aws.rds.Instance, (db, args, report) => {
@@ -107,7 +103,6 @@ export const rdsDeletionProtection: PlatformResourcePolicy = {
   severity: "high",
   enforcementLevel: "mandatory",
   category: "Disaster Recovery",
-  group: "Reliability",
   references: ["AWS FSBP RDS.8", "Checkov CKV_AWS_293"],
   validateResource: validateResourceOfType(aws.rds.Instance, (db, args, report) => {
     if (db.deletionProtection !== true) {
@@ -136,7 +131,6 @@ export const rdsMonitoringEnabled: PlatformResourcePolicy = {
   severity: "medium",
   enforcementLevel: "mandatory",
   category: "Monitoring and Observability",
-  group: "Reliability",
   references: ["AWS FSBP RDS.9", "Checkov CKV_AWS_118", "Checkov CKV_AWS_353"],
   configSchema: {
     properties: { requiredLogExports: { type: "array", items: { type: "string" }, default: ["postgresql"] } },
@@ -178,7 +172,6 @@ export const rdsTlsEnforced: PlatformStackPolicy = {
   severity: "high",
   enforcementLevel: "mandatory",
   category: "Network Security",
-  group: "Security",
   references: ["Checkov CKV2_AWS_69", "AWS FSBP RDS (encryption in transit)"],
   validateStack: (args, report) => {
     const dbs = subjects(
@@ -254,7 +247,6 @@ export const rdsCrossRegionBackup: PlatformStackPolicy = {
   severity: "high",
   enforcementLevel: "advisory",
   category: "Disaster Recovery",
-  group: "Reliability",
   references: [
     "AWS Well-Architected REL09 (back up data, copies in another region)",
     "AWS Well-Architected REL13 (plan for disaster recovery)",
@@ -295,7 +287,6 @@ export const elasticacheEncrypted: PlatformResourcePolicy = {
   severity: "high",
   enforcementLevel: "mandatory",
   category: "Storage and Backup",
-  group: "Security",
   references: [
     "AWS FSBP ElastiCache.4",
     "AWS FSBP ElastiCache.5",
@@ -338,7 +329,6 @@ export const elasticacheHighAvailability: PlatformResourcePolicy = {
   severity: "high",
   enforcementLevel: "mandatory",
   category: "Disaster Recovery",
-  group: "Reliability",
   references: ["AWS FSBP ElastiCache.3"],
   validateResource: validateResourceOfType(aws.elasticache.ReplicationGroup, (rg, args, report) => {
     const nodes = rg.numCacheClusters ?? 1;
@@ -360,7 +350,6 @@ export const elasticacheSnapshotRetention: PlatformResourcePolicy = {
   severity: "medium",
   enforcementLevel: "mandatory",
   category: "Storage and Backup",
-  group: "Reliability",
   references: ["AWS FSBP ElastiCache.1", "Checkov CKV_AWS_134"],
   configSchema: { properties: { minDays: { type: "integer", minimum: 1, default: 1 } } },
   validateResource: validateResourceOfType(aws.elasticache.ReplicationGroup, (rg, args, report) => {

@@ -23,7 +23,6 @@ export const eksEndpointPrivateAccess: PlatformResourcePolicy = {
   severity: "high",
   enforcementLevel: "mandatory",
   category: "Network Security",
-  group: "Security",
   references: ["CIS EKS Benchmark 5.4.2", "EKS Best Practices Guide: Cluster endpoint access"],
   validateResource: validateResourceOfType(aws.eks.Cluster, (cluster, args, report) => {
     if (cluster.vpcConfig?.endpointPrivateAccess !== true) {
@@ -43,7 +42,6 @@ export const eksPublicEndpointRestricted: PlatformResourcePolicy = {
   severity: "critical",
   enforcementLevel: "mandatory",
   category: "Network Security",
-  group: "Security",
   references: ["AWS FSBP EKS.1", "CIS EKS Benchmark 5.4.2", "Checkov CKV_AWS_38", "Checkov CKV_AWS_39"],
   validateResource: validateResourceOfType(aws.eks.Cluster, (cluster, args, report) => {
     const vpc = cluster.vpcConfig;
@@ -71,7 +69,6 @@ export const eksControlPlaneLogging: PlatformResourcePolicy = {
   severity: "medium",
   enforcementLevel: "mandatory",
   category: "Monitoring and Observability",
-  group: "Security",
   references: ["AWS FSBP EKS.8", "CIS EKS Benchmark 2.1.1", "Checkov CKV_AWS_37"],
   configSchema: {
     properties: { requiredLogTypes: { type: "array", items: { type: "string" }, default: ALL_LOG_TYPES } },
@@ -97,7 +94,6 @@ export const eksSecretsEncryption: PlatformResourcePolicy = {
   severity: "high",
   enforcementLevel: "mandatory",
   category: "Container Orchestration",
-  group: "Security",
   references: ["AWS FSBP EKS.3", "CIS EKS Benchmark 5.3.1", "Checkov CKV_AWS_58"],
   validateResource: validateResourceOfType(aws.eks.Cluster, (cluster, args, report) => {
     const config = cluster.encryptionConfig;
@@ -118,7 +114,6 @@ export const eksSupportedVersion: PlatformResourcePolicy = {
   severity: "high",
   enforcementLevel: "mandatory",
   category: "Container Orchestration",
-  group: "Security",
   references: ["AWS FSBP EKS.2", "EKS Best Practices Guide: Cluster upgrades"],
   configSchema: { properties: { minVersion: { type: "string", pattern: "^\\d+\\.\\d+$", default: "1.32" } } },
   validateResource: validateResourceOfType(aws.eks.Cluster, (cluster, args, report) => {
@@ -141,7 +136,6 @@ export const eksNodeGroupMultiAz: PlatformStackPolicy = {
   severity: "high",
   enforcementLevel: "mandatory",
   category: "Disaster Recovery",
-  group: "Reliability",
   references: ["EKS Best Practices Guide: Reliability (data plane across AZs)"],
   configSchema: { properties: { minAzs: { type: "integer", minimum: 1, default: 3 } } },
   validateStack: (args, report) => {
@@ -167,7 +161,6 @@ export const eksImdsv2Required: PlatformResourcePolicy = {
   severity: "high",
   enforcementLevel: "mandatory",
   category: "Container Orchestration",
-  group: "Security",
   references: [
     "AWS FSBP EC2.8",
     "EKS Best Practices Guide: Restrict access to IMDS",
@@ -225,7 +218,6 @@ export const eksSystemNodeGroup: PlatformStackPolicy = {
   severity: "medium",
   enforcementLevel: "mandatory",
   category: "Container Orchestration",
-  group: "Reliability",
   references: ["EKS Best Practices Guide: Reliability (isolate critical add-ons)"],
   validateStack: (args, report) => {
     for (const cluster of subjects(args, (r) => r.type === "aws:eks/cluster:Cluster", "EKS cluster")) {
@@ -252,7 +244,6 @@ export const eksSpotInstanceDiversity: PlatformResourcePolicy = {
   severity: "medium",
   enforcementLevel: "mandatory",
   category: "Auto-scaling",
-  group: "Scalability",
   references: ["EKS Best Practices Guide: Cost optimization (diversify Spot instance types)"],
   configSchema: { properties: { minInstanceTypes: { type: "integer", minimum: 1, default: 2 } } },
   validateResource: validateResourceOfType(aws.eks.NodeGroup, (group, args, report) => {
@@ -275,7 +266,6 @@ export const eksNodeGroupScalable: PlatformResourcePolicy = {
   severity: "medium",
   enforcementLevel: "mandatory",
   category: "Auto-scaling",
-  group: "Scalability",
   references: ["EKS Best Practices Guide: Cluster Autoscaling"],
   validateResource: validateResourceOfType(aws.eks.NodeGroup, (group, args, report) => {
     const { minSize, maxSize, desiredSize } = group.scalingConfig;
@@ -296,7 +286,6 @@ export const eksAddonVersionPinned: PlatformResourcePolicy = {
   severity: "low",
   enforcementLevel: "advisory",
   category: "Infrastructure as Code",
-  group: "Automation",
   references: ["EKS Best Practices Guide: Cluster upgrades (add-on versions)"],
   validateResource: validateResourceOfType(aws.eks.Addon, (addon, args, report) => {
     if (!addon.addonVersion) {
@@ -308,6 +297,41 @@ export const eksAddonVersionPinned: PlatformResourcePolicy = {
       );
     }
   }),
+};
+
+export const eksNodeGroupNoSsh: PlatformResourcePolicy = {
+  name: "eks-node-group-no-ssh",
+  description: "Nodes offer no SSH: node groups set no remoteAccess and launch templates no key pair.",
+  severity: "high",
+  enforcementLevel: "mandatory",
+  category: "Container Orchestration",
+  references: [
+    "EKS Best Practices Guide: Minimize access to worker nodes (use SSM, not SSH)",
+    "Checkov CKV_AWS_100",
+    "AWS FSBP EKS (node access)",
+  ],
+  validateResource: [
+    validateResourceOfType(aws.eks.NodeGroup, (group, args, report) => {
+      if (group.remoteAccess !== undefined) {
+        report(
+          violation(
+            `Node group '${args.name}' opens SSH to its nodes ('remoteAccess')`,
+            `remove 'remoteAccess' from node group '${args.name}' and reach nodes through SSM Session Manager.`,
+          ),
+        );
+      }
+    }),
+    validateResourceOfType(aws.ec2.LaunchTemplate, (lt, args, report) => {
+      if (lt.keyName !== undefined && lt.keyName !== "") {
+        report(
+          violation(
+            `Launch template '${args.name}' installs SSH key pair '${String(lt.keyName)}' on its instances`,
+            `remove 'keyName' from launch template '${args.name}' and reach nodes through SSM Session Manager.`,
+          ),
+        );
+      }
+    }),
+  ],
 };
 
 export const eksPolicies = [
@@ -322,4 +346,5 @@ export const eksPolicies = [
   eksSpotInstanceDiversity,
   eksNodeGroupScalable,
   eksAddonVersionPinned,
+  eksNodeGroupNoSsh,
 ];

@@ -11,7 +11,6 @@ export const kmsKeyRotationEnabled: PlatformResourcePolicy = {
   severity: "high",
   enforcementLevel: "mandatory",
   category: "Storage and Backup",
-  group: "Security",
   references: ["AWS FSBP KMS.4", "CIS AWS Foundations 3.6", "Checkov CKV_AWS_7"],
   validateResource: validateResourceOfType(aws.kms.Key, (key, args, report) => {
     const spec = key.customerMasterKeySpec ?? "SYMMETRIC_DEFAULT";
@@ -35,7 +34,6 @@ export const kmsKeyDeletionWindow: PlatformResourcePolicy = {
   severity: "medium",
   enforcementLevel: "mandatory",
   category: "Storage and Backup",
-  group: "Reliability",
   references: ["AWS FSBP KMS.3 (keys not deleted unintentionally)"],
   configSchema: { properties: { minDays: { type: "integer", minimum: 7, maximum: 30, default: 30 } } },
   validateResource: validateResourceOfType(aws.kms.Key, (key, args, report) => {
@@ -58,7 +56,6 @@ export const logGroupEncrypted: PlatformResourcePolicy = {
   severity: "medium",
   enforcementLevel: "mandatory",
   category: "Monitoring and Observability",
-  group: "Security",
   references: ["Checkov CKV_AWS_158"],
   validateResource: validateResourceOfType(aws.cloudwatch.LogGroup, (group, args, report) => {
     if (!group.kmsKeyId) {
@@ -79,7 +76,6 @@ export const logGroupRetention: PlatformResourcePolicy = {
   severity: "medium",
   enforcementLevel: "mandatory",
   category: "Monitoring and Observability",
-  group: "Reliability",
   references: ["Checkov CKV_AWS_338", "AWS FSBP CloudWatch.16"],
   configSchema: { properties: { minDays: { type: "integer", minimum: 1, default: 30 } } },
   validateResource: validateResourceOfType(aws.cloudwatch.LogGroup, (group, args, report) => {
@@ -102,7 +98,6 @@ export const ebsVolumesEncrypted: PlatformResourcePolicy = {
   severity: "high",
   enforcementLevel: "mandatory",
   category: "Storage and Backup",
-  group: "Security",
   references: ["AWS FSBP EC2.3", "AWS FSBP EC2.7", "Checkov CKV_AWS_3", "Checkov CKV_AWS_8"],
   validateResource: [
     validateResourceOfType(aws.ebs.Volume, (volume, args, report) => {
@@ -146,7 +141,6 @@ export const storageClassEncrypted: PlatformResourcePolicy = {
   severity: "high",
   enforcementLevel: "mandatory",
   category: "Storage and Backup",
-  group: "Security",
   references: ["EKS Best Practices Guide: Data encryption (encrypt EBS volumes)"],
   validateResource: validateResourceOfType(k8s.storage.v1.StorageClass, (sc, args, report) => {
     if (sc.provisioner !== "ebs.csi.aws.com" && sc.provisioner !== "kubernetes.io/aws-ebs") {
@@ -170,7 +164,6 @@ export const secretsManagerCmk: PlatformResourcePolicy = {
   severity: "medium",
   enforcementLevel: "mandatory",
   category: "Storage and Backup",
-  group: "Security",
   references: ["Checkov CKV_AWS_149"],
   validateResource: validateResourceOfType(aws.secretsmanager.Secret, (secret, args, report) => {
     if (!secret.kmsKeyId) {
@@ -190,7 +183,6 @@ export const backupVaultCmk: PlatformResourcePolicy = {
   severity: "high",
   enforcementLevel: "mandatory",
   category: "Storage and Backup",
-  group: "Security",
   references: ["Checkov CKV_AWS_166", "AWS FSBP Backup.1"],
   validateResource: validateResourceOfType(aws.backup.Vault, (vault, args, report) => {
     if (!vault.kmsKeyArn) {
@@ -226,7 +218,6 @@ export const s3BucketEncryptedCmk: PlatformStackPolicy = {
   severity: "high",
   enforcementLevel: "mandatory",
   category: "Storage and Backup",
-  group: "Security",
   references: ["AWS FSBP S3.17", "Checkov CKV_AWS_145"],
   validateStack: (args, report) => {
     for (const bucket of subjects(args, (r) => BUCKET_TYPES.includes(r.type), "S3 bucket")) {
@@ -261,7 +252,6 @@ export const s3BucketPublicAccessBlocked: PlatformStackPolicy = {
   severity: "critical",
   enforcementLevel: "mandatory",
   category: "Storage and Backup",
-  group: "Security",
   references: [
     "AWS FSBP S3.8",
     "Checkov CKV_AWS_53",

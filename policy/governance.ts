@@ -4,7 +4,7 @@ import { validateResourceOfType } from "@pulumi/policy";
 import { asArray, asRecord, effectiveTags, parseJsonish, stackOfUrn, violation } from "./lib/props";
 import { isTaggable } from "./lib/taggable";
 import type { PlatformResourcePolicy } from "./lib/types";
-import { REQUIRED_TAGS } from "../components/shared/tags";
+import { REQUIRED_TAGS } from "./lib/tags";
 
 export { REQUIRED_TAGS };
 
@@ -19,7 +19,6 @@ export const requiredTags: PlatformResourcePolicy = {
   severity: "medium",
   enforcementLevel: "mandatory",
   category: "Infrastructure as Code",
-  group: "Automation",
   references: ["AWS Config rule required-tags", "AWS Tagging Best Practices"],
   configSchema: {
     properties: { requiredTags: { type: "array", items: { type: "string" }, default: [...REQUIRED_TAGS] } },
@@ -64,7 +63,6 @@ export const awsProviderDefaultTags: PlatformResourcePolicy = {
   severity: "medium",
   enforcementLevel: "mandatory",
   category: "Multi-Environment",
-  group: "Automation",
   references: ["AWS Tagging Best Practices (environment tag)"],
   configSchema: {
     properties: { requiredTags: { type: "array", items: { type: "string" }, default: [...REQUIRED_TAGS] } },
@@ -119,7 +117,6 @@ export const statefulResourcesProtected: PlatformResourcePolicy = {
   severity: "high",
   enforcementLevel: "mandatory",
   category: "Disaster Recovery",
-  group: "Reliability",
   references: ["AWS Well-Architected REL09 (protect data from deletion)"],
   configSchema: {
     properties: {
@@ -188,7 +185,6 @@ export const iamNoAdminAccess: PlatformResourcePolicy = {
   severity: "critical",
   enforcementLevel: "mandatory",
   category: "Cloud Integration",
-  group: "Security",
   references: ["AWS FSBP IAM.1", "CIS AWS Foundations 1.16", "Checkov CKV_AWS_1", "Checkov CKV_AWS_274"],
   validateResource: [
     validateResourceOfType(aws.iam.RolePolicyAttachment, (att, args, report) => {

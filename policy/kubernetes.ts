@@ -13,6 +13,8 @@ import type {
 } from "@pulumi/policy";
 import {
   containersOf,
+  hpasFor,
+  minReplicas,
   namespaceOf,
   nameOf,
   type Obj,
@@ -62,7 +64,6 @@ export const podRunAsNonRoot: PlatformResourcePolicy = {
   severity: "critical",
   enforcementLevel: "mandatory",
   category: "Container Orchestration",
-  group: "Security",
   references: [
     `${PSS}: Running as Non-root`,
     "CIS EKS Benchmark 4.2.6",
@@ -93,7 +94,6 @@ export const podSeccompRuntimeDefault: PlatformResourcePolicy = {
   severity: "high",
   enforcementLevel: "mandatory",
   category: "Container Orchestration",
-  group: "Security",
   references: [
     `${PSS}: Seccomp`,
     "CIS EKS Benchmark 4.6.2",
@@ -121,7 +121,6 @@ export const containerNoPrivilegeEscalation: PlatformResourcePolicy = {
   severity: "critical",
   enforcementLevel: "mandatory",
   category: "Container Orchestration",
-  group: "Security",
   references: [
     `${PSS}: Privilege Escalation`,
     "Pod Security Standards (baseline): Privileged Containers",
@@ -151,7 +150,6 @@ export const containerReadOnlyRootFilesystem: PlatformResourcePolicy = {
   severity: "high",
   enforcementLevel: "mandatory",
   category: "Container Orchestration",
-  group: "Security",
   references: [
     "Checkov CKV_K8S_22",
     "kube-score container-security-context-readonlyrootfilesystem",
@@ -177,7 +175,6 @@ export const containerDropAllCapabilities: PlatformResourcePolicy = {
   severity: "high",
   enforcementLevel: "mandatory",
   category: "Container Orchestration",
-  group: "Security",
   references: [
     `${PSS}: Capabilities`,
     "CIS EKS Benchmark 4.2.9",
@@ -207,7 +204,6 @@ export const podNoHostAccess: PlatformResourcePolicy = {
   severity: "critical",
   enforcementLevel: "mandatory",
   category: "Container Orchestration",
-  group: "Security",
   references: [
     "Pod Security Standards (baseline): Host Namespaces, HostPath Volumes, Host Ports",
     "CIS EKS Benchmark 4.2.2-4.2.4",
@@ -254,7 +250,6 @@ export const containerResourcesSet: PlatformResourcePolicy = {
   severity: "medium",
   enforcementLevel: "mandatory",
   category: "Container Orchestration",
-  group: "Scalability",
   references: [
     "Checkov CKV_K8S_10",
     "Checkov CKV_K8S_11",
@@ -287,7 +282,6 @@ export const containerProbesSet: PlatformResourcePolicy = {
   severity: "medium",
   enforcementLevel: "mandatory",
   category: "Container Orchestration",
-  group: "Reliability",
   references: [
     "Checkov CKV_K8S_8",
     "Checkov CKV_K8S_9",
@@ -326,7 +320,6 @@ export const containerImagePinned: PlatformResourcePolicy = {
   severity: "high",
   enforcementLevel: "mandatory",
   category: "CI/CD",
-  group: "Automation",
   references: [
     "Checkov CKV_K8S_14",
     "Checkov CKV_K8S_43",
@@ -348,36 +341,6 @@ export const containerImagePinned: PlatformResourcePolicy = {
   }),
 };
 
-const SECRET_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;
-/** Names that point at a secret rather than hold one (`DB_SECRET_ARN`, `TOKEN_FILE`). */
-const SECRET_REFERENCE_NAME = /(_ARN|_ID|_NAME|_FILE|_PATH|_REF)$/i;
-
-export const containerNoSecretEnvValues: PlatformResourcePolicy = {
-  name: "container-no-secret-env-values",
-  description:
-    "Secrets reach containers by reference (secretKeyRef or a mounted Secret), never as literal env values.",
-  severity: "high",
-  enforcementLevel: "mandatory",
-  category: "Infrastructure as Code",
-  group: "Security",
-  references: ["CIS Kubernetes Benchmark 5.4.1", "Checkov CKV_K8S_35"],
-  validateResource: forWorkloads((pod, args, report) => {
-    for (const { name, container } of containersOf(pod.spec)) {
-      for (const env of asArray(container.env).map(asRecord)) {
-        const envName = String(env.name);
-        if (SECRET_NAME.test(envName) && !SECRET_REFERENCE_NAME.test(envName) && env.value !== undefined) {
-          report(
-            violation(
-              `Container '${name}' of ${what(args)} has secret-like variable '${String(env.name)}' as a literal value`,
-              `replace 'env[${String(env.name)}].value' with 'valueFrom.secretKeyRef' on container '${name}' of ${what(args)}.`,
-            ),
-          );
-        }
-      }
-    }
-  }),
-};
-
 export const serviceAccountNoAutomount: PlatformResourcePolicy = {
   name: "service-account-no-automount",
   description:
@@ -385,7 +348,6 @@ export const serviceAccountNoAutomount: PlatformResourcePolicy = {
   severity: "medium",
   enforcementLevel: "mandatory",
   category: "Container Orchestration",
-  group: "Security",
   references: [
     "CIS EKS Benchmark 4.1.6",
     "Checkov CKV_K8S_38",
@@ -421,7 +383,6 @@ export const namespacePodSecurityRestricted: PlatformResourcePolicy = {
   severity: "high",
   enforcementLevel: "mandatory",
   category: "Container Orchestration",
-  group: "Security",
   references: [
     PSS,
     "CIS EKS Benchmark 4.2 (admission of pods)",
@@ -461,7 +422,6 @@ export const helmReleasePinned: PlatformResourcePolicy = {
   severity: "medium",
   enforcementLevel: "mandatory",
   category: "CI/CD",
-  group: "Automation",
   references: [
     "Checkov CKV_K8S_14 (by analogy: pinned artefacts)",
     "EKS Best Practices Guide: Cluster upgrades",
@@ -490,28 +450,7 @@ export const helmReleasePinned: PlatformResourcePolicy = {
 // ---- stack policies -------------------------------------------------------------------------
 
 const SCALED = [WORKLOAD_TYPES.deployment, WORKLOAD_TYPES.statefulSet] as string[];
-const HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler";
 const PDB = "kubernetes:policy/v1:PodDisruptionBudget";
-
-function hpasFor(workload: PolicyResource, resources: readonly PolicyResource[]): PolicyResource[] {
-  const kind = workload.type.split(":").pop();
-  const ns = namespaceOf(workload.props);
-  const name = nameOf(workload.props, "");
-  return resources.filter((h) => {
-    if (h.type !== HPA || namespaceOf(h.props) !== ns) {
-      return false;
-    }
-    const ref = asRecord(asRecord(h.props.spec).scaleTargetRef);
-    return ref.kind === kind && (ref.name === name || h.dependencies.some((d) => d.urn === workload.urn));
-  });
-}
-
-/** The replica count a workload runs with: its HPA's minimum when it has one, else `spec.replicas` (default 1). */
-function minReplicas(workload: PolicyResource, resources: readonly PolicyResource[]): number {
-  const hpa = hpasFor(workload, resources)[0];
-  const fromHpa = hpa ? Number(asRecord(hpa.props.spec).minReplicas ?? 1) : undefined;
-  return fromHpa ?? Number(asRecord(workload.props.spec).replicas ?? 1);
-}
 
 function selects(selector: Obj, labels: Obj): boolean {
   const match = asRecord(selector.matchLabels);
@@ -546,7 +485,6 @@ export const workloadHasPdb: PlatformStackPolicy = {
   severity: "high",
   enforcementLevel: "mandatory",
   category: "Container Orchestration",
-  group: "Reliability",
   references: [
     "kube-score deployment-has-poddisruptionbudget",
     "kube-score poddisruptionbudget-has-policy",
@@ -598,7 +536,6 @@ export const workloadHasHpa: PlatformStackPolicy = {
   severity: "medium",
   enforcementLevel: "mandatory",
   category: "Auto-scaling",
-  group: "Scalability",
   references: [
     "EKS Best Practices Guide: Autoscaling (HPA)",
     "kube-score horizontalpodautoscaler-has-target",
@@ -641,6 +578,53 @@ export const workloadHasHpa: PlatformStackPolicy = {
   },
 };
 
+export const workloadMinReplicas: PlatformStackPolicy = {
+  name: "workload-min-replicas",
+  description:
+    "Every Deployment/StatefulSet runs at least the configured number of replicas: its HPA's minimum, else spec.replicas (default 1).",
+  severity: "high",
+  enforcementLevel: "mandatory",
+  category: "Container Orchestration",
+  references: [
+    "EKS Best Practices Guide: Reliability (run multiple replicas)",
+    "kube-score deployment-replicas",
+    "Polaris deploymentMissingReplicas",
+  ],
+  configSchema: {
+    properties: {
+      minReplicas: { type: "integer", minimum: 1, default: 2 },
+      exempt: {
+        type: "array",
+        items: { type: "string", pattern: "^[^/]+/[^/]+$" },
+        default: [],
+        description: "namespace/name of workloads allowed to run fewer replicas (singletons by design)",
+      },
+    },
+  },
+  validateStack: (args, report) => {
+    const { minReplicas: required, exempt } = args.getConfig<{ minReplicas: number; exempt: string[] }>();
+    for (const w of subjects(args, (r) => SCALED.includes(r.type), "Deployment or StatefulSet")) {
+      const id = `${namespaceOf(w.props)}/${nameOf(w.props, w.name)}`;
+      const hpa = hpasFor(w, args.resources)[0];
+      const replicas = minReplicas(w, args.resources);
+      if (exempt.includes(id) || replicas >= required) {
+        continue;
+      }
+      report(
+        violation(
+          hpa
+            ? `HorizontalPodAutoscaler '${hpa.name}' lets '${w.name}' (${id}) scale down to ${replicas} replica(s), fewer than ${required}`
+            : `'${w.name}' (${id}) runs ${replicas} replica(s) and no HorizontalPodAutoscaler, fewer than ${required}`,
+          hpa
+            ? `set 'spec.minReplicas' to at least ${required} on HorizontalPodAutoscaler '${hpa.name}'.`
+            : `set 'spec.replicas' to at least ${required} on '${w.name}', or scale it with a HorizontalPodAutoscaler whose 'spec.minReplicas' is at least ${required}.`,
+        ),
+        hpa?.urn ?? w.urn,
+      );
+    }
+  },
+};
+
 const WORKLOAD_TYPE_LIST = Object.values(WORKLOAD_TYPES) as string[];
 
 function workloadNamespaces(args: StackValidationArgs): Map<string, PolicyResource> {
@@ -676,7 +660,6 @@ export const namespaceDefaultDenyNetworkPolicy: PlatformStackPolicy = {
   severity: "high",
   enforcementLevel: "mandatory",
   category: "Network Security",
-  group: "Security",
   references: [
     "CIS EKS Benchmark 4.3.2",
     "kube-score pod-networkpolicy",
@@ -706,7 +689,6 @@ export const namespaceQuotaAndLimits: PlatformStackPolicy = {
   severity: "medium",
   enforcementLevel: "mandatory",
   category: "Multi-Environment",
-  group: "Scalability",
   references: [
     "CIS Kubernetes Benchmark 5.7.1 (namespaces as boundaries)",
     "EKS Best Practices Guide: Multi-tenancy (quotas)",
@@ -737,12 +719,12 @@ export const kubernetesPolicies = [
   containerResourcesSet,
   containerProbesSet,
   containerImagePinned,
-  containerNoSecretEnvValues,
   serviceAccountNoAutomount,
   namespacePodSecurityRestricted,
   helmReleasePinned,
   workloadHasPdb,
   workloadHasHpa,
+  workloadMinReplicas,
   namespaceDefaultDenyNetworkPolicy,
   namespaceQuotaAndLimits,
 ];

@@ -12,7 +12,7 @@ import {
   subjects,
   violation,
 } from "./lib/props";
-import { subnetExposure, T, zonesOf } from "./lib/routing";
+import { natGatewaysOf, subnetExposure, T, zonesOf } from "./lib/routing";
 import type { PlatformResourcePolicy, PlatformStackPolicy } from "./lib/types";
 
 export const vpcMinAvailabilityZones: PlatformStackPolicy = {
@@ -21,7 +21,6 @@ export const vpcMinAvailabilityZones: PlatformStackPolicy = {
   severity: "high",
   enforcementLevel: "mandatory",
   category: "Disaster Recovery",
-  group: "Reliability",
   references: [
     "EKS Best Practices Guide: Reliability (spread across AZs)",
     "AWS Well-Architected REL10-BP01",
@@ -50,7 +49,6 @@ export const vpcFlowLogsEnabled: PlatformStackPolicy = {
   severity: "high",
   enforcementLevel: "mandatory",
   category: "Monitoring and Observability",
-  group: "Security",
   references: ["AWS FSBP EC2.6", "CIS AWS Foundations 3.7", "Checkov CKV2_AWS_11"],
   validateStack: (args, report) => {
     for (const vpc of subjects(args, (r) => r.type === T.vpc, "VPC")) {
@@ -133,7 +131,6 @@ export const securityGroupNoPublicIngress: PlatformStackPolicy = {
   severity: "critical",
   enforcementLevel: "mandatory",
   category: "Network Security",
-  group: "Security",
   references: [
     "AWS FSBP EC2.18",
     "AWS FSBP EC2.19",
@@ -185,7 +182,6 @@ export const defaultSecurityGroupNoRules: PlatformStackPolicy = {
   severity: "high",
   enforcementLevel: "mandatory",
   category: "Network Security",
-  group: "Security",
   references: ["AWS FSBP EC2.2", "CIS AWS Foundations 5.4", "Checkov CKV2_AWS_12"],
   validateStack: (args, report) => {
     for (const vpc of subjects(args, (r) => r.type === T.vpc, "VPC")) {
@@ -220,7 +216,6 @@ export const subnetNoAutoPublicIp: PlatformResourcePolicy = {
   severity: "medium",
   enforcementLevel: "mandatory",
   category: "Network Security",
-  group: "Security",
   references: ["AWS FSBP EC2.15", "Checkov CKV_AWS_130"],
   validateResource: validateResourceOfType(aws.ec2.Subnet, (subnet, args, report) => {
     if (subnet.mapPublicIpOnLaunch === true) {
@@ -241,7 +236,6 @@ export const eksNodesInPrivateSubnets: PlatformStackPolicy = {
   severity: "high",
   enforcementLevel: "mandatory",
   category: "Network Security",
-  group: "Security",
   references: ["CIS EKS Benchmark 5.4.3", "EKS Best Practices Guide: Network security"],
   validateStack: (args, report) => {
     const holders = subjects(
@@ -272,7 +266,6 @@ export const dataInIsolatedSubnets: PlatformStackPolicy = {
   severity: "high",
   enforcementLevel: "mandatory",
   category: "Network Security",
-  group: "Security",
   references: ["AWS FSBP RDS.2 (defence in depth)", "AWS Well-Architected SEC05-BP01"],
   validateStack: (args, report) => {
     const groups = subjects(
@@ -304,7 +297,6 @@ export const vpcEndpointsPresent: PlatformStackPolicy = {
   severity: "low",
   enforcementLevel: "advisory",
   category: "Cloud Integration",
-  group: "Security",
   references: ["EKS Best Practices Guide: Private clusters (VPC endpoints)", "AWS FSBP EC2.10"],
   configSchema: {
     properties: {
@@ -335,6 +327,41 @@ export const vpcEndpointsPresent: PlatformStackPolicy = {
   },
 };
 
+export const natGatewayPerAz: PlatformStackPolicy = {
+  name: "nat-gateway-per-az",
+  description:
+    "Every private subnet reaches the internet through a NAT gateway in its own availability zone, so losing one zone cuts no other zone's egress.",
+  severity: "high",
+  enforcementLevel: "mandatory",
+  category: "Disaster Recovery",
+  references: [
+    "AWS VPC User Guide: NAT gateways (one per Availability Zone for resilience)",
+    "AWS Well-Architected REL10-BP01",
+  ],
+  validateStack: (args, report) => {
+    const privateSubnets = subjects(
+      args,
+      (r) => r.type === T.subnet && natGatewaysOf(r, args.resources).length > 0,
+      "subnet routing to the internet through a NAT gateway",
+    );
+    for (const subnet of privateSubnets) {
+      const zone = zonesOf([subnet])[0];
+      for (const nat of natGatewaysOf(subnet, args.resources)) {
+        const natZone = zonesOf(dependenciesOfType(nat, T.subnet))[0];
+        if (zone === undefined || natZone !== zone) {
+          report(
+            violation(
+              `Subnet '${subnet.name}' (${zone ?? "zone unknown"}) reaches the internet through NAT gateway '${nat.name}' in ${natZone ?? "an unknown zone"}: losing that zone cuts its egress`,
+              `add a NAT gateway in a public subnet of ${zone ?? "the subnet's zone"} and route '0.0.0.0/0' of subnet '${subnet.name}' to it (natStrategy: perAz).`,
+            ),
+            subnet.urn,
+          );
+        }
+      }
+    }
+  },
+};
+
 export const networkPolicies = [
   vpcMinAvailabilityZones,
   vpcFlowLogsEnabled,
@@ -344,4 +371,5 @@ export const networkPolicies = [
   eksNodesInPrivateSubnets,
   dataInIsolatedSubnets,
   vpcEndpointsPresent,
+  natGatewayPerAz,
 ];

@@ -1,33 +1,52 @@
 /**
  * The three stack files, previewed offline as `npm run preview -- <stack>` does, then evaluated by
  * the readiness pack as `npm run policy -- <stack>` does: each previews cleanly, the environments
- * differ the way their stack files say, no mandatory rule fails anywhere, and production is "go".
+ * differ the way their stack files say, no mandatory rule fails anywhere, production scores what it
+ * has (no-go until the capabilities no policy proves yet exist), and breaking one field of the
+ * production plan is caught.
  * One file, so each stack is previewed once.
  */
+import { readFileSync } from "fs";
+import { join } from "path";
 import { readStackFiles } from "../tools/offline/stack-files";
 import { PROJECT_DIR } from "../tools/offline/preview-stack";
 import { REQUIRED_TAGS } from "../infra/config/core";
 import { toPlan } from "../tools/offline/plan";
-import { readPlan } from "../tools/policy/plan-input";
+import { type PlanInput, type PlanResource, readPlan } from "../tools/policy/plan-input";
 import { type PolicyRun, runPolicies } from "../tools/policy/run";
+import { usd } from "../tools/cost/bands";
+import { costReport } from "../tools/cost/run";
 import { type OfflineRun, byName, json, ofType, runStack } from "./support/offline";
 
 const STACKS = ["dev", "staging", "production"] as const;
 const runs: Partial<Record<(typeof STACKS)[number], OfflineRun>> = {};
 const results: Partial<Record<(typeof STACKS)[number], PolicyRun>> = {};
+const plans: Partial<Record<(typeof STACKS)[number], PlanInput>> = {};
 /** Policies with nothing to judge, and why: no AWS Backup vault anywhere; protection is off outside
- * production; dev runs single replicas without autoscaling. */
+ * production; dev runs single replicas without autoscaling; only dev sleeps (AutoShutdown=true). */
 const IDLE: Record<(typeof STACKS)[number], string[]> = {
-  dev: ["backup-vault-cmk", "stateful-resources-protected", "workload-has-hpa", "workload-has-pdb"],
-  staging: ["backup-vault-cmk", "stateful-resources-protected"],
-  production: ["backup-vault-cmk"],
+  dev: [
+    "backup-vault-cmk",
+    "readiness-exclusions",
+    "stateful-resources-protected",
+    "workload-has-hpa",
+    "workload-has-pdb",
+  ],
+  staging: [
+    "auto-shutdown-scheduled",
+    "backup-vault-cmk",
+    "readiness-exclusions",
+    "stateful-resources-protected",
+  ],
+  production: ["auto-shutdown-scheduled", "backup-vault-cmk", "readiness-exclusions"],
 };
 
 beforeAll(async () => {
   for (const stack of STACKS) {
     runs[stack] = await runStack(stack);
     // Through JSON, as the plan file would be read back.
-    results[stack] = await runPolicies(readPlan(JSON.parse(JSON.stringify(toPlan(runs[stack]!)))));
+    plans[stack] = readPlan(JSON.parse(JSON.stringify(toPlan(runs[stack]!))));
+    results[stack] = await runPolicies(plans[stack]!);
   }
 });
 
@@ -140,11 +159,18 @@ describe.each(STACKS)("readiness pack on stack %s", (stack) => {
   });
 });
 
-test("production is go with every category assessed; dev is honestly no-go on reliability", () => {
+test("production passes every policy yet is no-go: the capabilities no policy proves yet count as failed", () => {
   const production = results.production!.scorecard;
-  expect(production.verdict).toBe("go");
+  expect(production.mandatoryViolations).toBe(0);
   expect(production.coveredWeight).toBe(100);
-  expect(production.categories.every((c) => c.score !== undefined)).toBe(true);
+  const score = (category: string) => production.categories.find((c) => c.category === category)?.score;
+  expect(score("Monitoring and Observability")).toBe(44.4);
+  expect(score("CI/CD")).toBe(75);
+  expect(production.capabilities.filter((c) => c.status === "failed")).toEqual([]);
+  expect(production.verdict).toBe("no-go");
+  expect(production.reasons).toEqual(
+    expect.arrayContaining(["Monitoring and Observability 44.4 is below the floor of 50"]),
+  );
 
   const dev = results.dev!.scorecard;
   expect(dev.verdict).toBe("no-go");
@@ -153,3 +179,80 @@ test("production is go with every category assessed; dev is honestly no-go on re
     expect.arrayContaining(["elasticache-high-availability", "rds-multi-az"]),
   );
 });
+
+describe("one field broken in the production plan is caught", () => {
+  const edit = (
+    match: (r: PlanResource) => boolean,
+    change: (props: Record<string, unknown>) => Record<string, unknown> | undefined,
+  ): PlanInput => {
+    const plan = plans.production!;
+    const resources = plan.resources.flatMap((r) => {
+      if (!match(r)) {
+        return [r];
+      }
+      const props = change(structuredClone(r.props));
+      return props === undefined ? [] : [{ ...r, props }];
+    });
+    expect(resources).not.toEqual(plan.resources);
+    return { ...plan, resources };
+  };
+  const named = (type: string, name: string) => (r: PlanResource) => r.type === type && r.name === name;
+  const NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
+  const VAULT = "kubernetes:helm.sh/v3:Release";
+
+  test.each([
+    [
+      "a node group with SSH remoteAccess",
+      "eks-node-group-no-ssh",
+      () =>
+        edit(
+          (r) => r.type === NODE_GROUP,
+          (p) => ({ ...p, remoteAccess: { ec2SshKey: "ops" } }),
+        ),
+    ],
+    [
+      "the api HorizontalPodAutoscaler removed",
+      "workload-min-replicas",
+      () => edit(named("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "api-hpa"), () => undefined),
+    ],
+    [
+      "Vault's listener with TLS disabled",
+      "vault-listener-tls",
+      () =>
+        edit(named(VAULT, "vault-release"), (p) => {
+          const raft = (p.values as { server: { ha: { raft: { config: string } } } }).server.ha.raft;
+          raft.config = raft.config.replace('tls_min_version = "tls12"', "tls_disable = 1");
+          return p;
+        }),
+    ],
+    [
+      "a credential in a ConfigMap",
+      "no-plaintext-credentials",
+      () =>
+        edit(
+          (r) => r.type === "kubernetes:core/v1:ConfigMap",
+          (p) => ({ ...p, data: { ...(p.data as object), DATABASE_URL: "postgres://app:hunter2@db/app" } }),
+        ),
+    ],
+  ])("%s: %s reports a mandatory violation", async (_label, policy, broken) => {
+    const { evaluation } = await runPolicies(broken());
+    const mandatory = evaluation.violations.filter((v) => v.enforcementLevel === "mandatory");
+    expect(mandatory.length).toBeGreaterThan(0);
+    expect([...new Set(mandatory.map((v) => v.policy))]).toEqual([policy]);
+  });
+});
+test.each(STACKS)(
+  "%s: the cost estimate recorded in tools/README.md is the estimate of its plan",
+  (stack) => {
+    const { estimate, verdict } = costReport(readPlan(JSON.parse(JSON.stringify(toPlan(runs[stack]!)))));
+    const readme = readFileSync(join(PROJECT_DIR, "tools", "README.md"), "utf8");
+    const row = readme.split("\n").find((line) => line.startsWith(`| \`${stack}\` |`));
+    expect(row?.split(" | ").slice(1, 4)).toEqual([
+      usd(estimate.totalUsd),
+      verdict.band!.text.replace(" depending on scale", ""),
+      usd(verdict.budget!.monthlyLimitUsd).replace(".00", ""),
+    ]);
+    expect(row).toContain(`${usd(verdict.band!.differenceUsd)} (`);
+    expect(estimate.unpriced).toEqual([]);
+  },
+);

@@ -177,7 +177,7 @@ describe("the structure rules themselves", () => {
     expect(forbiddenImports(tree).map(({ edge, rule }) => `${edge.from} -> ${edge.to}: ${rule}`)).toEqual([
       "components/cluster/a.ts -> infra/config: components/ may import only components",
       "components/shared/tags.ts -> components/cluster/a: components/shared/ may import only components/shared",
-      "infra/platform.ts -> tools/offline/harness: infra/ may import only infra, components",
+      "infra/platform.ts -> tools/offline/harness: infra/ may import only infra, components, policy",
       "policy/governance.ts -> components/shared/tags: policy/ may import only policy",
     ]);
   });

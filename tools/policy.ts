@@ -61,10 +61,13 @@ async function main(argv: string[]): Promise<number> {
     plan = readPlan(JSON.parse(JSON.stringify(toPlan(preview.run))));
   }
 
-  const { evaluation, scorecard } = await runPolicies(plan, {
+  const { evaluation, scorecard, warnings } = await runPolicies(plan, {
     stack: values.stack ?? positionals[0],
     configFile: values.config,
   });
+  for (const warning of warnings) {
+    console.error(`policy: warning: ${warning}`);
+  }
   console.log(renderViolations(evaluation));
   if (values.scorecard) {
     console.log(`\n${renderScorecard(scorecard)}`);

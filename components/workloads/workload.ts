@@ -43,6 +43,18 @@ export function configHash(data: Readonly<Record<string, string>>): string {
   return createHash("sha256").update(JSON.stringify(stable)).digest("hex").slice(0, 10);
 }
 
+/**
+ * Rollout safety (decision 0078): a new pod counts as available only after this many seconds ready,
+ * so a pod that crashes right after its first readiness success does not advance the rollout.
+ */
+export const MIN_READY_SECONDS = 10;
+/**
+ * A rollout that makes no progress for this long is marked `ProgressDeadlineExceeded`, which fails
+ * `pulumi up` instead of letting it wait: well above the startup probe's 150 s budget (30 x 5 s)
+ * plus an image pull and a node scale-out.
+ */
+export const PROGRESS_DEADLINE_SECONDS = 600;
+
 /** The ConfigMap, the Deployment and the Service. */
 export function createWorkload(s: ServiceScope, inputs: WorkloadInputs): Workload {
   const configMap = createConfigMap(s);
@@ -62,6 +74,8 @@ export function createWorkload(s: ServiceScope, inputs: WorkloadInputs): Workloa
         // would scale the service down on every update.
         replicas: plan.deploymentReplicas,
         revisionHistoryLimit: 5,
+        minReadySeconds: MIN_READY_SECONDS,
+        progressDeadlineSeconds: PROGRESS_DEADLINE_SECONDS,
         selector: { matchLabels: s.selector },
         strategy: {
           type: "RollingUpdate",

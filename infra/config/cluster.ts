@@ -167,132 +167,119 @@ export const clusterSchema = z.strictObject({
 
 export type ClusterConfig = z.infer<typeof clusterSchema>;
 
-/** Cross-field rules: sizes, spot diversity, one system group, versions in step, production access. */
-export function checkCluster(cluster: ClusterConfig, environment: string): ConfigProblem[] {
-  const production = environment === "production";
-  return [
-    ...nodeGroupProblems(cluster, production),
-    ...systemGroupProblems(cluster, production),
-    ...versionProblems(cluster),
-    ...accessProblems(cluster, production),
-  ];
-}
-
-/** Prefix of every problem key of this section. */
 const KEY = "platform:cluster";
 
-/** Each node group on its own: sizes, instance types, spot diversity, GPU AMI and taint. */
-function nodeGroupProblems(cluster: ClusterConfig, production: boolean): ConfigProblem[] {
+/** Sizes, instance types, Spot diversity, GPU AMI and taint of one node group. */
+function nodeGroupProblems(group: string, ng: NodeGroupConfig, production: boolean): ConfigProblem[] {
+  const at = `${KEY}.nodeGroups.${group}`;
   const problems: ConfigProblem[] = [];
-  for (const [group, ng] of Object.entries(cluster.nodeGroups)) {
-    const at = `${KEY}.nodeGroups.${group}`;
-    if (ng.maxSize < ng.minSize) {
-      problems.push({
-        key: `${at}.maxSize`,
-        received: ng.maxSize,
-        message: `must be at least minSize (${ng.minSize})`,
-      });
-    } else if (ng.desiredSize < ng.minSize || ng.desiredSize > ng.maxSize) {
-      problems.push({
-        key: `${at}.desiredSize`,
-        received: ng.desiredSize,
-        message: `must be within minSize..maxSize (${ng.minSize}..${ng.maxSize}); EKS rejects anything else`,
-      });
-    }
-    if (new Set(ng.instanceTypes).size !== ng.instanceTypes.length) {
+  if (ng.maxSize < ng.minSize) {
+    problems.push({
+      key: `${at}.maxSize`,
+      received: ng.maxSize,
+      message: `must be at least minSize (${ng.minSize})`,
+    });
+  } else if (ng.desiredSize < ng.minSize || ng.desiredSize > ng.maxSize) {
+    problems.push({
+      key: `${at}.desiredSize`,
+      received: ng.desiredSize,
+      message: `must be within minSize..maxSize (${ng.minSize}..${ng.maxSize}); EKS rejects anything else`,
+    });
+  }
+  if (new Set(ng.instanceTypes).size !== ng.instanceTypes.length) {
+    problems.push({
+      key: `${at}.instanceTypes`,
+      received: ng.instanceTypes,
+      message: "lists an instance type twice",
+    });
+  }
+  if (ng.capacityType === "SPOT") {
+    const needed = production && ng.role === "application" ? 3 : 2;
+    if (ng.instanceTypes.length < needed) {
       problems.push({
         key: `${at}.instanceTypes`,
         received: ng.instanceTypes,
-        message: "lists an instance type twice",
-      });
-    }
-    if (ng.capacityType === "SPOT") {
-      const needed = production && ng.role === "application" ? 3 : 2;
-      if (ng.instanceTypes.length < needed) {
-        problems.push({
-          key: `${at}.instanceTypes`,
-          received: ng.instanceTypes,
-          message: `SPOT groups need at least ${needed} interchangeable instance types${needed === 3 ? " for production applications" : ""}, so one interrupted pool does not empty the group`,
-        });
-      }
-    }
-    const nvidia = NVIDIA_AMI_TYPES.includes(ng.amiType);
-    if (ng.role === "gpu" && !nvidia) {
-      problems.push({
-        key: `${at}.amiType`,
-        received: ng.amiType,
-        message: `gpu groups need an NVIDIA AMI type (${NVIDIA_AMI_TYPES.join(", ")})`,
-      });
-    }
-    if (ng.role !== "gpu" && nvidia) {
-      problems.push({
-        key: `${at}.amiType`,
-        received: ng.amiType,
-        message: "NVIDIA AMI types are for groups with role gpu",
-      });
-    }
-    if (
-      ng.role === "gpu" &&
-      !ng.taints.some((t) => t.key === "nvidia.com/gpu" && t.effect === "NoSchedule")
-    ) {
-      problems.push({
-        key: `${at}.taints`,
-        received: ng.taints,
-        message:
-          "gpu groups need the taint nvidia.com/gpu=true:NoSchedule so only pods that tolerate it land on GPU nodes",
+        message: `SPOT groups need at least ${needed} interchangeable instance types${needed === 3 ? " for production applications" : ""}, so one interrupted pool does not empty the group`,
       });
     }
   }
+  return [...problems, ...gpuProblems(at, ng)];
+}
 
+/** GPU groups use an NVIDIA AMI and the GPU taint; other groups do not use an NVIDIA AMI. */
+function gpuProblems(at: string, ng: NodeGroupConfig): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const nvidia = NVIDIA_AMI_TYPES.includes(ng.amiType);
+  if (ng.role === "gpu" && !nvidia) {
+    problems.push({
+      key: `${at}.amiType`,
+      received: ng.amiType,
+      message: `gpu groups need an NVIDIA AMI type (${NVIDIA_AMI_TYPES.join(", ")})`,
+    });
+  }
+  if (ng.role !== "gpu" && nvidia) {
+    problems.push({
+      key: `${at}.amiType`,
+      received: ng.amiType,
+      message: "NVIDIA AMI types are for groups with role gpu",
+    });
+  }
+  if (ng.role === "gpu" && !ng.taints.some((t) => t.key === "nvidia.com/gpu" && t.effect === "NoSchedule")) {
+    problems.push({
+      key: `${at}.taints`,
+      received: ng.taints,
+      message:
+        "gpu groups need the taint nvidia.com/gpu=true:NoSchedule so only pods that tolerate it land on GPU nodes",
+    });
+  }
   return problems;
 }
 
-/** Exactly one system group: on-demand, tainted only CriticalAddonsOnly, two nodes in production. */
+/** Exactly one system group: on-demand, tainted only CriticalAddonsOnly, 2+ nodes in production. */
 function systemGroupProblems(cluster: ClusterConfig, production: boolean): ConfigProblem[] {
-  const problems: ConfigProblem[] = [];
   const systemGroups = Object.entries(cluster.nodeGroups).filter(([, ng]) => ng.role === "system");
   if (systemGroups.length !== 1) {
-    problems.push({
-      key: `${KEY}.nodeGroups`,
-      received: systemGroups.map(([g]) => g),
-      message: `needs exactly one group with role system (for CoreDNS, autoscaler and metrics-server), found ${systemGroups.length}`,
-    });
-  } else {
-    const [group, system] = systemGroups[0];
-    if (system.capacityType !== "ON_DEMAND") {
-      problems.push({
-        key: `${KEY}.nodeGroups.${group}.capacityType`,
-        received: system.capacityType,
-        message: "the system group must be ON_DEMAND: add-ons must not be interrupted",
-      });
-    }
-    // The cluster's add-ons, cert-manager and Vault tolerate the system group's own taints (the
-    // cluster's systemPlacement), but the ALB controller tolerates exactly this one and the policy
-    // pack's system-node-group rule requires it: any other taint would leave the controller Pending.
-    const foreign = system.taints.filter(
-      (t) => !(t.key === "CriticalAddonsOnly" && t.value === "true" && t.effect === "NoSchedule"),
-    );
-    if (foreign.length > 0) {
-      problems.push({
-        key: `${KEY}.nodeGroups.${group}.taints`,
-        received: system.taints,
-        message:
-          "the system group may carry only the taint CriticalAddonsOnly=true:NoSchedule, which every platform add-on tolerates; other taints would leave them Pending",
-      });
-    }
-    if (production && system.minSize < 2) {
-      problems.push({
-        key: `${KEY}.nodeGroups.${group}.minSize`,
-        received: system.minSize,
-        message: "production needs at least 2 system nodes so add-ons survive losing one",
-      });
-    }
+    return [
+      {
+        key: `${KEY}.nodeGroups`,
+        received: systemGroups.map(([g]) => g),
+        message: `needs exactly one group with role system (for CoreDNS, autoscaler and metrics-server), found ${systemGroups.length}`,
+      },
+    ];
   }
-
+  const problems: ConfigProblem[] = [];
+  const [group, system] = systemGroups[0];
+  if (system.capacityType !== "ON_DEMAND") {
+    problems.push({
+      key: `${KEY}.nodeGroups.${group}.capacityType`,
+      received: system.capacityType,
+      message: "the system group must be ON_DEMAND: add-ons must not be interrupted",
+    });
+  }
+  // The ALB controller, cert-manager and Vault are placed on system nodes tolerating exactly this
+  // taint (infra/platform.ts): any other taint there would leave them Pending.
+  const foreign = system.taints.filter(
+    (t) => !(t.key === "CriticalAddonsOnly" && t.value === "true" && t.effect === "NoSchedule"),
+  );
+  if (foreign.length > 0) {
+    problems.push({
+      key: `${KEY}.nodeGroups.${group}.taints`,
+      received: system.taints,
+      message:
+        "the system group may carry only the taint CriticalAddonsOnly=true:NoSchedule, which every platform add-on tolerates; other taints would leave them Pending",
+    });
+  }
+  if (production && system.minSize < 2) {
+    problems.push({
+      key: `${KEY}.nodeGroups.${group}.minSize`,
+      received: system.minSize,
+      message: "production needs at least 2 system nodes so add-ons survive losing one",
+    });
+  }
   return problems;
 }
 
-/** kube-proxy and the Cluster Autoscaler follow the cluster's Kubernetes minor. */
+/** kube-proxy and the Cluster Autoscaler image follow the cluster's minor version. */
 function versionProblems(cluster: ClusterConfig): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const minor = cluster.version.split(".")[1];
@@ -311,12 +298,11 @@ function versionProblems(cluster: ClusterConfig): ConfigProblem[] {
       message: `must be a v${cluster.version}.x release to match the cluster version ${cluster.version}`,
     });
   }
-
   return problems;
 }
 
-/** The API endpoint's exposure and who administers the cluster. */
-function accessProblems(cluster: ClusterConfig, production: boolean): ConfigProblem[] {
+/** The public endpoint's CIDRs: valid, never the whole internet in production, only when it is on. */
+function endpointProblems(cluster: ClusterConfig, production: boolean): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   cluster.publicAccessCidrs.forEach((cidr, i) => {
     const parsed = parseCidr(cidr);
@@ -346,6 +332,12 @@ function accessProblems(cluster: ClusterConfig, production: boolean): ConfigProb
       message: "is only used when endpointPublicAccess is true; remove it",
     });
   }
+  return problems;
+}
+
+/** Admin roles listed once (and at least one in production); production keeps deletion protection and 2+ CoreDNS. */
+function accessAndProductionProblems(cluster: ClusterConfig, production: boolean): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
   if (new Set(cluster.adminRoleArns).size !== cluster.adminRoleArns.length) {
     problems.push({
       key: `${KEY}.adminRoleArns`,
@@ -353,28 +345,44 @@ function accessProblems(cluster: ClusterConfig, production: boolean): ConfigProb
       message: "lists a role twice",
     });
   }
-  if (production) {
-    if (cluster.adminRoleArns.length === 0) {
-      problems.push({
-        key: `${KEY}.adminRoleArns`,
-        received: cluster.adminRoleArns,
-        message: "production needs at least one admin role ARN (the deployer gets no implicit admin access)",
-      });
-    }
-    if (!cluster.deletionProtection) {
-      problems.push({
-        key: `${KEY}.deletionProtection`,
-        received: false,
-        message: "must be true in production",
-      });
-    }
-    if (cluster.corednsReplicas < 2) {
-      problems.push({
-        key: `${KEY}.corednsReplicas`,
-        received: cluster.corednsReplicas,
-        message: "production needs at least 2 CoreDNS replicas",
-      });
-    }
+  if (!production) {
+    return problems;
+  }
+  if (cluster.adminRoleArns.length === 0) {
+    problems.push({
+      key: `${KEY}.adminRoleArns`,
+      received: cluster.adminRoleArns,
+      message: "production needs at least one admin role ARN (the deployer gets no implicit admin access)",
+    });
+  }
+  if (!cluster.deletionProtection) {
+    problems.push({
+      key: `${KEY}.deletionProtection`,
+      received: false,
+      message: "must be true in production",
+    });
+  }
+  if (cluster.corednsReplicas < 2) {
+    problems.push({
+      key: `${KEY}.corednsReplicas`,
+      received: cluster.corednsReplicas,
+      message: "production needs at least 2 CoreDNS replicas",
+    });
   }
   return problems;
+}
+
+/**
+ * Cross-field rules: sizes, spot diversity, one system group, versions in step, production access.
+ * Reported per node group first, then the system-group rules, then the rest.
+ */
+export function checkCluster(cluster: ClusterConfig, environment: string): ConfigProblem[] {
+  const production = environment === "production";
+  return [
+    ...Object.entries(cluster.nodeGroups).flatMap(([group, ng]) => nodeGroupProblems(group, ng, production)),
+    ...systemGroupProblems(cluster, production),
+    ...versionProblems(cluster),
+    ...endpointProblems(cluster, production),
+    ...accessAndProductionProblems(cluster, production),
+  ];
 }

@@ -8,8 +8,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { checkTags, environmentSchema, type Environment, tagsSchema } from "./core";
 import { checkCluster, clusterSchema } from "./cluster";
+import { checkCost, checkCostAgainstStack, costSchema } from "./cost";
 import { checkData, dataSchema } from "./data";
 import { certificateRegionProblems, checkEdge, edgeSchema } from "./edge";
+import { deliverySchema } from "./delivery";
 import { checkKms, kmsSchema } from "./kms";
 import { checkNetwork, networkSchema } from "./network";
 import { imageRegistryProblems, registrySchema } from "./registry";
@@ -57,6 +59,8 @@ export const SECTIONS = {
   vault: section(vaultSchema, (v, ctx) => checkVault(v, ctx.environment)),
   edge: section(edgeSchema, (v, ctx) => checkEdge(v, ctx.environment)),
   registry: section(registrySchema),
+  delivery: section(deliverySchema),
+  cost: section(costSchema, (v, ctx) => checkCost(v, ctx.environment)),
 };
 
 /** Scalar keys (`platform:<key>`), declared with type and default in Pulumi.yaml. */
@@ -176,6 +180,10 @@ export function parseConfig(raw: RawConfig, project: string, stack: string): Pla
     for (const check of CROSS_SECTION_CHECKS) {
       problems.push(...check(sections as Partial<SectionValues>, ctx));
     }
+  }
+  const { cost, tags, data } = sections as Partial<SectionValues>;
+  if (cost && tags && data) {
+    problems.push(...checkCostAgainstStack(cost, tags, data));
   }
 
   if (problems.length > 0) {

@@ -100,6 +100,14 @@ export function checkNetwork(network: NetworkConfig, environment: string, region
       message: "production needs at least 3 AZs to survive the loss of one",
     });
   }
+  if (environment === "production" && network.natStrategy !== "perAz") {
+    problems.push({
+      key: `${key}.natStrategy`,
+      received: network.natStrategy,
+      message:
+        "production needs 'perAz': with one NAT gateway, losing its AZ cuts every private subnet's egress",
+    });
+  }
   if (network.availabilityZones) {
     if (network.availabilityZones.length !== network.azCount) {
       problems.push({

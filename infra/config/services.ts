@@ -26,7 +26,21 @@ import {
   type ServiceDeclaration,
 } from "../../components/workloads/spec";
 import { cpuProblem, memoryProblem } from "../../components/shared/quantity";
+import { credentialShape, isCredentialName } from "../../policy/lib/credentials";
 import type { ConfigProblem } from "./problems";
+
+/**
+ * A config entry that holds a credential the key rule misses: a credential name such as `STRIPE_KEY`,
+ * or a value shaped like one (a URL with a password, `AKIA...`, `sk_live_...`, `ghp_...`). Same
+ * recognition as the pack's `no-plaintext-credentials` policy; the message never repeats the value.
+ */
+function plaintextConfigProblem(name: string, value: string): string | undefined {
+  const shape = credentialShape(value);
+  if (shape === undefined && !isCredentialName(name)) {
+    return undefined;
+  }
+  return `${shape === undefined ? "looks like a credential" : `holds what looks like ${shape}`}; config is plain text: keep credentials out of it, as a 'secure:' stack value delivered through secretEnv (a Secret reference) or as a Vault secret (vault.secrets)`;
+}
 
 /** A string checked by one of the declaration rules of components/workloads/spec.ts. */
 function rule(problem: (value: string) => string | undefined) {
@@ -177,9 +191,9 @@ export function checkServices(value: ServicesConfig, environment: string): Confi
   const problems: ConfigProblem[] = [];
   const at = (index: number, path: string) => `${key}.services[${index}].${path}`;
   value.services.forEach((service, index) => {
-    for (const name of Object.keys(service.config)) {
+    for (const [name, value] of Object.entries(service.config)) {
       // Checked here, not in the schema, so the error shows the key and never the value.
-      const message = credentialKeyProblem(name);
+      const message = credentialKeyProblem(name) ?? plaintextConfigProblem(name, value);
       if (message !== undefined) {
         problems.push({ key: at(index, `config.${name}`), received: name, message });
       }

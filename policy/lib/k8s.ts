@@ -1,4 +1,5 @@
-/** Reading Kubernetes workloads as CrossGuard passes them: the pod template of each kind. */
+/** Reading Kubernetes workloads as CrossGuard passes them: the pod template of each kind, replicas, HPAs. */
+import type { PolicyResource } from "@pulumi/policy";
 import { asArray, asRecord } from "./props";
 
 export type Obj = Record<string, unknown>;
@@ -50,4 +51,27 @@ export function namespaceOf(props: Obj): string {
 export function nameOf(props: Obj, fallback: string): string {
   const name = asRecord(props.metadata).name;
   return typeof name === "string" && name !== "" ? name : fallback;
+}
+
+export const HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler";
+
+/** The HorizontalPodAutoscalers that scale a workload (same namespace, target by name or by URN dependency). */
+export function hpasFor(workload: PolicyResource, resources: readonly PolicyResource[]): PolicyResource[] {
+  const kind = workload.type.split(":").pop();
+  const ns = namespaceOf(workload.props);
+  const name = nameOf(workload.props, "");
+  return resources.filter((h) => {
+    if (h.type !== HPA || namespaceOf(h.props) !== ns) {
+      return false;
+    }
+    const ref = asRecord(asRecord(h.props.spec).scaleTargetRef);
+    return ref.kind === kind && (ref.name === name || h.dependencies.some((d) => d.urn === workload.urn));
+  });
+}
+
+/** The replica count a workload runs with: its HPA's minimum when it has one, else `spec.replicas` (default 1). */
+export function minReplicas(workload: PolicyResource, resources: readonly PolicyResource[]): number {
+  const hpa = hpasFor(workload, resources)[0];
+  const fromHpa = hpa ? Number(asRecord(hpa.props.spec).minReplicas ?? 1) : undefined;
+  return fromHpa ?? Number(asRecord(workload.props.spec).replicas ?? 1);
 }

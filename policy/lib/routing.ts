@@ -67,6 +67,23 @@ export function subnetExposure(subnet: PolicyResource, resources: readonly Polic
   return exposure;
 }
 
+/** The NAT gateways a subnet's route tables send traffic to (inline routes or ec2 Route resources). */
+export function natGatewaysOf(
+  subnet: PolicyResource,
+  resources: readonly PolicyResource[],
+): PolicyResource[] {
+  const nats = new Map<string, PolicyResource>();
+  for (const assoc of dependents(resources, subnet, T.association)) {
+    for (const table of dependenciesOfType(assoc, T.routeTable)) {
+      const holders = [table, ...dependents(resources, table, T.route)];
+      for (const nat of holders.flatMap((h) => dependenciesOfType(h, T.nat))) {
+        nats.set(nat.urn, nat);
+      }
+    }
+  }
+  return [...nats.values()];
+}
+
 /** Distinct availability zones (name or ID) of the given subnets. */
 export function zonesOf(subnets: readonly PolicyResource[]): string[] {
   const zones = subnets.map((s) => s.props.availabilityZone ?? s.props.availabilityZoneId);

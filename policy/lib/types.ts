@@ -26,7 +26,7 @@ export const CATEGORY_WEIGHTS = {
 export type ReadinessCategory = keyof typeof CATEGORY_WEIGHTS;
 export const CATEGORIES = Object.keys(CATEGORY_WEIGHTS) as ReadinessCategory[];
 
-/** Go/no-go groups of the seed assessments; each policy counts for exactly one. */
+/** Go/no-go groups of the seed assessments; each capability counts for exactly one. */
 export type ReadinessGroup = "Security" | "Reliability" | "Scalability" | "Automation";
 
 /** Scores a group (or the overall total) must exceed for a "go". */
@@ -38,11 +38,22 @@ export const GO_THRESHOLDS: Readonly<Record<ReadinessGroup | "Overall", number>>
   Overall: 80,
 };
 
+/**
+ * No category may score below this for a "go": a weighted mean would otherwise let strong
+ * categories hide one that is mostly missing (docs/decisions/0086-go-no-go.md).
+ */
+export const CATEGORY_FLOOR = 50;
+
 interface PlatformFields {
   readonly severity: Severity;
   readonly enforcementLevel: EnforcementLevel;
+  /** The category its violations are listed under: that of the capability it proves (policy/capabilities.ts). */
   readonly category: ReadinessCategory;
-  readonly group: ReadinessGroup;
+  /**
+   * @deprecated Ignored: the capability a policy proves decides the go/no-go group its verdicts
+   * count for (policy/capabilities.ts). Kept optional so that older policy objects still compile.
+   */
+  readonly group?: ReadinessGroup;
   /** Public controls with the same intent: PSS, CIS EKS, AWS FSBP ids, EKS Best Practices, Checkov/kube-score/Polaris ids. */
   readonly references: readonly string[];
 }
@@ -54,7 +65,6 @@ export type PlatformPolicy = PlatformResourcePolicy | PlatformStackPolicy;
 /** Per-policy facts the scorecard and the docs use. */
 export interface PolicyMetadata {
   readonly category: ReadinessCategory;
-  readonly group: ReadinessGroup;
   readonly severity: Severity;
   readonly enforcementLevel: EnforcementLevel;
   readonly references: readonly string[];

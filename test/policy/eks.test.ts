@@ -4,6 +4,7 @@ import {
   eksEndpointPrivateAccess,
   eksImdsv2Required,
   eksNodeGroupMultiAz,
+  eksNodeGroupNoSsh,
   eksNodeGroupScalable,
   eksPublicEndpointRestricted,
   eksSecretsEncryption,
@@ -179,6 +180,35 @@ describeResourcePolicies([
         "addonVersion",
         undefined,
         "Add-on 'coredns' floats on the default version. Remediation: set 'addonVersion' on add-on 'coredns'.",
+      ],
+    ],
+  },
+]);
+
+describeResourcePolicies([
+  {
+    policy: eksNodeGroupNoSsh,
+    type: NODE_GROUP,
+    name: "apps",
+    valid: spot,
+    failures: [
+      [
+        "remoteAccess",
+        { ec2SshKey: "ops" },
+        "Node group 'apps' opens SSH to its nodes ('remoteAccess'). Remediation: remove 'remoteAccess' from node group 'apps' and reach nodes through SSM Session Manager.",
+      ],
+    ],
+  },
+  {
+    policy: eksNodeGroupNoSsh,
+    type: "aws:ec2/launchTemplate:LaunchTemplate",
+    name: "nodes",
+    valid: { metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 } },
+    failures: [
+      [
+        "keyName",
+        "ops",
+        "Launch template 'nodes' installs SSH key pair 'ops' on its instances. Remediation: remove 'keyName' from launch template 'nodes' and reach nodes through SSM Session Manager.",
       ],
     ],
   },

@@ -2,7 +2,6 @@ import {
   containerDropAllCapabilities,
   containerImagePinned,
   containerNoPrivilegeEscalation,
-  containerNoSecretEnvValues,
   containerProbesSet,
   containerReadOnlyRootFilesystem,
   containerResourcesSet,
@@ -17,6 +16,7 @@ import {
   serviceAccountNoAutomount,
   workloadHasHpa,
   workloadHasPdb,
+  workloadMinReplicas,
 } from "../../policy/kubernetes";
 import { type ResourceCase, describeResourcePolicies } from "./cases";
 import { messages, res, run, withPath } from "./helpers";
@@ -164,18 +164,6 @@ describeResourcePolicies([
       `Container 'api' of ${D} uses unpinned image 'ghcr.io/acme/api:latest'. Remediation: set 'image' of container 'api' of ${D} to a version tag or digest.`,
     ],
   ]),
-  workload(containerNoSecretEnvValues, [
-    [
-      `${C}.env[0]`,
-      { name: "DB_PASSWORD", value: "hunter2" },
-      `Container 'api' of ${D} has secret-like variable 'DB_PASSWORD' as a literal value. Remediation: replace 'env[DB_PASSWORD].value' with 'valueFrom.secretKeyRef' on container 'api' of ${D}.`,
-    ],
-    [
-      `${C}.env[0]`,
-      { name: "API_TOKEN", value: "abc" },
-      `Container 'api' of ${D} has secret-like variable 'API_TOKEN' as a literal value. Remediation: replace 'env[API_TOKEN].value' with 'valueFrom.secretKeyRef' on container 'api' of ${D}.`,
-    ],
-  ]),
   {
     policy: serviceAccountNoAutomount,
     type: "kubernetes:core/v1:ServiceAccount",
@@ -306,6 +294,29 @@ describe("workload stack policies", () => {
     ]);
     const single = res(DEPLOYMENT, "api", withPath(api, "spec.replicas", 1));
     expect((await run(workloadHasHpa, [single])).outcomes[0]).toMatchObject({ assessed: 0, passed: 0 });
+  });
+
+  test("workload-min-replicas: judged at the HPA minimum, else at spec.replicas (default 1)", async () => {
+    const unscaled = res(DEPLOYMENT, "api", withPath(api, "spec.replicas", undefined));
+    expect(await messages(workloadMinReplicas, [deployment])).toEqual([]);
+    expect(await messages(workloadMinReplicas, [unscaled, hpa(2, 20)])).toEqual([]);
+    // The HPA removed: the Deployment runs the one replica Kubernetes defaults to.
+    expect(await messages(workloadMinReplicas, [unscaled])).toEqual([
+      "'api' (apps/api) runs 1 replica(s) and no HorizontalPodAutoscaler, fewer than 2. Remediation: set 'spec.replicas' to at least 2 on 'api', or scale it with a HorizontalPodAutoscaler whose 'spec.minReplicas' is at least 2.",
+    ]);
+    expect(await messages(workloadMinReplicas, [deployment, hpa(1, 20)])).toEqual([
+      "HorizontalPodAutoscaler 'api-hpa' lets 'api' (apps/api) scale down to 1 replica(s), fewer than 2. Remediation: set 'spec.minReplicas' to at least 2 on HorizontalPodAutoscaler 'api-hpa'.",
+    ]);
+    expect(
+      await messages(workloadMinReplicas, [unscaled], { "workload-min-replicas": { minReplicas: 1 } }),
+    ).toEqual([]);
+    expect(
+      await messages(workloadMinReplicas, [unscaled], { "workload-min-replicas": { exempt: ["apps/api"] } }),
+    ).toEqual([]);
+    expect((await run(workloadMinReplicas, [])).outcomes[0]).toMatchObject({
+      assessed: 0,
+      notApplicable: ["No Deployment or StatefulSet in the stack"],
+    });
   });
 
   test("namespace-default-deny-network-policy", async () => {

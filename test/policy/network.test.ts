@@ -7,6 +7,7 @@ import {
   vpcEndpointsPresent,
   vpcFlowLogsEnabled,
   vpcMinAvailabilityZones,
+  natGatewayPerAz,
 } from "../../policy/network";
 import { describeResourcePolicies } from "./cases";
 import type { PlanResource } from "../../tools/policy/plan-input";
@@ -157,6 +158,68 @@ describe("network stack policies", () => {
     expect(await messages(vpcEndpointsPresent, [...base, ...endpoints.slice(1)])).toEqual([
       "VPC 'vpc' has no endpoint for s3. Remediation: add aws.ec2.VpcEndpoint resources ('serviceName') for s3 to VPC 'vpc'.",
     ]);
+  });
+});
+
+describe("nat-gateway-per-az", () => {
+  const vpc = res("aws:ec2/vpc:Vpc", "vpc", {});
+  const subnet = (name: string, az: string) =>
+    res("aws:ec2/subnet:Subnet", name, { availabilityZone: az }, { dependsOn: [vpc] });
+  /** Private subnets in `zones`, each routed to the NAT gateway of `natZone(zone)`. */
+  function egress(zones: string[], natZone: (zone: string) => string) {
+    const publics = new Map(zones.map((z) => [z, subnet(`public-${z}`, z)]));
+    const nats = new Map(
+      zones.map((z) => [
+        z,
+        res("aws:ec2/natGateway:NatGateway", `nat-${z}`, {}, { dependsOn: [publics.get(z)!] }),
+      ]),
+    );
+    const rest = zones.flatMap((z) => {
+      const s = subnet(`private-${z}`, z);
+      const rt = res("aws:ec2/routeTable:RouteTable", `private-${z}`, {}, { dependsOn: [vpc] });
+      const route = res(
+        "aws:ec2/route:Route",
+        `private-${z}`,
+        { destinationCidrBlock: "0.0.0.0/0", natGatewayId: "nat-1" },
+        { dependsOn: [rt, nats.get(natZone(z))!] },
+      );
+      const assoc = res(
+        "aws:ec2/routeTableAssociation:RouteTableAssociation",
+        `private-${z}`,
+        {},
+        { dependsOn: [s, rt] },
+      );
+      return [s, rt, route, assoc];
+    });
+    return [vpc, ...publics.values(), ...nats.values(), ...rest];
+  }
+  const zones = ["us-west-2a", "us-west-2b"];
+
+  test("each private subnet routed to the NAT of its own zone passes", async () => {
+    const result = await run(
+      natGatewayPerAz,
+      egress(zones, (z) => z),
+    );
+    expect(result.violations).toEqual([]);
+    expect(result.outcomes[0]).toMatchObject({ assessed: 1, passed: 1 });
+  });
+
+  test("one NAT for every zone (natStrategy: single) fails for the other zone", async () => {
+    expect(
+      await messages(
+        natGatewayPerAz,
+        egress(zones, () => "us-west-2a"),
+      ),
+    ).toEqual([
+      "Subnet 'private-us-west-2b' (us-west-2b) reaches the internet through NAT gateway 'nat-us-west-2a' in us-west-2a: losing that zone cuts its egress. Remediation: add a NAT gateway in a public subnet of us-west-2b and route '0.0.0.0/0' of subnet 'private-us-west-2b' to it (natStrategy: perAz).",
+    ]);
+  });
+
+  test("a stack without NAT egress is not applicable", async () => {
+    expect((await run(natGatewayPerAz, [vpc, subnet("data-a", "us-west-2a")])).outcomes[0]).toMatchObject({
+      assessed: 0,
+      notApplicable: ["No subnet routing to the internet through a NAT gateway in the stack"],
+    });
   });
 });
 

@@ -211,7 +211,8 @@ export function area(modulePath: string): string {
 export const ALLOWED_IMPORTS: Readonly<Record<string, readonly string[]>> = {
   "components/shared": ["components/shared"],
   components: ["components"],
-  infra: ["infra", "components"],
+  // infra/config validates what the pack judges with the pack's own pure recognisers (credentials).
+  infra: ["infra", "components", "policy"],
   policy: ["policy"],
   tools: ["tools", "infra", "components", "policy"],
 };

@@ -10,12 +10,21 @@ describe("offline harness", () => {
       const key = new aws.kms.Key("key", { description: "k" }, { parent, protect: true });
       const pw = new random.RandomPassword("pw", { length: 24 }, { parent });
       const group = new aws.cloudwatch.LogGroup("lg", { kmsKeyId: key.arn }, { parent, dependsOn: [pw] });
+      const inner = new pulumi.ComponentResource("platform:test:Inner", "inner", {}, { parent });
+      new aws.kms.Alias("alias", { targetKeyId: key.keyId }, { parent: inner });
       return { keyArn: key.arn, password: pw.result, group: group.name };
     });
     const key = byName(run, "aws:kms/key:Key", "key");
     expect(key.protect).toBe(true);
     expect(key.parent).toBe("urn:pulumi:test::platform::platform:test:Thing::thing");
     expect(key.urn).toBe("urn:pulumi:test::platform::platform:test:Thing$aws:kms/key:Key::key");
+    // A grandchild's type is qualified by every ancestor's type, as the engine does.
+    expect(byName(run, "aws:kms/alias:Alias", "alias").urn).toBe(
+      "urn:pulumi:test::platform::platform:test:Thing$platform:test:Inner$aws:kms/alias:Alias::alias",
+    );
+    expect(byName(run, "aws:kms/alias:Alias", "alias").parent).toBe(
+      "urn:pulumi:test::platform::platform:test:Thing$platform:test:Inner::inner",
+    );
     const lg = byName(run, "aws:cloudwatch/logGroup:LogGroup", "lg");
     expect(lg.dependencies).toEqual(
       expect.arrayContaining([key.urn, byName(run, "random:index/randomPassword:RandomPassword", "pw").urn]),

@@ -21,6 +21,16 @@ describe("offline mocks answer like the providers", () => {
     expect(call("aws:index/getRegion:getRegion").name).toBe("eu-west-1");
   });
 
+  test("a managed node group's Auto Scaling group is named as EKS names it, stable per group", () => {
+    const group = (nodeGroupName: string) =>
+      mocks.call({ token: "aws:eks/getNodeGroup:getNodeGroup", inputs: { clusterName: "c", nodeGroupName } });
+    const name = (group("platform-system").resources as { autoscalingGroups: { name: string }[] }[])[0]
+      .autoscalingGroups[0].name;
+    expect(name).toMatch(/^eks-platform-system-[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/);
+    expect(group("platform-system").resources).toEqual(group("platform-system").resources);
+    expect(group("platform-application").resources).not.toEqual(group("platform-system").resources);
+  });
+
   test("an invoke they do not know throws, naming the token", () => {
     expect(() => mocks.call({ token: "aws:ec2/getAmi:getAmi", inputs: {} })).toThrow(
       "The offline mocks do not know the invoke 'aws:ec2/getAmi:getAmi'",

@@ -2,14 +2,15 @@ import { spawnSync } from "child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
+import { CAPABILITIES } from "../../policy/capabilities";
 import { ALL_POLICIES, POLICY_METADATA } from "../../policy/catalog";
 import { kmsKeyRotationEnabled } from "../../policy/encryption";
 import { requiredTags } from "../../policy/governance";
 import { CATEGORIES } from "../../policy/lib/types";
-import { resolveConfig } from "../../tools/policy/config";
+import { configWarnings, resolveConfig } from "../../tools/policy/config";
 import { evaluate } from "../../tools/policy/evaluate";
 import { InputError, readPlan } from "../../tools/policy/plan-input";
-import { renderMarkdown } from "../../tools/policy/render";
+import { renderMarkdown, renderScorecard, renderViolations } from "../../tools/policy/render";
 import { runPolicies } from "../../tools/policy/run";
 import { computeScorecard } from "../../tools/policy/scorecard";
 
@@ -114,7 +115,10 @@ describe("CrossGuard semantics", () => {
   });
 
   test.each([
-    [{ nope: "advisory" }, "policy config names unknown policy 'nope'"],
+    [
+      { all: "strict" },
+      'policy config "all" must be one of advisory, mandatory, remediate, disabled (or { "enforcementLevel": ... }), got "strict"',
+    ],
     [
       { "required-tags": "strict" },
       "config of 'required-tags' must be an enforcement level or an object, got \"strict\"",
@@ -124,11 +128,56 @@ describe("CrossGuard semantics", () => {
       'required-tags.requiredTags must be of type array, got "Owner"',
     ],
     [
-      { "required-tags": { tagz: [] } },
-      "required-tags: unknown config property 'tagz' (known: requiredTags)",
+      { "required-tags": { requiredTags: ["Owner", 3] } },
+      "required-tags.requiredTags[1] must be of type string, got 3",
     ],
   ])("config %j is rejected", (config, message) => {
     expect(() => resolveConfig([requiredTags], config)).toThrow(new InputError(message));
+  });
+
+  test.each([
+    [
+      { "eks-supported-version": { minVersion: "latest" } },
+      'eks-supported-version.minVersion must match ^\\d+\\.\\d+$, got "latest"',
+    ],
+    [
+      { "eks-imdsv2-required": { maxHopLimit: 0 } },
+      "eks-imdsv2-required.maxHopLimit must be between 1 and 64, got 0",
+    ],
+    [
+      { "readiness-exclusions": { capabilities: { tracing: "short" } } },
+      'readiness-exclusions.capabilities.tracing must be at least 10 characters, got "short"',
+    ],
+  ])("a value breaking a policy's schema is refused before the policy runs: %j", (config, message) => {
+    expect(() => resolveConfig(ALL_POLICIES, config)).toThrow(new InputError(message));
+  });
+
+  test("an unknown capability id in readiness-exclusions is refused, naming policy and property", () => {
+    expect(() =>
+      resolveConfig(ALL_POLICIES, {
+        "readiness-exclusions": { capabilities: { tracin: "we run no services" } },
+      }),
+    ).toThrow(
+      /^readiness-exclusions\.capabilities has key 'tracin', whose name must be one of "pod-security-context", /,
+    );
+  });
+
+  test('"all" accepts the object form; unknown policies and properties warn (likely typos) and do not fail', () => {
+    const raw = {
+      all: { enforcementLevel: "advisory" },
+      nope: "mandatory",
+      "required-tags": { tagz: [], enforcementLevel: "mandatory" },
+    };
+    const config = resolveConfig([requiredTags, kmsKeyRotationEnabled], raw);
+    expect(config.get("kms-key-rotation-enabled")?.enforcementLevel).toBe("advisory");
+    expect(config.get("required-tags")).toEqual({
+      enforcementLevel: "mandatory",
+      properties: { requiredTags: expect.any(Array), tagz: [] },
+    });
+    expect(configWarnings([requiredTags, kmsKeyRotationEnabled], raw)).toEqual([
+      "policy config names unknown policy 'nope' (ignored; a typo?)",
+      "required-tags: unknown config property 'tagz' (ignored; known: requiredTags)",
+    ]);
   });
 });
 
@@ -158,80 +207,141 @@ describe("the insecure fixture plan", () => {
 
   test("the scorecard is no-go, and names every reason", () => {
     expect(run.scorecard.verdict).toBe("no-go");
-    expect(run.scorecard.reasons[0]).toBe("11 mandatory violation(s)");
-    expect(run.scorecard.categories.find((c) => c.category === "Cloud Integration")?.score).toBeUndefined();
-    // No node group and no scaled workload in the fixture: nothing to judge, never a free pass.
-    expect(run.scorecard.categories.find((c) => c.category === "Auto-scaling")?.score).toBeUndefined();
-    expect(run.scorecard.coveredWeight).toBe(90);
-    expect(renderMarkdown(run.evaluation, run.scorecard)).toContain(
-      "| Cloud Integration | 5 | not assessed | 0/2 |",
+    expect(run.scorecard.reasons[0]).toBe("12 mandatory violation(s)");
+    // No node group and no scaled workload in the fixture: nothing to judge counts as failed, never a free pass.
+    expect(run.scorecard.categories.find((c) => c.category === "Auto-scaling")).toMatchObject({
+      score: 0,
+      capabilitiesPassed: 0,
+      capabilitiesCounted: 2,
+    });
+    expect(run.scorecard.capabilities.find((c) => c.id === "node-autoscaling")).toMatchObject({
+      status: "missing",
+      why: [
+        "eks-node-group-scalable: No resource of type aws:eks/nodeGroup:NodeGroup in the stack",
+        "eks-spot-instance-diversity: No resource of type aws:eks/nodeGroup:NodeGroup in the stack",
+      ],
+    });
+    expect(run.scorecard.coveredWeight).toBe(100);
+    const markdown = renderMarkdown(run.evaluation, run.scorecard);
+    expect(markdown).toContain("| Auto-scaling | 5 | 0.0 | 0/2 |");
+    expect(markdown).toContain(
+      "| mandatory / critical | Network Security | security-group-no-public-ingress | `urn:pulumi:insecure::platform::aws:ec2/securityGroup:SecurityGroup::bastion` |",
+    );
+    expect(markdown).toContain(
+      "| workload-has-pdb | No Deployment or StatefulSet runs more than one replica |",
+    );
+    const text = renderScorecard(run.scorecard);
+    expect(text).toMatch(/^workload-has-pdb +No Deployment or StatefulSet runs more than one replica$/m);
+    expect(text).toMatch(
+      /^Monitoring and Observability +tracing +missing +no policy of the pack proves it yet$/m,
+    );
+    expect(renderViolations(run.evaluation)).toContain(
+      "[kms-key-rotation-enabled] (Storage and Backup) urn:pulumi:insecure::platform::aws:kms/key:Key::data",
     );
   });
 });
 
 describe("scorecard arithmetic", () => {
-  test("severity-weighted policy pass rates; go needs every group above its threshold", () => {
-    const outcome = (policy: string, assessed: number, passed: number) => ({
-      policy,
-      enforcementLevel: "mandatory" as const,
-      assessed,
-      passed,
-      notAssessed: [],
-    });
-    const all = Object.keys(POLICY_METADATA).map((p) => outcome(p, 2, 2));
-    const perfect = computeScorecard(
-      { stack: "s", project: "p", violations: [], outcomes: all, resourceCount: 1 },
+  const outcome = (policy: string, assessed: number, passed: number) => ({
+    policy,
+    enforcementLevel: "mandatory" as "mandatory" | "advisory",
+    assessed,
+    passed,
+    notAssessed: [] as { urn?: string; reason: string }[],
+    notApplicable: [] as string[],
+  });
+  const card = (outcomes: ReturnType<typeof outcome>[], config?: Parameters<typeof computeScorecard>[2]) =>
+    computeScorecard(
+      { stack: "s", project: "p", violations: [], outcomes, resourceCount: 1 },
       POLICY_METADATA,
+      config,
     );
-    expect(perfect).toMatchObject({ verdict: "go", overall: 100, coveredWeight: 100 });
-    // One critical Network Security policy at half: (4 * 0.5 + rest) / total severity weight of the category.
-    const half = all.map((o) =>
-      o.policy === "security-group-no-public-ingress" ? outcome(o.policy, 2, 1) : o,
+  const allPass = () => Object.keys(POLICY_METADATA).map((p) => outcome(p, 2, 2));
+  const unproven = CAPABILITIES.filter((c) => c.policies.length === 0);
+
+  test("every policy passing still leaves the capabilities no policy proves failed", () => {
+    const result = card(allPass());
+    const monitoring = CAPABILITIES.filter((c) => c.category === "Monitoring and Observability");
+    const missing = monitoring.filter((c) => c.policies.length === 0).length;
+    expect(result.categories.find((c) => c.category === "Monitoring and Observability")?.score).toBe(
+      Math.round((1000 * (monitoring.length - missing)) / monitoring.length) / 10,
     );
-    const card = computeScorecard(
-      { stack: "s", project: "p", violations: [], outcomes: half, resourceCount: 1 },
-      POLICY_METADATA,
-    );
-    const net = Object.values(POLICY_METADATA).filter((m) => m.category === "Network Security");
-    const weights = { low: 1, medium: 2, high: 3, critical: 4 };
-    const total = net.reduce((s, m) => s + weights[m.severity], 0);
-    expect(card.categories.find((c) => c.category === "Network Security")?.score).toBe(
-      Math.round((1000 * (total - 2)) / total) / 10,
+    expect(result.capabilities.filter((c) => c.status === "missing").map((c) => c.id)).toEqual(
+      unproven.map((c) => c.id),
     );
   });
 
-  test("a mandatory check that could not run on unknown values withholds 'go', an advisory one does not", () => {
-    const outcomes = Object.keys(POLICY_METADATA).map((policy) => ({
-      policy,
-      enforcementLevel: "mandatory" as const,
-      assessed: 2,
-      passed: 2,
-      notAssessed: [] as { urn?: string; reason: string }[],
-    }));
-    const unknown = [{ urn: "urn:pulumi:s::p::aws:ec2/subnet:Subnet::a", reason: "vpcId is unknown" }];
-    const blocked = computeScorecard(
+  test("a capability scores the severity-weighted pass rate of its assessed policies", () => {
+    // pod-security-context: 3 critical (4) and 3 high (3) policies; one critical at half.
+    const half = allPass().map((o) => (o.policy === "pod-run-as-non-root" ? outcome(o.policy, 2, 1) : o));
+    const capability = card(half).capabilities.find((c) => c.id === "pod-security-context");
+    expect(capability).toMatchObject({
+      status: "failed",
+      score: (4 * 0.5 + 2 * 4 + 3 * 3) / (3 * 4 + 3 * 3),
+    });
+  });
+
+  test("excluding every unproven capability with a reason (and nothing failing) gives go", () => {
+    const capabilities = Object.fromEntries(unproven.map((c) => [c.id, `not needed here: ${c.title}`]));
+    const config = resolveConfig(ALL_POLICIES, { "readiness-exclusions": { capabilities } });
+    const result = card(allPass(), config);
+    expect(result).toMatchObject({ verdict: "go", overall: 100, coveredWeight: 100, reasons: [] });
+    expect(result.capabilities.find((c) => c.id === "tracing")).toMatchObject({
+      status: "excluded",
+      why: [capabilities.tracing],
+    });
+  });
+
+  test("a category below the floor withholds go even when the groups and overall pass", () => {
+    const keep = unproven.filter((c) => c.category !== "CI/CD");
+    const capabilities = Object.fromEntries(keep.map((c) => [c.id, "excluded for this test"]));
+    const result = card(allPass(), resolveConfig(ALL_POLICIES, { "readiness-exclusions": { capabilities } }));
+    expect(result.verdict).toBe("no-go");
+    expect(result.reasons.filter((r) => r.startsWith("CI/CD"))).toEqual([
+      "CI/CD 25 is below the floor of 50",
+    ]);
+  });
+
+  test("a mandatory violation withholds go whatever the scores", () => {
+    const capabilities = Object.fromEntries(unproven.map((c) => [c.id, "excluded for this test"]));
+    const result = computeScorecard(
       {
         stack: "s",
         project: "p",
-        violations: [],
-        outcomes: outcomes.map((o, i) => (i === 0 ? { ...o, notAssessed: unknown } : o)),
+        violations: [
+          {
+            policy: "required-tags",
+            category: "Infrastructure as Code",
+            severity: "medium",
+            enforcementLevel: "mandatory",
+            message: "m",
+          },
+        ],
+        outcomes: allPass(),
         resourceCount: 1,
       },
       POLICY_METADATA,
+      resolveConfig(ALL_POLICIES, { "readiness-exclusions": { capabilities } }),
+    );
+    expect(result.overall).toBe(100);
+    expect(result).toMatchObject({ verdict: "no-go", reasons: ["1 mandatory violation(s)"] });
+  });
+
+  test("a mandatory check that could not run on unknown values withholds 'go', an advisory one does not", () => {
+    const capabilities = Object.fromEntries(unproven.map((c) => [c.id, "excluded for this test"]));
+    const config = resolveConfig(ALL_POLICIES, { "readiness-exclusions": { capabilities } });
+    const unknown = [{ urn: "urn:pulumi:s::p::aws:ec2/subnet:Subnet::a", reason: "vpcId is unknown" }];
+    const blocked = card(
+      allPass().map((o, i) => (i === 0 ? { ...o, notAssessed: unknown } : o)),
+      config,
     );
     expect(blocked.verdict).toBe("no-go");
     expect(blocked.reasons).toEqual(["1 mandatory check(s) could not run on values unknown during preview"]);
-    const advisory = computeScorecard(
-      {
-        stack: "s",
-        project: "p",
-        violations: [],
-        outcomes: outcomes.map((o, i) =>
-          i === 0 ? { ...o, enforcementLevel: "advisory" as const, notAssessed: unknown } : o,
-        ),
-        resourceCount: 1,
-      },
-      POLICY_METADATA,
+    const advisory = card(
+      allPass().map((o, i) =>
+        i === 0 ? { ...o, enforcementLevel: "advisory" as const, notAssessed: unknown } : o,
+      ),
+      config,
     );
     expect(advisory.verdict).toBe("go");
   });
@@ -260,12 +370,12 @@ describe("CLI", () => {
     const out = join(dir, "out.json");
     const result = cli("--plan", join(ROOT, "test/fixtures/insecure-plan.json"), "--json", out);
     expect(result.status).toBe(1);
-    expect(result.stdout).toContain("insecure: 11 mandatory and 1 advisory violation(s)");
+    expect(result.stdout).toContain("insecure: 12 mandatory and 1 advisory violation(s)");
     const data = JSON.parse(readFileSync(out, "utf8")) as {
       scorecard: { verdict: string };
       violations: unknown[];
     };
     expect(data.scorecard.verdict).toBe("no-go");
-    expect(data.violations).toHaveLength(12);
+    expect(data.violations).toHaveLength(13);
   });
 });

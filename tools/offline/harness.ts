@@ -62,12 +62,18 @@ export interface OfflineRun {
 
 type Json = unknown;
 
+const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
+
 /**
- * The mock monitor qualifies children of the root stack with `pulumi:pulumi:Stack$`; the engine
- * does not. Recorded URNs use the engine's form so plans match `pulumi preview --json`.
+ * The URN the engine gives a resource: its type is qualified by the whole chain of its ancestors'
+ * types (`grandparentType$parentType$type`), the root stack excepted. The mock monitor instead
+ * prefixes children of the root with `pulumi:pulumi:Stack$` and keeps only the parent's last type,
+ * so a grandchild's URN would differ from a real preview's; the harness replaces its `newUrn`.
  */
-export function engineUrn(urn: string): string {
-  return urn.replace("::pulumi:pulumi:Stack$", "::");
+export function childUrn(stack: string, project: string, parent: string, type: string, name: string): string {
+  const parentType = parent ? parent.split("::")[2] : undefined;
+  const qualified = parentType && parentType !== ROOT_STACK_TYPE ? `${parentType}$${type}` : type;
+  return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
 }
 
 /** Replaces secret envelopes by `[secret]`, resource references by their URN, unknowns by `undefined`. */
@@ -85,7 +91,7 @@ export function maskValue(value: Json, path: string, secretPaths: string[]): Jso
       return SECRET_MASK;
     }
     if (obj[SIG_KEY] === RESOURCE_REF_SIG) {
-      return engineUrn(String(obj.urn));
+      return String(obj.urn);
     }
     const out: Record<string, Json> = {};
     for (const key of Object.keys(obj)) {
@@ -100,6 +106,7 @@ export function maskValue(value: Json, path: string, secretPaths: string[]): Jso
 }
 
 interface MonitorLike {
+  newUrn(parent: string, type: string, name: string): string;
   registerResource(req: RegisterRequest, cb: (err: Error | null, resp?: RegisterResponse) => void): void;
   registerResourceOutputs(req: OutputsRequest, cb: (err: Error | null, resp?: unknown) => void): void;
 }
@@ -137,6 +144,8 @@ export async function runOffline(options: OfflineRunOptions): Promise<OfflineRun
   await pulumi.runtime.setMocks(new PlatformMocks({ region }), options.project, options.stack, false);
 
   const monitor = pulumi.runtime.getMonitor() as unknown as MonitorLike;
+  // Every URN the SDK receives (and so every parent, dependency and reference) is the engine's.
+  monitor.newUrn = (parent, type, name) => childUrn(options.stack, options.project, parent, type, name);
   const resources: RecordedResource[] = [];
   let stackOutputs: Record<string, Json> = {};
 
@@ -165,17 +174,17 @@ export async function runOffline(options: OfflineRunOptions): Promise<OfflineRun
         unknown
       >;
       resources.push({
-        urn: engineUrn(resp.getUrn()),
+        urn: resp.getUrn(),
         type: req.getType(),
         name: req.getName(),
         custom: req.getCustom(),
-        parent: engineUrn(req.getParent()),
+        parent: req.getParent(),
         inputs,
         secretInputs: secretPaths,
         protect: req.getProtect() ?? false,
         retainOnDelete: req.getRetainondelete() ?? false,
-        dependencies: [...new Set(req.getDependenciesList().map(engineUrn))],
-        provider: engineUrn(req.getProvider()),
+        dependencies: [...new Set(req.getDependenciesList())],
+        provider: req.getProvider(),
         id: resp.getId(),
       });
       cb(null, resp);

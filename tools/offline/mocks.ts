@@ -205,6 +205,21 @@ function invokeHandlers(
       dnsSuffix: "amazonaws.com",
       reverseDnsPrefix: "com.amazonaws",
     }),
+    // EKS names a managed node group's Auto Scaling group `eks-<node group>-<node group UUID>`.
+    "aws:eks/getNodeGroup:getNodeGroup": (inputs) => {
+      const group = String(inputs.nodeGroupName);
+      const h = stableHex(`${String(inputs.clusterName)}/${group}`, 32);
+      const uuid = `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+      return {
+        id: `${String(inputs.clusterName)}:${group}`,
+        clusterName: inputs.clusterName,
+        nodeGroupName: group,
+        status: "ACTIVE",
+        resources: [
+          { autoscalingGroups: [{ name: `eks-${group}-${uuid}` }], remoteAccessSecurityGroupId: "" },
+        ],
+      };
+    },
     "aws:index/getRegion:getRegion": () => ({
       id: region,
       name: region,

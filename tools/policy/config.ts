@@ -1,11 +1,17 @@
 /**
  * Policy pack config as the Pulumi CLI reconciles it before the analyzer sees it
- * (`--policy-pack-config FILE`): `{ "all": LEVEL }`, `{ "<policy>": LEVEL }` or
- * `{ "<policy>": { "enforcementLevel": LEVEL, ...props } }`; the policy's own level, then "all",
- * then its entry; properties validated against its `configSchema` and filled with its defaults.
+ * (`--policy-pack-config FILE`): `{ "all": LEVEL }` or `{ "all": { "enforcementLevel": LEVEL } }`,
+ * `{ "<policy>": LEVEL }` or `{ "<policy>": { "enforcementLevel": LEVEL, ...props } }`; the
+ * policy's own level, then "all", then its entry; properties validated against its `configSchema`
+ * (see schema.ts) and filled with its defaults.
+ *
+ * As the CLI does, names it does not know (a policy the pack lacks, a property a policy's schema
+ * lacks) are accepted: {@link configWarnings} lists them, since they are usually typos. A value that
+ * breaks a policy's schema is refused, naming the policy and the property.
  */
 import type { EnforcementLevel, PolicyConfigSchema } from "@pulumi/policy";
 import { InputError } from "./plan-input";
+import { schemaProblem } from "./schema";
 
 export const LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
 
@@ -24,106 +30,130 @@ function isLevel(v: unknown): v is EnforcementLevel {
   return typeof v === "string" && (LEVELS as readonly string[]).includes(v);
 }
 
-function typeMatches(type: string, value: unknown): boolean {
-  switch (type) {
-    case "integer":
-      return Number.isInteger(value);
-    case "number":
-      return typeof value === "number";
-    case "array":
-      return Array.isArray(value);
-    case "object":
-      return value !== null && typeof value === "object" && !Array.isArray(value);
-    case "null":
-      return value === null;
-    default:
-      return typeof value === type;
-  }
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
 }
 
-/** Resolves the config of every policy; problems (unknown policy, bad level, bad property) throw {@link InputError}. */
+function entriesOf(raw: unknown): Record<string, unknown> {
+  if (!isObject(raw)) {
+    throw new InputError('policy config must be a JSON object keyed by policy name (or "all")');
+  }
+  return raw;
+}
+
+/** The level "all" sets, from `"all": LEVEL` or `"all": { "enforcementLevel": LEVEL }`. */
+function allLevel(all: unknown): EnforcementLevel | undefined {
+  const level = isObject(all) ? all.enforcementLevel : all;
+  if (level === undefined) {
+    return undefined;
+  }
+  if (!isLevel(level)) {
+    throw new InputError(
+      `policy config "all" must be one of ${LEVELS.join(", ")} (or { "enforcementLevel": ... }), got ${JSON.stringify(all)}`,
+    );
+  }
+  return level;
+}
+
+/** Splits one policy's entry into its level (if set) and its properties. */
+function splitEntry(
+  name: string,
+  entry: unknown,
+): { level?: EnforcementLevel; given: Record<string, unknown> } {
+  if (entry === undefined) {
+    return { given: {} };
+  }
+  if (isLevel(entry)) {
+    return { level: entry, given: {} };
+  }
+  if (!isObject(entry)) {
+    throw new InputError(
+      `config of '${name}' must be an enforcement level or an object, got ${JSON.stringify(entry)}`,
+    );
+  }
+  const { enforcementLevel, ...given } = entry;
+  if (enforcementLevel !== undefined && !isLevel(enforcementLevel)) {
+    throw new InputError(
+      `${name}.enforcementLevel must be one of ${LEVELS.join(", ")}, got ${JSON.stringify(enforcementLevel)}`,
+    );
+  }
+  return { ...(enforcementLevel !== undefined ? { level: enforcementLevel } : {}), given };
+}
+
+/** The schema's defaults overridden by the given properties, each checked against its schema. */
+function resolveProperties(
+  policy: PolicyDescriptor,
+  given: Record<string, unknown>,
+): Record<string, unknown> {
+  const schema = policy.configSchema?.properties ?? {};
+  const properties: Record<string, unknown> = {};
+  for (const [k, s] of Object.entries(schema)) {
+    if (s.default !== undefined) {
+      properties[k] = s.default;
+    }
+  }
+  for (const [k, v] of Object.entries(given)) {
+    const s = schema[k];
+    if (s !== undefined) {
+      const problem = schemaProblem(s, v);
+      if (problem !== undefined) {
+        throw new InputError(`${policy.name}.${k}${problem}`);
+      }
+    }
+    // Unknown properties reach the policy unchanged, as the CLI passes them (see configWarnings).
+    properties[k] = v;
+  }
+  for (const req of policy.configSchema?.required ?? []) {
+    if (properties[req] === undefined) {
+      throw new InputError(`${policy.name}: config property '${req}' is required`);
+    }
+  }
+  return properties;
+}
+
+/** Resolves the config of every policy; a bad level or a value breaking a schema throws {@link InputError}. */
 export function resolveConfig(
   policies: readonly PolicyDescriptor[],
   raw: unknown,
   packLevel: EnforcementLevel = "advisory",
 ): Map<string, ResolvedPolicyConfig> {
-  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
-    throw new InputError('policy config must be a JSON object keyed by policy name (or "all")');
-  }
-  const entries = raw as Record<string, unknown>;
-  const known = new Set(policies.map((p) => p.name));
-  for (const key of Object.keys(entries)) {
-    if (key !== "all" && !known.has(key)) {
-      throw new InputError(`policy config names unknown policy '${key}'`);
-    }
-  }
-  const all = entries.all;
-  if (all !== undefined && !isLevel(all)) {
-    throw new InputError(
-      `policy config "all" must be one of ${LEVELS.join(", ")}, got ${JSON.stringify(all)}`,
-    );
-  }
+  const entries = entriesOf(raw);
+  const all = allLevel(entries.all);
   const result = new Map<string, ResolvedPolicyConfig>();
   for (const policy of policies) {
-    const entry = entries[policy.name];
-    let level: EnforcementLevel = all ?? policy.enforcementLevel ?? packLevel;
-    const given: Record<string, unknown> = {};
-    if (isLevel(entry)) {
-      level = entry;
-    } else if (entry !== null && typeof entry === "object" && !Array.isArray(entry)) {
-      for (const [k, v] of Object.entries(entry)) {
-        if (k === "enforcementLevel") {
-          if (!isLevel(v)) {
-            throw new InputError(
-              `${policy.name}.enforcementLevel must be one of ${LEVELS.join(", ")}, got ${JSON.stringify(v)}`,
-            );
-          }
-          level = v;
-        } else {
-          given[k] = v;
-        }
-      }
-    } else if (entry !== undefined) {
-      throw new InputError(
-        `config of '${policy.name}' must be an enforcement level or an object, got ${JSON.stringify(entry)}`,
-      );
-    }
-    const schema = policy.configSchema?.properties ?? {};
-    const properties: Record<string, unknown> = {};
-    for (const [k, s] of Object.entries(schema)) {
-      if (s.default !== undefined) {
-        properties[k] = s.default;
-      }
-    }
-    for (const [k, v] of Object.entries(given)) {
-      const s = schema[k];
-      if (!s) {
-        throw new InputError(
-          `${policy.name}: unknown config property '${k}' (known: ${Object.keys(schema).join(", ") || "none"})`,
-        );
-      }
-      const types = s.type === undefined ? [] : Array.isArray(s.type) ? s.type : [s.type];
-      if (types.length > 0 && !types.some((t) => typeMatches(t, v))) {
-        throw new InputError(
-          `${policy.name}.${k} must be of type ${types.join(" or ")}, got ${JSON.stringify(v)}`,
-        );
-      }
-      if (
-        typeof v === "number" &&
-        ((s.minimum !== undefined && v < s.minimum) || (s.maximum !== undefined && v > s.maximum))
-      ) {
-        throw new InputError(
-          `${policy.name}.${k} must be between ${s.minimum ?? "-inf"} and ${s.maximum ?? "inf"}, got ${v}`,
-        );
-      }
-      properties[k] = v;
-    }
-    for (const req of policy.configSchema?.required ?? []) {
-      if (properties[req] === undefined) {
-        throw new InputError(`${policy.name}: config property '${req}' is required`);
-      }
-    }
-    result.set(policy.name, { enforcementLevel: level, properties });
+    const { level, given } = splitEntry(policy.name, entries[policy.name]);
+    result.set(policy.name, {
+      enforcementLevel: level ?? all ?? policy.enforcementLevel ?? packLevel,
+      properties: resolveProperties(policy, given),
+    });
   }
   return result;
+}
+
+/** Names the config uses that the pack does not know: unknown policies, unknown properties (likely typos). */
+export function configWarnings(policies: readonly PolicyDescriptor[], raw: unknown): string[] {
+  const entries = entriesOf(raw);
+  const byName = new Map(policies.map((p) => [p.name, p]));
+  const warnings: string[] = [];
+  for (const [key, entry] of Object.entries(entries)) {
+    if (key === "all") {
+      const extra = isObject(entry) ? Object.keys(entry).filter((k) => k !== "enforcementLevel") : [];
+      warnings.push(...extra.map((k) => `policy config "all" has unknown property '${k}' (ignored)`));
+      continue;
+    }
+    const policy = byName.get(key);
+    if (!policy) {
+      warnings.push(`policy config names unknown policy '${key}' (ignored; a typo?)`);
+      continue;
+    }
+    const known = Object.keys(policy.configSchema?.properties ?? {});
+    for (const k of isObject(entry) ? Object.keys(entry) : []) {
+      if (k !== "enforcementLevel" && !known.includes(k)) {
+        warnings.push(
+          `${key}: unknown config property '${k}' (ignored; known: ${known.join(", ") || "none"})`,
+        );
+      }
+    }
+  }
+  return warnings;
 }

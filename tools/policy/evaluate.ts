@@ -12,15 +12,19 @@ import type {
   ReportViolation,
   ResourceValidation,
   ResourceValidationArgs,
+  ResourceValidationPolicy,
   Severity,
+  StackValidationPolicy,
 } from "@pulumi/policy";
-import type { PlatformPolicy } from "../../policy/lib/types";
+import type { PlatformPolicy, ReadinessCategory } from "../../policy/lib/types";
 import type { ResolvedPolicyConfig } from "./config";
 import { isResourcePolicy, isStackPolicy, unknownCheckingProxy, UnknownValueError } from "./crossguard";
 import type { PlanInput, PlanResource } from "./plan-input";
 
 export interface Violation {
   readonly policy: string;
+  /** The readiness category of the policy. */
+  readonly category: ReadinessCategory;
   readonly severity: Severity;
   /** Effective level; `remediate` is reported as `mandatory`, as CrossGuard does. */
   readonly enforcementLevel: "advisory" | "mandatory";
@@ -36,6 +40,8 @@ export interface PolicyOutcome {
   readonly passed: number;
   /** Resources (or the stack) the policy could not judge because a value is unknown during preview. */
   readonly notAssessed: readonly { urn?: string; reason: string }[];
+  /** Distinct reasons the policy gave for not applying (to a resource, or to the stack); "disabled" included. */
+  readonly notApplicable: readonly string[];
 }
 
 export interface Evaluation {
@@ -51,7 +57,7 @@ export class PolicyRuntimeError extends Error {}
 
 class NotApplicable extends Error {}
 const notApplicable = (reason?: string): never => {
-  throw new NotApplicable(reason);
+  throw new NotApplicable(reason ?? "Not applicable");
 };
 
 function pulumiTypeOf(x: unknown): string | undefined {
@@ -79,6 +85,145 @@ function optionsOf(r: PlanResource): PolicyResourceOptions {
   };
 }
 
+/** What a policy needs to judge and report, whatever its kind. */
+interface PolicyRun {
+  readonly policy: PlatformPolicy;
+  readonly reported: "advisory" | "mandatory";
+  readonly getConfig: <T extends object>() => T;
+  readonly providerOf: (r: PlanResource) => PolicyProviderResource | undefined;
+}
+
+/** A tally of one policy's verdicts. */
+interface Tally {
+  assessed: number;
+  passed: number;
+  readonly violations: Violation[];
+  readonly notAssessed: { urn?: string; reason: string }[];
+  readonly notApplicable: Set<string>;
+}
+
+function reporter(run: PolicyRun, fallbackUrn: string | undefined, sink: Violation[]): ReportViolation {
+  return (message, urn) =>
+    sink.push({
+      policy: run.policy.name,
+      category: run.policy.category,
+      severity: run.policy.severity,
+      enforcementLevel: run.reported,
+      ...((urn ?? fallbackUrn) ? { urn: urn ?? fallbackUrn } : {}),
+      message: message || run.policy.description,
+    });
+}
+
+function runtimeError(policy: PlatformPolicy, e: unknown, where: string): PolicyRuntimeError {
+  const text = e instanceof Error ? e.message : String(e);
+  return new PolicyRuntimeError(`policy '${policy.name}' failed on ${where}: ${text}`);
+}
+
+function resourceArgs(run: PolicyRun, r: PlanResource): ResourceValidationArgs {
+  const props = unknownCheckingProxy({ ...r.props });
+  const provider = run.providerOf(r);
+  return {
+    type: r.type,
+    props,
+    urn: r.urn,
+    name: r.name,
+    opts: optionsOf(r),
+    stackTags: new Map<string, string>(),
+    isType: (cls) => isTypeOf(r.type, cls),
+    asType: ((cls: unknown) =>
+      isTypeOf(r.type, cls) ? props : undefined) as ResourceValidationArgs["asType"],
+    getConfig: run.getConfig,
+    notApplicable,
+    ...(provider ? { provider } : {}),
+  };
+}
+
+/** Runs a resource policy on one resource: every validation function, as the analyzer's `Analyze` does. */
+async function judgeResource(
+  run: PolicyRun,
+  validations: readonly ResourceValidation[],
+  r: PlanResource,
+  tally: Tally,
+): Promise<void> {
+  const found: Violation[] = [];
+  let applicable = false;
+  let unknown: string | undefined;
+  for (const validation of validations) {
+    try {
+      await Promise.resolve(validation(resourceArgs(run, r), reporter(run, r.urn, found)));
+      applicable = true;
+    } catch (e) {
+      if (e instanceof UnknownValueError) {
+        unknown = e.message;
+      } else if (e instanceof NotApplicable) {
+        tally.notApplicable.add(e.message);
+      } else {
+        throw runtimeError(run.policy, e, r.urn);
+      }
+    }
+  }
+  if (unknown !== undefined) {
+    tally.notAssessed.push({ urn: r.urn, reason: unknown });
+  } else if (applicable) {
+    tally.assessed += 1;
+    tally.passed += found.length === 0 ? 1 : 0;
+    tally.violations.push(...found);
+  }
+}
+
+async function judgeResources(
+  run: PolicyRun,
+  policy: ResourceValidationPolicy,
+  resources: readonly PlanResource[],
+  tally: Tally,
+): Promise<void> {
+  if (!policy.validateResource) {
+    tally.notApplicable.add("Policy does not implement validateResource");
+    return;
+  }
+  const validations = Array.isArray(policy.validateResource)
+    ? policy.validateResource
+    : [policy.validateResource];
+  // CrossGuard's fast type filter applies to a single function only, not to an array of one.
+  const fastType = Array.isArray(policy.validateResource) ? undefined : pulumiTypeOf(validations[0]);
+  for (const r of resources) {
+    if (fastType && r.type !== fastType) {
+      tally.notApplicable.add(`Policy only applies to resources of type '${fastType}'`);
+      continue;
+    }
+    await judgeResource(run, validations, r, tally);
+  }
+}
+
+async function judgeStack(
+  run: PolicyRun,
+  policy: StackValidationPolicy,
+  plan: PlanInput,
+  tally: Tally,
+): Promise<void> {
+  const found: Violation[] = [];
+  try {
+    const resources = buildStackResources(plan.resources, run.providerOf);
+    await Promise.resolve(
+      policy.validateStack(
+        { resources, getConfig: run.getConfig, notApplicable, stackTags: new Map<string, string>() },
+        reporter(run, undefined, found),
+      ),
+    );
+    tally.assessed = 1;
+    tally.passed = found.length === 0 ? 1 : 0;
+    tally.violations.push(...found);
+  } catch (e) {
+    if (e instanceof UnknownValueError) {
+      tally.notAssessed.push({ reason: e.message });
+    } else if (e instanceof NotApplicable) {
+      tally.notApplicable.add(e.message);
+    } else {
+      throw runtimeError(policy as PlatformPolicy, e, "the stack");
+    }
+  }
+}
+
 /** Evaluates `policies` over `plan` with the resolved config of each. */
 export async function evaluate(
   plan: PlanInput,
@@ -98,107 +243,37 @@ export async function evaluate(
   for (const policy of policies) {
     const resolved = config.get(policy.name);
     const level = resolved?.enforcementLevel ?? policy.enforcementLevel;
-    if (level === "disabled") {
-      outcomes.push({
-        policy: policy.name,
-        enforcementLevel: level,
-        assessed: 0,
-        passed: 0,
-        notAssessed: [],
-      });
-      continue;
-    }
-    const reported: EnforcementLevel = level === "remediate" ? "mandatory" : level;
-    const getConfig = <T extends object>(): T => ({ ...(resolved?.properties ?? {}) }) as T;
-    const notAssessed: { urn?: string; reason: string }[] = [];
-    let assessed = 0;
-    let passed = 0;
-    const makeReport =
-      (fallbackUrn: string | undefined, sink: Violation[]): ReportViolation =>
-      (message, urn) =>
-        sink.push({
-          policy: policy.name,
-          severity: policy.severity,
-          enforcementLevel: reported as "advisory" | "mandatory",
-          ...((urn ?? fallbackUrn) ? { urn: urn ?? fallbackUrn } : {}),
-          message: message || policy.description,
-        });
-    const fail = (e: unknown, where: string): never => {
-      const text = e instanceof Error ? e.message : String(e);
-      throw new PolicyRuntimeError(`policy '${policy.name}' failed on ${where}: ${text}`);
+    const tally: Tally = {
+      assessed: 0,
+      passed: 0,
+      violations: [],
+      notAssessed: [],
+      notApplicable: new Set(),
     };
-
-    if (isResourcePolicy(policy) && policy.validateResource) {
-      const validations: ResourceValidation[] = Array.isArray(policy.validateResource)
-        ? policy.validateResource
-        : [policy.validateResource];
-      // CrossGuard's fast type filter applies to a single function only, not to an array of one.
-      const fastType = Array.isArray(policy.validateResource) ? undefined : pulumiTypeOf(validations[0]);
-      for (const r of plan.resources) {
-        if (fastType && r.type !== fastType) {
-          continue;
-        }
-        const found: Violation[] = [];
-        let applicable = false;
-        let unknown: string | undefined;
-        for (const validation of validations) {
-          const props = unknownCheckingProxy({ ...r.props });
-          const provider = providerOf(r);
-          const args: ResourceValidationArgs = {
-            type: r.type,
-            props,
-            urn: r.urn,
-            name: r.name,
-            opts: optionsOf(r),
-            stackTags: new Map<string, string>(),
-            isType: (cls) => isTypeOf(r.type, cls),
-            asType: ((cls: unknown) =>
-              isTypeOf(r.type, cls) ? props : undefined) as ResourceValidationArgs["asType"],
-            getConfig,
-            notApplicable,
-            ...(provider ? { provider } : {}),
-          };
-          try {
-            await Promise.resolve(validation(args, makeReport(r.urn, found)));
-            applicable = true;
-          } catch (e) {
-            if (e instanceof UnknownValueError) {
-              unknown = e.message;
-            } else if (!(e instanceof NotApplicable)) {
-              fail(e, r.urn);
-            }
-          }
-        }
-        if (unknown !== undefined) {
-          notAssessed.push({ urn: r.urn, reason: unknown });
-        } else if (applicable) {
-          assessed += 1;
-          passed += found.length === 0 ? 1 : 0;
-          violations.push(...found);
-        }
-      }
-    } else if (isStackPolicy(policy)) {
-      const resources = buildStackResources(plan.resources, providerOf);
-      const found: Violation[] = [];
-      try {
-        await Promise.resolve(
-          policy.validateStack(
-            { resources, getConfig, notApplicable, stackTags: new Map<string, string>() },
-            makeReport(undefined, found),
-          ),
-        );
-        assessed = 1;
-        passed = found.length === 0 ? 1 : 0;
-        violations.push(...found);
-      } catch (e) {
-        if (e instanceof UnknownValueError) {
-          notAssessed.push({ reason: e.message });
-        } else if (!(e instanceof NotApplicable)) {
-          fail(e, "the stack");
-        }
+    if (level === "disabled") {
+      tally.notApplicable.add("Disabled by the stack's policy config");
+    } else {
+      const run: PolicyRun = {
+        policy,
+        reported: level === "remediate" ? "mandatory" : level,
+        getConfig: <T extends object>(): T => ({ ...(resolved?.properties ?? {}) }) as T,
+        providerOf,
+      };
+      if (isResourcePolicy(policy)) {
+        await judgeResources(run, policy, plan.resources, tally);
+      } else if (isStackPolicy(policy)) {
+        await judgeStack(run, policy, plan, tally);
       }
     }
-    outcomes.push({ policy: policy.name, enforcementLevel: level, assessed, passed, notAssessed });
+    violations.push(...tally.violations);
+    outcomes.push({
+      policy: policy.name,
+      enforcementLevel: level,
+      assessed: tally.assessed,
+      passed: tally.passed,
+      notAssessed: tally.notAssessed,
+      notApplicable: [...tally.notApplicable],
+    });
   }
   return {
     stack: plan.stack,

@@ -56,7 +56,7 @@ export function renderViolations(evaluation: Evaluation): string {
   for (const group of groupViolations(evaluation.violations)) {
     out.push(`\n${group.title.toUpperCase()} (${group.items.length})`);
     for (const v of group.items) {
-      out.push(`  [${v.policy}] ${v.urn ?? "(stack)"}\n    ${v.message}`);
+      out.push(`  [${v.policy}] (${v.category}) ${v.urn ?? "(stack)"}\n    ${v.message}`);
     }
   }
   const unknown = evaluation.outcomes.flatMap((o) =>
@@ -69,14 +69,14 @@ export function renderViolations(evaluation: Evaluation): string {
   return out.join("\n").replace(/^\n/, "");
 }
 
-const fmt = (n: number | undefined) => (n === undefined ? "not assessed" : n.toFixed(1));
+const fmt = (n: number | undefined) => (n === undefined ? "excluded" : n.toFixed(1));
 
 function scorecardRows(card: Scorecard) {
   const categories = card.categories.map((c) => [
     c.category,
     String(c.weight),
     fmt(c.score),
-    `${c.policiesAssessed}/${c.policiesTotal}`,
+    `${c.capabilitiesPassed}/${c.capabilitiesCounted}`,
   ]);
   const groups = card.groups.map((g) => [
     g.group,
@@ -84,47 +84,86 @@ function scorecardRows(card: Scorecard) {
     fmt(g.score),
     g.score === undefined ? "not assessed" : g.passes ? "pass" : "fail",
   ]);
-  return { categories, groups };
+  // Capabilities that did not pass: what is missing, failed or excluded, and why.
+  const gaps = card.capabilities
+    .filter((c) => c.status !== "passed")
+    .map((c) => [
+      c.category,
+      c.id,
+      c.status === "failed" ? `failed (${Math.round(100 * (c.score ?? 0))}%)` : c.status,
+      c.status === "failed" ? "see violations" : c.why.join("; "),
+    ]);
+  const notApplicable = card.notApplicable.map((n) => [n.policy, n.reasons.join("; ")]);
+  return { categories, groups, gaps, notApplicable };
 }
 
+const CATEGORY_HEADER = ["Category", "Weight", "Score", "Capabilities passed"];
+const GROUP_HEADER = ["Group", "Threshold", "Score", "Result"];
+const GAP_HEADER = ["Category", "Capability", "Status", "Why"];
+const NA_HEADER = ["Policy", "Why it did not apply"];
+
+function overallLine(card: Scorecard): string {
+  return (
+    `Overall: ${fmt(card.overall)} (threshold > ${card.overallThreshold}; no category below ${card.categoryFloor}; ` +
+    `covers ${card.coveredWeight}/100 of the category weight)`
+  );
+}
+
+const verdictText = (card: Scorecard) =>
+  `${card.verdict.toUpperCase()}${card.reasons.length ? ` (${card.reasons.join("; ")})` : ""}`;
+
 export function renderScorecard(card: Scorecard): string {
-  const { categories, groups } = scorecardRows(card);
+  const { categories, groups, gaps, notApplicable } = scorecardRows(card);
   return [
     `Readiness scorecard: ${card.stack}`,
-    textTable(["Category", "Weight", "Score", "Policies assessed"], categories),
+    textTable(CATEGORY_HEADER, categories),
     "",
-    textTable(["Group", "Threshold", "Score", "Result"], groups),
+    textTable(GROUP_HEADER, groups),
     "",
-    `Overall: ${fmt(card.overall)} (threshold > ${card.overallThreshold}; covers ${card.coveredWeight}/100 of the category weight)`,
-    `Verdict: ${card.verdict.toUpperCase()}${card.reasons.length ? ` (${card.reasons.join("; ")})` : ""}`,
+    overallLine(card),
+    `Verdict: ${verdictText(card)}`,
+    "",
+    `Capabilities not passed (${gaps.length})`,
+    gaps.length ? textTable(GAP_HEADER, gaps) : "None.",
+    "",
+    `Policies that did not apply (${notApplicable.length})`,
+    notApplicable.length ? textTable(NA_HEADER, notApplicable) : "None.",
   ].join("\n");
 }
 
 export function renderMarkdown(evaluation: Evaluation, card: Scorecard): string {
-  const { categories, groups } = scorecardRows(card);
+  const { categories, groups, gaps, notApplicable } = scorecardRows(card);
   const violations = groupViolations(evaluation.violations).flatMap((g) =>
-    g.items.map((v) => [g.title, v.policy, v.urn ? `\`${v.urn}\`` : "(stack)", v.message]),
+    g.items.map((v) => [g.title, v.category, v.policy, v.urn ? `\`${v.urn}\`` : "(stack)", v.message]),
   );
   return [
     `# Readiness scorecard: ${card.stack}`,
     "",
-    `**Verdict: ${card.verdict.toUpperCase()}**${card.reasons.length ? ` (${card.reasons.join("; ")})` : ""}`,
+    `**Verdict: ${verdictText(card)}**`,
     "",
-    `Overall: ${fmt(card.overall)} (threshold > ${card.overallThreshold}; covers ${card.coveredWeight}/100 of the category weight)`,
+    overallLine(card),
     "",
     "## Categories",
     "",
-    markdownTable(["Category", "Weight", "Score", "Policies assessed"], categories),
+    markdownTable(CATEGORY_HEADER, categories),
     "",
     "## Go/no-go groups",
     "",
-    markdownTable(["Group", "Threshold", "Score", "Result"], groups),
+    markdownTable(GROUP_HEADER, groups),
+    "",
+    "## Capabilities not passed",
+    "",
+    gaps.length ? markdownTable(GAP_HEADER, gaps) : "None.",
     "",
     "## Violations",
     "",
     violations.length
-      ? markdownTable(["Level / severity", "Policy", "Resource", "Message"], violations)
+      ? markdownTable(["Level / severity", "Category", "Policy", "Resource", "Message"], violations)
       : "None.",
+    "",
+    "## Policies that did not apply",
+    "",
+    notApplicable.length ? markdownTable(NA_HEADER, notApplicable) : "None.",
     "",
     summaryLine(evaluation),
     "",

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from "fs";
 import { join } from "path";
 import { ALL_POLICIES, POLICY_METADATA } from "../../policy/catalog";
-import { resolveConfig } from "./config";
+import { configWarnings, resolveConfig } from "./config";
 import { evaluate, type Evaluation } from "./evaluate";
 import { InputError, type PlanInput, readPlan } from "./plan-input";
 import { computeScorecard, type Scorecard } from "./scorecard";
@@ -41,6 +41,8 @@ export function readPolicyConfig(stack: string, file?: string): unknown {
 export interface PolicyRun {
   readonly evaluation: Evaluation;
   readonly scorecard: Scorecard;
+  /** Names in the policy config that the pack does not know (accepted, as the CLI does). */
+  readonly warnings: readonly string[];
 }
 
 /** Evaluates the whole pack on `plan` for `stack` (defaults to the plan's own stack). */
@@ -49,7 +51,12 @@ export async function runPolicies(
   options: { stack?: string; configFile?: string } = {},
 ): Promise<PolicyRun> {
   const stack = options.stack ?? plan.stack;
-  const config = resolveConfig(ALL_POLICIES, readPolicyConfig(stack, options.configFile));
+  const raw = readPolicyConfig(stack, options.configFile);
+  const config = resolveConfig(ALL_POLICIES, raw);
   const evaluation = await evaluate({ ...plan, stack }, ALL_POLICIES, config);
-  return { evaluation, scorecard: computeScorecard(evaluation, POLICY_METADATA) };
+  return {
+    evaluation,
+    scorecard: computeScorecard(evaluation, POLICY_METADATA, config),
+    warnings: configWarnings(ALL_POLICIES, raw),
+  };
 }

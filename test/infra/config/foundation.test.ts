@@ -145,6 +145,13 @@ describe("config validation", () => {
       ["platform:network.azCount: production needs at least 3 AZs to survive the loss of one"],
     ],
     [
+      "production with a single NAT gateway",
+      (r) => withObject(r, net, (n) => (n.natStrategy = "single")),
+      [
+        "platform:network.natStrategy: production needs 'perAz': with one NAT gateway, losing its AZ cuts every private subnet's egress",
+      ],
+    ],
+    [
       "AZ of another region",
       (r) => withObject(r, net, (n) => (n.availabilityZones = ["us-west-2a", "us-west-2b", "us-east-1a"])),
       ["platform:network.availabilityZones: must be AZs of the stack's region us-west-2"],

@@ -283,6 +283,24 @@ describe("bad service declarations", () => {
       ],
     ],
     [
+      "a credential-shaped value in plain config (the value is never echoed)",
+      [{ ...VALID, config: { DATABASE_URL: "postgres://app:hunter2@db:5432/app", STRIPE_KEY: "abc" } }],
+      [
+        {
+          key: at("config.DATABASE_URL"),
+          received: "DATABASE_URL",
+          message:
+            "holds what looks like a URL with a password in it; config is plain text: keep credentials out of it, as a 'secure:' stack value delivered through secretEnv (a Secret reference) or as a Vault secret (vault.secrets)",
+        },
+        {
+          key: at("config.STRIPE_KEY"),
+          received: "STRIPE_KEY",
+          message:
+            "looks like a credential; config is plain text: keep credentials out of it, as a 'secure:' stack value delivered through secretEnv (a Secret reference) or as a Vault secret (vault.secrets)",
+        },
+      ],
+    ],
+    [
       "a root UID",
       [{ ...VALID, runAsUser: 0 }],
       [
