@@ -4,6 +4,7 @@
  * check that the preview's time grows linearly with the number of declared services; prints the
  * resource count and the program time.
  */
+import "./offline/fast-start";
 import { runOffline } from "./offline/harness";
 import { PROJECT_DIR } from "./offline/preview-stack";
 import { readStackFiles } from "./offline/stack-files";

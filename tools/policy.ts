@@ -1,9 +1,10 @@
 /**
- * `npm run policy -- <stack> | --plan FILE [--stack NAME] [--config FILE] [--scorecard] [--markdown FILE] [--json FILE]`
+ * `npm run policy -- <stack> [--dir DIR] | --plan FILE [--stack NAME] [--config FILE] [--scorecard] [--fail-on-no-go] [--markdown FILE] [--json FILE]`
  *
  * Evaluates the readiness policy pack on the offline preview of a stack, or on a plan file in the
- * shape of `pulumi preview --json`. Exit 1 on a mandatory violation, 0 otherwise, 2 on usage or
- * input errors. See tools/README.md.
+ * shape of `pulumi preview --json`. `--config FILE` replaces `policy/config/<stack>.json` (no
+ * merge). Exit 1 on a mandatory violation (or, with `--fail-on-no-go`, a no-go scorecard), 0
+ * otherwise, 2 on usage or input errors. See tools/README.md.
  */
 import { writeFileSync } from "fs";
 import { parseArgs } from "util";
@@ -14,7 +15,8 @@ import { renderMarkdown, renderScorecard, renderViolations, summaryLine } from "
 import { readPlanFile, runPolicies } from "./policy/run";
 
 const USAGE =
-  "usage: npm run policy -- <stack> | --plan FILE [--stack NAME] [--config FILE] [--scorecard] [--markdown FILE] [--json FILE]";
+  "usage: npm run policy -- <stack> [--dir DIR] | --plan FILE [--stack NAME] [--config FILE] [--scorecard] [--fail-on-no-go] [--markdown FILE] [--json FILE]\n" +
+  "  --config FILE replaces policy/config/<stack>.json (it is not merged)";
 
 async function main(argv: string[]): Promise<number> {
   let parsed;
@@ -27,6 +29,8 @@ async function main(argv: string[]): Promise<number> {
         stack: { type: "string" },
         config: { type: "string" },
         scorecard: { type: "boolean", default: false },
+        "fail-on-no-go": { type: "boolean", default: false },
+        dir: { type: "string" },
         markdown: { type: "string" },
         json: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
@@ -43,6 +47,11 @@ async function main(argv: string[]): Promise<number> {
   if (positionals.length > 1 || (positionals.length === 1) === (values.plan !== undefined)) {
     throw new InputError(`give either a stack name or --plan FILE\n${USAGE}`);
   }
+  if (values.dir !== undefined && values.plan !== undefined) {
+    throw new InputError(
+      `--dir reads a stack's files for its offline preview; it does not apply to --plan\n${USAGE}`,
+    );
+  }
 
   let plan;
   if (values.plan !== undefined) {
@@ -52,7 +61,7 @@ async function main(argv: string[]): Promise<number> {
     const { toPlan } = await import("./offline/plan");
     let preview;
     try {
-      preview = await previewStack(positionals[0]);
+      preview = await previewStack(positionals[0], values.dir);
     } catch (e) {
       throw new InputError(
         `offline preview of stack '${positionals[0]}' failed: ${(e as Error).message ?? String(e)}`,
@@ -87,7 +96,8 @@ async function main(argv: string[]): Promise<number> {
   if (values.markdown !== undefined) {
     writeFileSync(values.markdown, renderMarkdown(evaluation, scorecard));
   }
-  return evaluation.violations.some((v) => v.enforcementLevel === "mandatory") ? 1 : 0;
+  const mandatory = evaluation.violations.some((v) => v.enforcementLevel === "mandatory");
+  return mandatory || (values["fail-on-no-go"] && scorecard.verdict === "no-go") ? 1 : 0;
 }
 
 main(process.argv.slice(2)).then(

@@ -1,87 +1,154 @@
 /**
- * `npm run preview -- <stack> [--json FILE] [--quiet] [--dir DIR]`
+ * `npm run preview -- <stack> [--json FILE] [--markdown FILE] [--compare OLD.json] [--quiet] [--timing] [--dir DIR]`
  *
  * Offline preview: runs the stack's program against mocked providers, from `Pulumi.<stack>.yaml`,
- * with no Pulumi CLI, no credentials and no network. Prints the resource tree, counts by type, the
- * stack outputs (secrets masked) and the time taken; `--json FILE` writes the plan in the shape of
- * `pulumi preview --json`. `--dir DIR` reads `Pulumi.yaml` and the stack file from another folder
+ * with no Pulumi CLI, no credentials and no network. Prints the resource tree, counts by type and
+ * the stack outputs (secrets masked), fitted to the terminal; `--json FILE` writes the plan in the
+ * shape of `pulumi preview --json`; `--markdown FILE` a pull-request summary, which with
+ * `--compare OLD.json` (a plan written by `--json` on the base branch) lists what the change adds,
+ * removes and modifies. `--dir DIR` reads `Pulumi.yaml` and the stack file from another folder
  * (default: the repository root); the program is always this repository's `infra/`.
  *
- * Exit codes: 0 success, 1 the program failed (for example invalid configuration), 2 usage error.
+ * stdout is the same from run to run: progress and timings go to stderr, progress only on a
+ * terminal outside CI, timings on a terminal or with `--timing`.
+ *
+ * Exit codes: 0 success, 1 the program failed (for example invalid configuration), 2 usage error
+ * or an unreadable stack or plan file.
  */
-import { writeFileSync } from "fs";
+import "./offline/fast-start";
+import { mkdirSync, readFileSync, writeFileSync } from "fs";
+import { dirname } from "path";
 import { parseArgs } from "util";
 import { previewStack } from "./offline/preview-stack";
-import { toPlan } from "./offline/plan";
+import { type PlanFile, toPlan } from "./offline/plan";
+import { comparisonLines, comparisonSummary, renderPreviewMarkdown } from "./offline/markdown";
 import { renderCounts, renderOutputs, renderTree } from "./offline/render";
 import { StackFileError } from "./offline/stack-files";
+import { elide, paint, Progress, progressWanted, terminalStyle } from "./offline/terminal";
+import { comparePlans } from "./plan/compare";
 
-const USAGE = "usage: npm run preview -- <stack> [--json FILE] [--quiet] [--dir DIR]";
+const USAGE =
+  "usage: npm run preview -- <stack> [--json FILE] [--markdown FILE] [--compare OLD.json] [--quiet] [--timing] [--dir DIR]";
 
-async function main(argv: string[]): Promise<number> {
-  let parsed;
+/** Thrown for a bad argument or an unreadable input file: exit 2 with the message. */
+class UsageError extends Error {}
+
+function parse(argv: string[]) {
   try {
-    parsed = parseArgs({
+    return parseArgs({
       args: argv,
       allowPositionals: true,
       options: {
         json: { type: "string" },
+        markdown: { type: "string" },
+        compare: { type: "string" },
         quiet: { type: "boolean", default: false },
+        timing: { type: "boolean", default: false },
         dir: { type: "string" },
-        help: { type: "boolean" },
+        help: { type: "boolean", short: "h", default: false },
       },
     });
   } catch (err) {
-    console.error(`${(err as Error).message}\n${USAGE}`);
-    return 2;
+    throw new UsageError((err as Error).message);
   }
-  if (parsed.values.help) {
+}
+
+function readPlan(path: string): PlanFile {
+  try {
+    const plan = JSON.parse(readFileSync(path, "utf8")) as PlanFile;
+    if (!Array.isArray(plan.steps)) {
+      throw new Error("it has no steps list");
+    }
+    return plan;
+  } catch (err) {
+    throw new UsageError(`cannot read the plan to compare with, ${path}: ${(err as Error).message}`);
+  }
+}
+
+/** Writes `text` to `path`, creating its folder (`out/` in the examples) when needed. */
+function write(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text);
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv);
+  if (values.help) {
     console.log(USAGE);
     return 0;
   }
-  if (parsed.positionals.length !== 1) {
-    console.error(`expected exactly one stack name, got ${parsed.positionals.length}\n${USAGE}`);
-    return 2;
+  if (positionals.length !== 1) {
+    throw new UsageError(`expected exactly one stack name, got ${positionals.length}`);
   }
-  const stack = parsed.positionals[0];
+  const stack = positionals[0];
+  const base = values.compare !== undefined ? readPlan(values.compare) : undefined;
+  const style = terminalStyle(process.stdout);
+  const progress = new Progress(progressWanted(process.stderr));
   const started = performance.now();
+  progress.update(`previewing ${stack}: loading the program...`);
   let preview;
   try {
-    preview = await previewStack(stack, parsed.values.dir);
-  } catch (err) {
-    if (err instanceof StackFileError) {
-      console.error(err.message);
-      return 2;
-    }
-    console.error(err instanceof Error ? err.message : String(err));
-    return 1;
+    preview = await previewStack(stack, values.dir, (n) =>
+      progress.update(`previewing ${stack}: ${n} resources registered`),
+    );
+  } finally {
+    progress.done();
   }
   const programMs = performance.now() - started;
   const { run } = preview;
+  const plan = toPlan(run);
+  const heading = (text: string) => paint(style.colour, "bold", text);
 
-  if (!parsed.values.quiet) {
+  if (!values.quiet) {
     console.log(
-      `Offline preview of stack '${stack}' (project ${preview.project}): mocked providers, no credentials\n`,
+      heading(elide(`Offline preview of stack '${stack}', project ${preview.project}`, style.width)),
     );
-    console.log(renderTree(run));
-    console.log(`\nResources by type\n${renderCounts(run)}`);
-    console.log(`\nOutputs (secrets masked)\n${renderOutputs(run)}`);
+    console.log("Mocked providers: no Pulumi CLI, no credentials, no network.");
+    console.log(`\n${renderTree(run, style)}`);
+    console.log(`\n${heading("Resources by type")}\n${renderCounts(run, style)}`);
+    console.log(`\n${heading("Outputs (secrets masked)")}\n${renderOutputs(run, style)}`);
   }
-  if (parsed.values.json) {
-    writeFileSync(parsed.values.json, `${JSON.stringify(toPlan(run), null, 2)}\n`);
-    console.log(`\nPlan written to ${parsed.values.json}`);
+  if (base !== undefined) {
+    const comparison = comparePlans(base, plan);
+    const title = `Against ${values.compare}: ${comparisonSummary(comparison)}`;
+    console.log(`\n${heading(elide(title, style.width))}`);
+    for (const line of comparisonLines(comparison)) {
+      console.log(elide(line, style.width));
+    }
+  }
+  if (values.json !== undefined) {
+    write(values.json, `${JSON.stringify(plan, null, 2)}\n`);
+    console.log(`\nPlan written to ${values.json}`);
+  }
+  if (values.markdown !== undefined) {
+    write(
+      values.markdown,
+      renderPreviewMarkdown(stack, plan, base && { label: values.compare!, plan: base }),
+    );
+    console.log(`\nSummary written to ${values.markdown}`);
   }
   console.log(
-    `\n${run.resources.length} resources to create; program ${(programMs / 1000).toFixed(2)} s, ` +
-      `total ${process.uptime().toFixed(2)} s since process start`,
+    `${values.quiet && base === undefined && !values.json && !values.markdown ? "" : "\n"}${run.resources.length} resources to create`,
   );
+  if (values.timing || process.stderr.isTTY) {
+    console.error(
+      `program ${(programMs / 1000).toFixed(2)} s, total ${process.uptime().toFixed(2)} s since process start`,
+    );
+  }
   return 0;
 }
 
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => {
+    // No process.exit(): tsx writes its transform cache asynchronously, and the next run needs it.
+    process.exitCode = code;
+  },
   (err: unknown) => {
-    console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+    if (err instanceof UsageError || err instanceof StackFileError) {
+      console.error(err instanceof UsageError ? `${err.message}\n${USAGE}` : err.message);
+      process.exit(2);
+    }
+    console.error(err instanceof Error ? err.message : String(err));
     process.exit(1);
   },
 );

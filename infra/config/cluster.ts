@@ -3,6 +3,7 @@
  */
 import { z } from "zod";
 import { parseCidr } from "../../components/network/cidr";
+import { instanceTypeProblem } from "./aws";
 import { retentionDays } from "./network";
 import type { ConfigProblem } from "./problems";
 
@@ -49,9 +50,12 @@ const nodeGroupSchema = z.strictObject({
   capacityType: z.enum(CAPACITY_TYPES, { message: `must be ON_DEMAND or SPOT` }),
   instanceTypes: z
     .array(
-      z
-        .string()
-        .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { message: "must be an EC2 instance type like m5.large" }),
+      z.string({ message: "must be an EC2 instance type like m5.large" }).superRefine((value, ctx) => {
+        const message = instanceTypeProblem(value);
+        if (message !== undefined) {
+          ctx.addIssue({ code: "custom", message });
+        }
+      }),
     )
     .min(1, { message: "must list at least one instance type" }),
   amiType: z.enum(AMI_TYPES, { message: `must be one of ${AMI_TYPES.join(", ")}` }),

@@ -18,39 +18,48 @@ export { REQUIRED_TAGS };
 /** Characters every AWS service accepts in tags (EC2 allows more, but not all services do). */
 const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 
-/** AWS tag limits: keys up to 128 characters, values up to 256, `aws:` prefix reserved. */
-export const tagsSchema = z
-  .record(
-    z
-      .string()
-      .min(1)
-      .max(128)
-      .refine((k) => !k.toLowerCase().startsWith("aws:"), {
-        message: "tag keys starting with 'aws:' are reserved by AWS",
-      }),
-    z.string().max(256, { message: "tag values are at most 256 characters" }).regex(TAG_VALUE, {
-      message:
-        "tag values may only contain letters, digits, spaces and _ . : / = + - @ (the set every AWS service accepts)",
+/**
+ * AWS tag limits: keys up to 128 characters, values up to 256, `aws:` prefix reserved. Which tags
+ * are required is checked in {@link checkTags}, so a missing tag and a wrong one show together.
+ */
+export const tagsSchema = z.record(
+  z
+    .string()
+    .min(1)
+    .max(128)
+    .refine((k) => !k.toLowerCase().startsWith("aws:"), {
+      message: "tag keys starting with 'aws:' are reserved by AWS",
     }),
-  )
-  .superRefine((tags, ctx) => {
-    for (const name of REQUIRED_TAGS) {
-      const value = tags[name];
-      if (value === undefined || value.trim() === "") {
-        ctx.addIssue({
-          code: "custom",
-          path: [name],
-          message: `required tag ${name} is missing or empty; set a non-empty value`,
-        });
-      }
-    }
-  });
+  z.string().max(256, { message: "tag values are at most 256 characters" }).regex(TAG_VALUE, {
+    message:
+      "tag values may only contain letters, digits, spaces and _ . : / = + - @ (the set every AWS service accepts)",
+  }),
+);
 
 export type Tags = z.infer<typeof tagsSchema>;
 
-export function checkTags(tags: Tags, environment: string, project: string): ConfigProblem[] {
+/**
+ * Required tags present, `Environment` and `Project` in step with the stack. `environment` is
+ * undefined when `platform:environment` is invalid (reported there): the tag is not compared then.
+ */
+export function checkTags(tags: Tags, environment: string | undefined, project: string): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  if (tags.Environment !== undefined && tags.Environment.trim() !== "" && tags.Environment !== environment) {
+  for (const name of REQUIRED_TAGS) {
+    const value = tags[name];
+    if (value === undefined || value.trim() === "") {
+      problems.push({
+        key: `platform:tags.${name}`,
+        received: value,
+        message: `required tag ${name} is missing or empty; set a non-empty value`,
+      });
+    }
+  }
+  if (
+    environment !== undefined &&
+    tags.Environment !== undefined &&
+    tags.Environment.trim() !== "" &&
+    tags.Environment !== environment
+  ) {
     problems.push({
       key: "platform:tags.Environment",
       received: tags.Environment,

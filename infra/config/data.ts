@@ -14,6 +14,7 @@ import {
   postgresSettingsProblems,
   redisSettingsProblems,
 } from "../../components/data/rules";
+import { CACHE_NODE_TYPES, RDS_INSTANCE_CLASSES, sizeTypoProblem, regionProblem } from "./aws";
 import { retentionDays } from "./network";
 import type { ConfigProblem } from "./problems";
 
@@ -41,8 +42,17 @@ const whenTyped = {
     payload.issues.every((i) => i.code !== "invalid_type"),
 };
 
-/** Same shape as `aws:region` (infra/config/index.ts). */
-const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+/**
+ * A class or node type whose size is misspelt gets its did-you-mean here; any other family is
+ * left to the family rules of components/data/rules.ts, which list the supported families.
+ */
+const knownOrFar = (known: readonly string[], what: string) =>
+  text.superRefine((value, ctx) => {
+    const message = sizeTypoProblem(value, known, what);
+    if (message !== undefined) {
+      ctx.addIssue({ code: "custom", message });
+    }
+  });
 
 /** The AWS partition of a region: replication never crosses partitions. */
 function partitionOf(region: string): string {
@@ -52,7 +62,12 @@ function partitionOf(region: string): string {
 /** Copies of the automated backups in a second region (docs/decisions/0026). */
 export const crossRegionBackupSchema = z.strictObject({
   /** The disaster-recovery region the copies live in; not the stack's region. */
-  region: text.regex(REGION, { message: "must be an AWS region such as us-east-1" }),
+  region: text.superRefine((value, ctx) => {
+    const message = regionProblem(value);
+    if (message !== undefined) {
+      ctx.addIssue({ code: "custom", message });
+    }
+  }),
   /** Days the copies are kept there (point-in-time recovery window in that region). */
   retentionDays: int("an integer number of days").refine(
     (days) => days >= BACKUP_RETENTION_DAYS.min && days <= BACKUP_RETENTION_DAYS.max,
@@ -68,7 +83,7 @@ export const postgresSchema = z
     engineMajorVersion: int("an integer major version such as 17"),
     /** Set to true for the one `pulumi up` that moves engineMajorVersion up. */
     allowMajorVersionUpgrade: bool.default(false),
-    instanceClass: text,
+    instanceClass: knownOrFar(RDS_INSTANCE_CLASSES, "an RDS instance class"),
     allocatedStorage: int("an integer number of GiB"),
     maxAllocatedStorage: int("an integer number of GiB"),
     multiAz: bool,
@@ -90,7 +105,7 @@ export const redisSchema = z
     engineVersion: z
       .enum(REDIS_ENGINE_VERSIONS, { message: `must be one of ${REDIS_ENGINE_VERSIONS.join(", ")}` })
       .default("7.1"),
-    nodeType: text,
+    nodeType: knownOrFar(CACHE_NODE_TYPES, "an ElastiCache node type"),
     numCacheClusters: int("an integer number of nodes"),
     automaticFailover: bool,
     multiAz: bool,
@@ -134,7 +149,7 @@ export function checkData(data: DataConfig, environment: string, region?: string
       message,
     });
 
-  if (copies && region !== undefined) {
+  if (copies && region !== undefined && region !== "") {
     if (copies.region === region) {
       copiesAt(
         "region",

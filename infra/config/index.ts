@@ -12,6 +12,8 @@ import { checkCost, checkCostAgainstStack, costSchema } from "./cost";
 import { checkData, dataSchema } from "./data";
 import { certificateRegionProblems, checkEdge, edgeSchema } from "./edge";
 import { deliverySchema } from "./delivery";
+import { regionProblem } from "./aws";
+import { keyProblems } from "./keys";
 import { checkKms, kmsSchema } from "./kms";
 import { checkNetwork, networkSchema } from "./network";
 import { imageRegistryProblems, registrySchema } from "./registry";
@@ -22,9 +24,20 @@ import { checkVault, vaultSchema } from "./vault";
 export { ConfigError } from "./problems";
 export type { ConfigProblem } from "./problems";
 
-/** What section checks may look at besides their own value. */
+/**
+ * What section checks may look at besides their own value. Checks run for every section that
+ * parsed, even when `platform:environment` or `aws:region` is itself invalid (that problem is
+ * reported on its own key), so one run reports every mistake.
+ */
 export interface CheckContext {
+  /**
+   * `platform:environment`. When that key is invalid this is `dev`, whose rules are the ones every
+   * environment shares, and {@link environmentKnown} is false.
+   */
   readonly environment: Environment;
+  /** False when `platform:environment` is invalid: rules comparing against it are skipped. */
+  readonly environmentKnown: boolean;
+  /** `aws:region`; empty when that key is invalid, and the rules comparing against it are skipped. */
   readonly region: string;
   readonly project: string;
 }
@@ -47,14 +60,16 @@ function section<S extends z.ZodType>(
  * schema is the reference for its fields (see docs/configuration.md).
  */
 export const SECTIONS = {
-  tags: section(tagsSchema, (v, ctx) => checkTags(v, ctx.environment, ctx.project)),
+  tags: section(tagsSchema, (v, ctx) =>
+    checkTags(v, ctx.environmentKnown ? ctx.environment : undefined, ctx.project),
+  ),
   network: section(networkSchema, (v, ctx) => checkNetwork(v, ctx.environment, ctx.region)),
   kms: section(kmsSchema, (v, ctx) => checkKms(v, ctx.environment)),
   cluster: section(clusterSchema, (v, ctx) => checkCluster(v, ctx.environment)),
   data: section(dataSchema, (v, ctx) => checkData(v, ctx.environment, ctx.region)),
   services: section(servicesSchema, (v, ctx) => [
     ...checkServices(v, ctx.environment),
-    ...certificateRegionProblems(v, ctx.region),
+    ...(ctx.region === "" ? [] : certificateRegionProblems(v, ctx.region)),
   ]),
   vault: section(vaultSchema, (v, ctx) => checkVault(v, ctx.environment)),
   edge: section(edgeSchema, (v, ctx) => checkEdge(v, ctx.environment)),
@@ -89,8 +104,6 @@ export interface PlatformConfig extends SectionValues, ScalarValues {
 /** Raw config as the engine hands it over: full keys, string values (objects JSON-encoded). */
 export type RawConfig = Readonly<Record<string, string>>;
 
-const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
-
 function decode(key: string, text: string, expectObject: boolean, problems: ConfigProblem[]): unknown {
   try {
     const value: unknown = JSON.parse(text);
@@ -109,6 +122,19 @@ function decode(key: string, text: string, expectObject: boolean, problems: Conf
 }
 
 /**
+ * Problems grouped by key in the order of the stack file's sections (provider and unknown keys
+ * first), each section's schema problems before its cross-field ones. Stable otherwise.
+ */
+function bySection(problems: readonly ConfigProblem[], prefix: string): ConfigProblem[] {
+  const order = [...Object.keys(SCALARS), ...Object.keys(SECTIONS)].map((name) => prefix + name);
+  const rank = (key: string) => order.findIndex((k) => key === k || key.startsWith(`${k}.`));
+  return problems
+    .map((problem, index) => ({ problem, index, rank: rank(problem.key) }))
+    .sort((a, b) => a.rank - b.rank || a.index - b.index)
+    .map((p) => p.problem);
+}
+
+/**
  * Validates raw stack config. Throws a {@link ConfigError} listing every problem; returns the typed
  * config otherwise. Pure: usable from tests and tools without a Pulumi engine.
  */
@@ -117,27 +143,11 @@ export function parseConfig(raw: RawConfig, project: string, stack: string): Pla
   const prefix = `${project}:`;
 
   const region = raw["aws:region"];
-  if (region === undefined || !REGION.test(region)) {
-    problems.push({
-      key: "aws:region",
-      received: region,
-      message: "must be an AWS region such as us-west-2",
-    });
+  const badRegion = region === undefined ? "is required, e.g. us-west-2" : regionProblem(region);
+  if (badRegion !== undefined) {
+    problems.push({ key: "aws:region", received: region, message: badRegion });
   }
-
-  const known = new Set<string>([...Object.keys(SECTIONS), ...Object.keys(SCALARS)]);
-  for (const key of Object.keys(raw).sort()) {
-    if (key.startsWith(prefix) && !known.has(key.slice(prefix.length))) {
-      problems.push({
-        key,
-        received: raw[key],
-        message: `unknown key; the project's keys are ${[...known]
-          .sort()
-          .map((k) => prefix + k)
-          .join(", ")}`,
-      });
-    }
-  }
+  problems.push(...keyProblems(raw, project, [...Object.keys(SECTIONS), ...Object.keys(SCALARS)]));
 
   const scalars: Record<string, unknown> = {};
   for (const [name, schema] of Object.entries(SCALARS)) {
@@ -172,11 +182,17 @@ export function parseConfig(raw: RawConfig, project: string, stack: string): Pla
   }
 
   const environment = scalars.environment as Environment | undefined;
-  if (environment !== undefined && region !== undefined && REGION.test(region)) {
-    const ctx: CheckContext = { environment, region, project };
-    for (const [sec, value] of parsedSections) {
-      problems.push(...(sec.check?.(value, ctx) ?? []));
-    }
+  const ctx: CheckContext = {
+    environment: environment ?? "dev",
+    environmentKnown: environment !== undefined,
+    region: badRegion === undefined ? (region as string) : "",
+    project,
+  };
+  for (const [sec, value] of parsedSections) {
+    problems.push(...(sec.check?.(value, ctx) ?? []));
+  }
+  // Rules comparing against the region are skipped when aws:region is invalid (reported on its own).
+  if (ctx.region !== "") {
     for (const check of CROSS_SECTION_CHECKS) {
       problems.push(...check(sections as Partial<SectionValues>, ctx));
     }
@@ -187,7 +203,7 @@ export function parseConfig(raw: RawConfig, project: string, stack: string): Pla
   }
 
   if (problems.length > 0) {
-    throw new ConfigError(stack, problems);
+    throw new ConfigError(stack, bySection(problems, prefix));
   }
   return {
     project,

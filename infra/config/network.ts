@@ -11,6 +11,7 @@ import {
   mustParseCidr,
   parseCidr,
 } from "../../components/network/cidr";
+import { availabilityZonesOf } from "./aws";
 import type { ConfigProblem } from "./problems";
 
 export { CLOUDWATCH_RETENTION_DAYS };
@@ -26,6 +27,15 @@ export const MAX_AZS = 6;
 /** Smallest private subnet that still leaves room for pod IPs (VPC CNI gives pods VPC addresses). */
 export const MAX_PRIVATE_PREFIX = 21;
 
+/** Any IPv4 CIDR block (peers and on-premises ranges may be of any size). */
+const anyCidr = z.string().superRefine((value, ctx) => {
+  const parsed = parseCidr(value);
+  if (typeof parsed === "string") {
+    ctx.addIssue({ code: "custom", message: parsed });
+  }
+});
+
+/** A VPC's CIDR block: /16 to /28. */
 const cidr = z.string().superRefine((value, ctx) => {
   const parsed = parseCidr(value);
   if (typeof parsed === "string") {
@@ -84,10 +94,37 @@ export const networkSchema = z.strictObject({
     .array(z.string().regex(/^[a-z0-9.-]+$/, { message: "must be a service name like 'ecr.api'" }))
     .default(DEFAULT_INTERFACE_ENDPOINTS),
   /** CIDRs of the other environments (and on-premises ranges) this VPC must be peerable with. */
-  peerCidrs: z.array(cidr).default([]),
+  peerCidrs: z.array(anyCidr).default([]),
 });
 
 export type NetworkConfig = z.infer<typeof networkSchema>;
+
+/**
+ * Each listed AZ must be one of the stack's region (skipped when `region` is empty: an invalid
+ * `aws:region` is reported on its own key, not blamed on the AZs).
+ */
+function zoneProblems(zones: readonly string[], region: string): ConfigProblem[] {
+  if (region === "") {
+    return [];
+  }
+  const known = availabilityZonesOf(region);
+  const problems: ConfigProblem[] = [];
+  zones.forEach((az, i) => {
+    const ofRegion = az.startsWith(region) && /^[a-z]$/.test(az.slice(region.length));
+    if (!ofRegion || (known !== undefined && !known.includes(az))) {
+      problems.push({
+        key: `platform:network.availabilityZones[${i}]`,
+        received: az,
+        message: `is not an AZ of the stack's region ${region}; ${
+          known !== undefined
+            ? `its AZs are ${known.join(", ")}`
+            : `AZ names there are ${region} and a letter`
+        }`,
+      });
+    }
+  });
+  return problems;
+}
 
 /** Cross-field rules: layout fits the VPC, no overlaps, production spread, peerable CIDRs. */
 export function checkNetwork(network: NetworkConfig, environment: string, region: string): ConfigProblem[] {
@@ -123,16 +160,7 @@ export function checkNetwork(network: NetworkConfig, environment: string, region
         message: "lists an AZ twice",
       });
     }
-    const foreign = network.availabilityZones.filter(
-      (az) => !az.startsWith(region) || az.length !== region.length + 1,
-    );
-    if (foreign.length > 0) {
-      problems.push({
-        key: `${key}.availabilityZones`,
-        received: foreign,
-        message: `must be AZs of the stack's region ${region}`,
-      });
-    }
+    problems.push(...zoneProblems(network.availabilityZones, region));
   }
   const vpc = mustParseCidr(network.cidr);
   const placed: { label: string; block: ReturnType<typeof mustParseCidr> }[] = [];

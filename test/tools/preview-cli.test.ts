@@ -7,23 +7,38 @@ import type { PlanFile } from "../../tools/offline/plan";
 const root = join(__dirname, "..", "..");
 const tsx = join(root, "node_modules", ".bin", "tsx");
 
-function preview(args: string[]) {
-  return spawnSync(tsx, ["tools/preview.ts", ...args], { cwd: root, encoding: "utf8" });
+function preview(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const clean: NodeJS.ProcessEnv = { ...process.env, CI: "true" };
+  for (const name of ["COLUMNS", "FORCE_COLOR", "NO_COLOR"]) {
+    delete clean[name];
+  }
+  Object.assign(clean, env);
+  return spawnSync(tsx, ["tools/preview.ts", ...args], { cwd: root, encoding: "utf8", env: clean });
 }
 
+const ANSI = /\u001b\[\d+m/g;
+const widest = (text: string) => Math.max(...text.split("\n").map((l) => [...l.replace(ANSI, "")].length));
+
 describe("npm run preview", () => {
-  test("previews dev, prints the summary and writes a plan shaped like `pulumi preview --json`", () => {
+  test("dev: summary fitted to COLUMNS, the same on every run, plan and PR summary written", () => {
     const dir = mkdtempSync(join(tmpdir(), "plan-"));
-    const planPath = join(dir, "plan.json");
-    const res = preview(["dev", "--json", planPath]);
-    expect(res.stderr).toBe("");
-    expect(res.status).toBe(0);
-    expect(res.stdout).toContain("Offline preview of stack 'dev' (project platform)");
-    expect(res.stdout).toContain("pulumi:pulumi:Stack  platform-dev");
-    expect(res.stdout).toContain("Resources by type");
-    expect(res.stdout).toMatch(
-      /\d+ resources to create; program [\d.]+ s, total [\d.]+ s since process start/,
-    );
+    const planPath = join(dir, "nested", "plan.json");
+    const first = preview(["dev", "--json", planPath, "--timing"], { COLUMNS: "80" });
+    expect(first.status).toBe(0);
+    expect(first.stderr).toMatch(/^program [\d.]+ s, total [\d.]+ s since process start\n$/);
+    const lines = first.stdout.split("\n");
+    expect(lines.slice(0, 3)).toEqual([
+      "Offline preview of stack 'dev', project platform",
+      "Mocked providers: no Pulumi CLI, no credentials, no network.",
+      "",
+    ]);
+    expect(lines[3]).toBe("pulumi:pulumi:Stack  platform-dev");
+    expect(first.stdout).toContain("\nResources by type\n");
+    expect(first.stdout).toContain(`\nPlan written to ${planPath}\n`);
+    expect(first.stdout).toMatch(/\n\n\d+ resources to create\n$/);
+    expect(first.stdout).not.toMatch(ANSI);
+    expect(widest(first.stdout.replace(planPath, ""))).toBeLessThanOrEqual(80);
+    expect(first.stdout).toContain("…");
 
     const plan = JSON.parse(readFileSync(planPath, "utf8")) as PlanFile;
     expect(plan.changeSummary).toEqual({ create: plan.steps.length });
@@ -37,6 +52,31 @@ describe("npm run preview", () => {
     }
     const stackStep = plan.steps.find((s) => s.newState!.type === "pulumi:pulumi:Stack")!;
     expect(plan.steps.filter((s) => s.newState!.parent === undefined)).toEqual([stackStep]);
+
+    // Second run: colour forced, compared with the first run's plan, PR summary written.
+    const summaryPath = join(dir, "pr", "summary.md");
+    const second = preview(["dev", "--compare", planPath, "--markdown", summaryPath], {
+      COLUMNS: "80",
+      FORCE_COLOR: "1",
+    });
+    expect(second.status).toBe(0);
+    expect(second.stderr).toBe("");
+    expect(second.stdout).toMatch(ANSI);
+    const plain = second.stdout.replace(ANSI, "");
+    expect(plain.split("\nAgainst ")[0]).toBe(first.stdout.split("\nPlan written")[0]);
+    expect(plain).toContain(`\nAgainst ${planPath}: 0 added, 0 removed, 0 modified\n`);
+    expect(readFileSync(summaryPath, "utf8")).toBe(
+      [
+        "## Offline preview of `dev`",
+        "",
+        `${plan.steps.length} resources, from the program run against mocked providers (\`npm run preview -- dev\`).`,
+        "",
+        `### Against \`${planPath}\`: 0 added, 0 removed, 0 modified`,
+        "",
+        "No resource is added, removed or modified.",
+        "",
+      ].join("\n"),
+    );
   });
 
   test("bad config: exit 1 and every problem listed, before any resource", () => {
@@ -60,12 +100,19 @@ describe("npm run preview", () => {
     expect(res.stderr).toContain("platform:network.natStrategy: must be 'perAz'");
   });
 
-  test("usage errors exit 2", () => {
+  test("usage errors and unknown stacks exit 2, naming what exists", () => {
     const none = preview([]);
     expect(none.status).toBe(2);
     expect(none.stderr).toContain("expected exactly one stack name, got 0");
-    const missing = preview(["nosuchstack"]);
+    const missing = preview(["prod"]);
     expect(missing.status).toBe(2);
-    expect(missing.stderr).toMatch(/cannot read .*Pulumi\.nosuchstack\.yaml/);
+    expect(missing.stderr).toBe(
+      `no stack 'prod': ${join(root, "Pulumi.prod.yaml")} does not exist; did you mean production? the stacks in ${root} are dev, production, staging\n`,
+    );
+    const badPlan = preview(["dev", "--compare", join(root, "package.json")]);
+    expect(badPlan.status).toBe(2);
+    expect(badPlan.stderr).toContain(
+      `cannot read the plan to compare with, ${join(root, "package.json")}: it has no steps list`,
+    );
   });
 });

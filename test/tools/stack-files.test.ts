@@ -1,7 +1,12 @@
 import { mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { readStackFiles, SECRET_PLACEHOLDER, StackFileError } from "../../tools/offline/stack-files";
+import {
+  listStacks,
+  readStackFiles,
+  SECRET_PLACEHOLDER,
+  StackFileError,
+} from "../../tools/offline/stack-files";
 
 function project(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), "stack-files-"));
@@ -58,7 +63,12 @@ describe("readStackFiles", () => {
     [
       "a missing stack file",
       { "Pulumi.yaml": PROJECT },
-      /cannot read .*Pulumi\.s\.yaml: the file does not exist or is not readable/,
+      /^no stack 's': .*Pulumi\.s\.yaml does not exist; .* has no stack files$/,
+    ],
+    [
+      "a missing project file",
+      { "Pulumi.s.yaml": "config: {}\n" },
+      /cannot read .*Pulumi\.yaml: the file does not exist or is not readable/,
     ],
     [
       "invalid YAML",
@@ -74,5 +84,31 @@ describe("readStackFiles", () => {
     const dir = project(files as Record<string, string>);
     expect(() => readStackFiles(dir, "s")).toThrow(StackFileError);
     expect(() => readStackFiles(dir, "s")).toThrow(message);
+  });
+
+  test.each([
+    ["prod", "did you mean production? the stacks in DIR are dev, production, staging"],
+    ["qa", "the stacks in DIR are dev, production, staging"],
+  ])("an unknown stack %s names the stacks that exist", (stack, tail) => {
+    const dir = project({
+      "Pulumi.yaml": PROJECT,
+      "Pulumi.dev.yaml": "config: {}\n",
+      "Pulumi.staging.yaml": "config: {}\n",
+      "Pulumi.production.yaml": "config: {}\n",
+    });
+    expect(listStacks(dir)).toEqual(["dev", "production", "staging"]);
+    expect(() => readStackFiles(dir, stack)).toThrow(
+      `no stack '${stack}': ${join(dir, `Pulumi.${stack}.yaml`)} does not exist; ${tail.replace("DIR", dir)}`,
+    );
+  });
+
+  test.each([
+    ["confg", "'confg', did you mean config?"],
+    ["settings", "'settings'"],
+  ])("an unknown top-level key %s is refused", (key, named) => {
+    const dir = project({ "Pulumi.yaml": PROJECT, "Pulumi.s.yaml": `${key}:\n  demo:level: high\n` });
+    expect(() => readStackFiles(dir, "s")).toThrow(
+      `${join(dir, "Pulumi.s.yaml")}: unknown top-level key ${named}; a stack file has config, environment, secretsprovider, encryptedkey, encryptionsalt`,
+    );
   });
 });

@@ -12,6 +12,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { PlatformMocks } from "./mocks";
+import { suspendStackTraces } from "./stack-traces";
 
 /** Signature keys the Pulumi wire format uses inside property values. */
 export const SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -50,6 +51,8 @@ export interface OfflineRunOptions {
   readonly secretKeys?: readonly string[];
   /** Loads the program; the returned object (or the value of a returned function) is the stack's outputs. */
   readonly program: () => Promise<unknown>;
+  /** Called after each resource is recorded, with the count so far (progress reports). */
+  readonly onRegister?: (count: number) => void;
 }
 
 export interface OfflineRun {
@@ -187,6 +190,7 @@ export async function runOffline(options: OfflineRunOptions): Promise<OfflineRun
         provider: req.getProvider(),
         id: resp.getId(),
       });
+      options.onRegister?.(resources.length);
       cb(null, resp);
     });
   };
@@ -201,16 +205,21 @@ export async function runOffline(options: OfflineRunOptions): Promise<OfflineRun
   // A program error (a config error, an unknown invoke) is caught inside the stack's init, so the
   // SDK's own promises never reject unhandled; it is rethrown once the run has settled.
   let failure: { error: unknown } | undefined;
-  await pulumi.runtime.runInPulumiStack(async () => {
-    try {
-      const loaded = await options.program();
-      return typeof loaded === "function" ? await (loaded as () => Promise<unknown>)() : loaded;
-    } catch (error) {
-      failure = { error };
-      return {};
-    }
-  });
-  await pulumi.runtime.disconnect();
+  const restoreStackTraces = suspendStackTraces();
+  try {
+    await pulumi.runtime.runInPulumiStack(async () => {
+      try {
+        const loaded = await options.program();
+        return typeof loaded === "function" ? await (loaded as () => Promise<unknown>)() : loaded;
+      } catch (error) {
+        failure = { error };
+        return {};
+      }
+    });
+    await pulumi.runtime.disconnect();
+  } finally {
+    restoreStackTraces();
+  }
   if (failure) {
     throw failure.error;
   }

@@ -14,13 +14,22 @@ export interface StackPreview {
   readonly run: OfflineRun;
 }
 
-export async function previewStack(stack: string, dir = PROJECT_DIR): Promise<StackPreview> {
+/**
+ * Previews `stack` from the stack files in `dir` (default: this repository). `onRegister` is told
+ * the number of resources recorded so far, for progress reports.
+ */
+export async function previewStack(
+  stack: string,
+  dir = PROJECT_DIR,
+  onRegister?: (count: number) => void,
+): Promise<StackPreview> {
   const files = readStackFiles(dir, stack);
   const run = await runOffline({
     project: files.project,
     stack,
     config: files.config,
     secretKeys: files.secretKeys,
+    onRegister,
     program: async () => {
       const mod = (await import("../../infra/index")) as { default?: unknown };
       return mod.default ?? mod;

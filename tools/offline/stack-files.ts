@@ -4,9 +4,10 @@
  * `namespace:key -> string` map the engine passes to the program. `secure:` values cannot be
  * decrypted offline: they become a placeholder and are marked secret.
  */
-import { readFileSync } from "fs";
+import { existsSync, readdirSync, readFileSync } from "fs";
 import { join } from "path";
 import { parse } from "yaml";
+import { didYouMean } from "../../infra/config/suggest";
 
 export const SECRET_PLACEHOLDER = "offline-preview-placeholder-secret";
 
@@ -75,6 +76,33 @@ function encode(value: unknown): string {
   return typeof value === "string" ? value : JSON.stringify(value);
 }
 
+/** Top-level keys of a stack file the Pulumi CLI knows. */
+export const STACK_FILE_KEYS = ["config", "environment", "secretsprovider", "encryptedkey", "encryptionsalt"];
+
+/** The stacks that have a `Pulumi.<stack>.yaml` in `dir`, sorted. */
+export function listStacks(dir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names
+    .map((n) => /^Pulumi\.(.+)\.ya?ml$/.exec(n)?.[1])
+    .filter((s): s is string => s !== undefined)
+    .sort();
+}
+
+function unknownStack(dir: string, stack: string, stackPath: string): StackFileError {
+  const stacks = listStacks(dir);
+  const hint = didYouMean(stack, stacks);
+  const known =
+    stacks.length > 0 ? `the stacks in ${dir} are ${stacks.join(", ")}` : `${dir} has no stack files`;
+  return new StackFileError(
+    `no stack '${stack}': ${stackPath} does not exist; ${hint !== undefined ? `${hint} ` : ""}${known}`,
+  );
+}
+
 /** Reads the project and stack files in `dir` (the folder holding `Pulumi.yaml`). */
 export function readStackFiles(dir: string, stack: string): StackFiles {
   const project = readYaml(join(dir, "Pulumi.yaml")) as ProjectFile;
@@ -97,9 +125,22 @@ export function readStackFiles(dir: string, stack: string): StackFiles {
   }
 
   const stackPath = join(dir, `Pulumi.${stack}.yaml`);
+  if (!existsSync(stackPath)) {
+    throw unknownStack(dir, stack, stackPath);
+  }
   const stackFile = readYaml(stackPath) as { config?: Record<string, unknown> } | null;
   if (stackFile === null || typeof stackFile !== "object") {
     throw new StackFileError(`${stackPath} is empty; it needs a config: block`);
+  }
+  const unknown = Object.keys(stackFile).filter((k) => !STACK_FILE_KEYS.includes(k));
+  if (unknown.length > 0) {
+    const named = unknown.map((k) => {
+      const hint = didYouMean(k, STACK_FILE_KEYS);
+      return hint !== undefined ? `'${k}', ${hint}` : `'${k}'`;
+    });
+    throw new StackFileError(
+      `${stackPath}: unknown top-level key ${named.join("; ")}; a stack file has ${STACK_FILE_KEYS.join(", ")}`,
+    );
   }
   for (const [rawKey, value] of Object.entries(stackFile.config ?? {})) {
     const key = rawKey.includes(":") ? rawKey : `${name}:${rawKey}`;

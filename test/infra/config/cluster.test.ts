@@ -107,7 +107,12 @@ describe("platform:cluster", () => {
     [
       "bad instance type",
       withGroup("system", { instanceTypes: ["large"] }),
-      "platform:cluster.nodeGroups.system.instanceTypes[0]: must be an EC2 instance type like m5.large",
+      "platform:cluster.nodeGroups.system.instanceTypes[0]: must be an EC2 instance type; see the ec2.InstanceType list of @pulumi/aws; a type newer than that list needs a newer @pulumi/aws",
+    ],
+    [
+      "misspelt instance type",
+      withGroup("system", { instanceTypes: ["m5.lage"] }),
+      "platform:cluster.nodeGroups.system.instanceTypes[0]: is not an EC2 instance type; did you mean m5.large?",
     ],
     [
       "unknown AMI type",

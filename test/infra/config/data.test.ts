@@ -268,7 +268,7 @@ describe("platform:data schema", () => {
       (c) => (c.postgres.crossRegionBackup = { region: "US East 1", retentionDays: 30 }),
       `${pg}.crossRegionBackup.region`,
       "US East 1",
-      "must be an AWS region such as us-east-1",
+      "is not an AWS region; did you mean us-east-1?",
     ],
     ...[0, 36, 7.5].map(
       (days) =>
@@ -319,7 +319,12 @@ describe("platform:data schema", () => {
     raw.postgres.instanceClass = 42;
     raw.postgres.maxAllocatedStorage = 50;
     expect(schemaProblems(raw)).toEqual([
-      { key: `${pg}.instanceClass`, received: 42, message: "must be a string" },
+      {
+        key: `${pg}.instanceClass`,
+        received: 42,
+        message:
+          'must be a string; YAML read the unquoted value as the number 42: quote it in the stack file, e.g. instanceClass: "42"',
+      },
     ]);
   });
 });

@@ -118,7 +118,7 @@ test.each<[string, (d: Record<string, unknown>) => void, string[]]>([
     "an unknown field",
     (d) => (d.githubEnvironment = "prod"),
     [
-      "platform:delivery: unknown key 'githubEnvironment'; check the spelling against the documented keys (received [\"githubEnvironment\"])",
+      "platform:delivery: unknown key 'githubEnvironment'; the keys here are repository, defaultBranch, oidcProvider, stateBucket, stateKeyArn, secretsKeyArn, deployPolicyArns (received [\"githubEnvironment\"])",
     ],
   ],
 ])("%s is refused with a clear message", (_label, change, expected) => {

@@ -318,7 +318,8 @@ describe("bad service declarations", () => {
         {
           key: `${KEY}.services[0]`,
           received: ["privileged"],
-          message: "unknown key 'privileged'; check the spelling against the documented keys",
+          message:
+            "unknown key 'privileged'; the keys here are name, image, ports, replicas, autoscaling, resources, probes, dependsOn, internetEgress, expose, secretEnv, config, namespaceQuota, runAsUser, awsPolicyJson, vault, kubernetesApi",
         },
       ],
     ],
@@ -601,7 +602,7 @@ describe("vault and kubernetesApi declarations", () => {
         {
           key: at("vault"),
           received: ["role"],
-          message: "unknown key 'role'; check the spelling against the documented keys",
+          message: "unknown key 'role'; the keys here are secrets, databaseRole",
         },
       ],
     ],
