@@ -207,7 +207,7 @@ describe("the insecure fixture plan", () => {
 
   test("the scorecard is no-go, and names every reason", () => {
     expect(run.scorecard.verdict).toBe("no-go");
-    expect(run.scorecard.reasons[0]).toBe("12 mandatory violation(s)");
+    expect(run.scorecard.reasons[0]).toBe("14 mandatory violation(s)");
     // No node group and no scaled workload in the fixture: nothing to judge counts as failed, never a free pass.
     expect(run.scorecard.categories.find((c) => c.category === "Auto-scaling")).toMatchObject({
       score: 0,
@@ -293,13 +293,15 @@ describe("scorecard arithmetic", () => {
   });
 
   test("a category below the floor withholds go even when the groups and overall pass", () => {
-    const keep = unproven.filter((c) => c.category !== "CI/CD");
-    const capabilities = Object.fromEntries(keep.map((c) => [c.id, "excluded for this test"]));
-    const result = card(allPass(), resolveConfig(ALL_POLICIES, { "readiness-exclusions": { capabilities } }));
+    // Every capability is proven or excluded; three of CI/CD's four fail outright.
+    const capabilities = Object.fromEntries(unproven.map((c) => [c.id, "excluded for this test"]));
+    const failing = CAPABILITIES.filter((c) => c.category === "CI/CD" && c.id !== "rollout-safety").flatMap(
+      (c) => c.policies,
+    );
+    const outcomes = allPass().map((o) => (failing.includes(o.policy) ? outcome(o.policy, 2, 0) : o));
+    const result = card(outcomes, resolveConfig(ALL_POLICIES, { "readiness-exclusions": { capabilities } }));
     expect(result.verdict).toBe("no-go");
-    expect(result.reasons.filter((r) => r.startsWith("CI/CD"))).toEqual([
-      "CI/CD 25 is below the floor of 50",
-    ]);
+    expect(result.reasons).toEqual(["CI/CD 25 is below the floor of 50"]);
   });
 
   test("a mandatory violation withholds go whatever the scores", () => {
@@ -370,7 +372,7 @@ describe("CLI", () => {
     const out = join(dir, "out.json");
     const result = cli("--plan", join(ROOT, "test/fixtures/insecure-plan.json"), "--json", out);
     expect(result.status).toBe(1);
-    expect(result.stdout).toContain("insecure: 12 mandatory and 1 advisory violation(s)");
+    expect(result.stdout).toContain("insecure: 14 mandatory and 3 advisory violation(s)");
     const data = JSON.parse(readFileSync(out, "utf8")) as {
       scorecard: { verdict: string };
       violations: unknown[];
