@@ -378,6 +378,6 @@ describe("CLI", () => {
       violations: unknown[];
     };
     expect(data.scorecard.verdict).toBe("no-go");
-    expect(data.violations).toHaveLength(13);
+    expect(data.violations).toHaveLength(17);
   });
 });
