@@ -451,6 +451,8 @@ describe("EksCluster with the production values", () => {
       expect(trust.Statement).toHaveLength(1);
       expect(trust.Statement[0].Condition).toEqual({
         StringEquals: {
+          "aws:SourceAccount": "123456789012",
+          "aws:RequestTag/eks-cluster-arn": "arn:aws:eks:us-west-2:123456789012:cluster/platform-production",
           "aws:RequestTag/eks-cluster-name": "platform-production",
           "aws:RequestTag/kubernetes-namespace": "kube-system",
           "aws:RequestTag/kubernetes-service-account": sa,
