@@ -17,6 +17,7 @@ import { type PolicyRun, runPolicies } from "../tools/policy/run";
 import { usd } from "../tools/cost/bands";
 import { costReport } from "../tools/cost/run";
 import { type OfflineRun, byName, json, ofType, runStack } from "./support/offline";
+import { planIamProblems } from "./support/iam-documents";
 
 const STACKS = ["dev", "staging", "production"] as const;
 const runs: Partial<Record<(typeof STACKS)[number], OfflineRun>> = {};
@@ -92,6 +93,12 @@ describe.each(STACKS)("stack %s", (stack) => {
     for (const key of ofType(run, "aws:kms/key:Key")) {
       expect([key.name, key.protect]).toEqual([key.name, protect]);
     }
+  });
+
+  test("every IAM document of the plan (identity, trust, key, bucket, endpoint, repository policies) is valid against AWS's IAM data", async () => {
+    const { documents, problems } = await planIamProblems(plans[stack]!);
+    expect(documents).toBeGreaterThanOrEqual(40);
+    expect(problems).toEqual([]);
   });
 
   test("outputs hold no secret in clear", () => {

@@ -230,7 +230,9 @@ function keyPolicyStatements(purpose: KeyPurpose, ctx: PolicyContext): Statement
       Sid: "CloudWatchLogsUseForLogGroupsOfThisAccount",
       Effect: "Allow",
       Principal: { Service: pulumi.interpolate`logs.${region}.${dnsSuffix}` },
-      Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+      // No kms:Describe*: DescribeKey carries no encryption context, so this condition could never
+      // grant it (AWS's sample lists it anyway; the IAM-data check of the plans flags it).
+      Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*"],
       Resource: "*",
       Condition: {
         ArnLike: {

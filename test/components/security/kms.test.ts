@@ -195,7 +195,7 @@ describe("KmsKeys", () => {
         Sid: "CloudWatchLogsUseForLogGroupsOfThisAccount",
         Effect: "Allow",
         Principal: { Service: `logs.${REGION}.amazonaws.com` },
-        Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+        Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*"],
         Resource: "*",
         Condition: {
           ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:*` },
