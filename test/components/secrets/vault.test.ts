@@ -696,6 +696,17 @@ describe("IRSA mechanism", () => {
     });
     expect(ofType(run, "aws:eks/podIdentityAssociation:PodIdentityAssociation")).toHaveLength(0);
     expect(ofType(run, "kubernetes:batch/v1:CronJob").map((r) => r.name)).toEqual(["vault-snapshot"]);
+    // Without webhookSourceCidrs the injector admits the private ranges, never 0.0.0.0/0.
+    const injector = byName(
+      run,
+      "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+      "vault-netpol-vault-injector",
+    ).inputs as unknown as Tree;
+    expect(injector.spec.ingress[0].from).toEqual([
+      { ipBlock: { cidr: "10.0.0.0/8" } },
+      { ipBlock: { cidr: "172.16.0.0/12" } },
+      { ipBlock: { cidr: "192.168.0.0/16" } },
+    ]);
   });
 });
 
