@@ -52,6 +52,15 @@ export type { CertManagerArgs } from "./secrets/cert-manager";
 export { Vault } from "./secrets/vault";
 export type { VaultArgs, VaultDatabaseArgs } from "./secrets/vault";
 
+// --- Edge: web ACL and load-balancer access logs ------------------------------------------------
+export { EdgeProtection, edgeProtectionArgsProblems } from "./edge/edge-protection";
+export type { EdgeProtectionArgs, WebAclArgs } from "./edge/edge-protection";
+export type { LoadBalancerProtection } from "./shared/load-balancer";
+
+// --- Registry: ECR repositories of the services -----------------------------------------------------
+export { ContainerRegistry, containerRegistryArgsProblems } from "./registry/registry";
+export type { ContainerRegistryArgs } from "./registry/registry";
+
 // --- Workloads: services and the ingress controller ----------------------------------------------
 export { PlatformService } from "./workloads/service";
 export type { DataEndpoint, PlatformServiceArgs } from "./workloads/service";

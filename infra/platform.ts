@@ -13,6 +13,8 @@ import { createCluster } from "./cluster";
 import { createCostControls } from "./cost";
 import { createDataTier } from "./data";
 import { createDataClientsGroup } from "./data-clients";
+import { createEdge } from "./edge";
+import { createRegistry } from "./registry";
 import { createDelivery } from "./delivery";
 import { createKeys } from "./keys";
 import { createNetwork, lookupAvailabilityZones } from "./network";
@@ -36,6 +38,9 @@ export async function createPlatform(config: PlatformConfig) {
   const dataClients = createDataClientsGroup(config, provider, network);
   const cluster = createCluster(config, provider, network, keys.kms, dataClients);
   const data = createDataTier(config, provider, { network, dataClients, keys, dr });
+
+  const edge = createEdge(config, provider, keys.kms);
+  createRegistry(config, provider, { kms: keys.kms, cluster });
 
   const k8sOpts = kubernetesOptions(cluster, provider);
   const albController = createIngressController(config, k8sOpts, { cluster, network });
@@ -62,6 +67,7 @@ export async function createPlatform(config: PlatformConfig) {
     albController,
     vault: secrets.vault,
     observability,
+    edge,
   });
 
   // The identities the GitHub Actions pipeline assumes (docs/delivery.md).

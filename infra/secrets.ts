@@ -63,6 +63,8 @@ export function createSecrets(
       certManager,
       // The Vault clients are the services that declare `vault` (decision 0056).
       workloads: vaultWorkloads(config.services.services),
+      // The control plane's ENIs sit in the cluster's (private) subnets: only they call the injector.
+      webhookSourceCidrs: network.privateSubnetCidrs,
       database: {
         host: postgres.address,
         port: postgres.port,

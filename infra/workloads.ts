@@ -3,6 +3,7 @@
  * on the application nodes, each wired to the data tier and, when it declares `vault`, to Vault.
  */
 import type { EksCluster } from "../components/cluster/cluster";
+import type { EdgeProtection } from "../components/edge/edge-protection";
 import type { DataTier } from "./data";
 import type { Network } from "../components/network/vpc";
 import type { Vault } from "../components/secrets/vault";
@@ -53,6 +54,7 @@ export function createServices(
     albController: AwsLoadBalancerController;
     vault: Vault;
     observability: ObservabilityTier;
+    edge: EdgeProtection;
   },
 ): PlatformService[] {
   const { cluster, network, albController, vault } = platform;
@@ -84,6 +86,7 @@ export function createServices(
           redis: { host: redis.primaryEndpoint, port: redis.port },
           nodeSelector: nodeGroupLabels(config, "application"),
           apiServerCidrs: network.privateSubnetCidrs,
+          loadBalancer: platform.edge.loadBalancer,
         },
         // The controller's webhook admits pods in exposed namespaces: it must exist first. A Vault
         // client also waits for Vault: the injector, its CA ClusterIssuer and its role (bootstrap Job).

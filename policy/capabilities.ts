@@ -144,7 +144,7 @@ export const CAPABILITIES: readonly Capability[] = [
     category: "Network Security",
     group: "Security",
     title: "Internet-facing load balancers sit behind a web application firewall.",
-    policies: [],
+    policies: ["public-ingress-has-waf"],
   },
 
   // ---- Storage and Backup -----------------------------------------------------------------------
@@ -255,6 +255,13 @@ export const CAPABILITIES: readonly Capability[] = [
     policies: ["vpc-flow-logs-enabled"],
   },
   {
+    id: "load-balancer-access-logs",
+    category: "Monitoring and Observability",
+    group: "Security",
+    title: "Application Load Balancers write access logs to S3.",
+    policies: ["alb-access-logs-enabled"],
+  },
+  {
     id: "control-plane-logs",
     category: "Monitoring and Observability",
     group: "Security",
@@ -275,8 +282,9 @@ export const CAPABILITIES: readonly Capability[] = [
     id: "hardened-registry",
     category: "CI/CD",
     group: "Security",
-    title: "Image repositories scan on push, keep tags immutable and encrypt with a customer-managed key.",
-    policies: [],
+    title:
+      "Image repositories scan on push, keep tags immutable and encrypt with a customer-managed key; workloads run images from them or an explicit allow-list.",
+    policies: ["ecr-repository-hardened", "images-from-platform-registry"],
   },
   {
     id: "pinned-artifacts",

@@ -6,6 +6,7 @@ import { backupPolicies } from "./backup";
 import { dataPolicies } from "./data";
 import { recoveryPolicies } from "./recovery";
 import { costPolicies } from "./cost";
+import { edgePolicies } from "./edge";
 import { deliveryPolicies } from "./delivery";
 import { eksPolicies } from "./eks";
 import { encryptionPolicies } from "./encryption";
@@ -13,6 +14,7 @@ import { governancePolicies } from "./governance";
 import { kubernetesPolicies } from "./kubernetes";
 import { networkPolicies } from "./network";
 import { observabilityPolicies } from "./observability";
+import { registryPolicies } from "./registry";
 import { readinessExclusions } from "./readiness";
 import { secretsPolicies } from "./secrets";
 import type { PlatformPolicy, PolicyMetadata } from "./lib/types";
@@ -26,6 +28,8 @@ export const ALL_POLICIES: readonly PlatformPolicy[] = [
   ...dataPolicies,
   ...kubernetesPolicies,
   ...governancePolicies,
+  ...edgePolicies,
+  ...registryPolicies,
   ...secretsPolicies,
   ...deliveryPolicies,
   ...costPolicies,

@@ -202,9 +202,19 @@ const SSE_TYPES = [
   "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
 ];
 
+/**
+ * The one recorded exception to customer-managed keys on buckets: ALB access logs, whose delivery
+ * supports SSE-S3 only. A bucket tagged so may use SSE-S3 (`AES256`), never no encryption.
+ */
+export const SSE_S3_EXCEPTION_TAG = {
+  key: "EncryptionException",
+  value: "alb-access-logs-support-sse-s3-only",
+};
+
 export const s3BucketEncryptedCmk: PlatformStackPolicy = {
   name: "s3-bucket-encrypted-cmk",
-  description: "Every S3 bucket has default encryption with a customer-managed KMS key.",
+  description:
+    "Every S3 bucket has default encryption with a customer-managed KMS key (SSE-S3 only for buckets tagged as ALB access-log buckets).",
   severity: "high",
   enforcementLevel: "mandatory",
   category: "Storage and Backup",
@@ -212,10 +222,15 @@ export const s3BucketEncryptedCmk: PlatformStackPolicy = {
   validateStack: (args, report) => {
     for (const bucket of subjects(args, (r) => BUCKET_TYPES.includes(r.type), "S3 bucket")) {
       const configs = SSE_TYPES.flatMap((t) => dependents(args.resources, bucket, t));
+      const sseS3Allowed =
+        asRecord(bucket.props.tags)[SSE_S3_EXCEPTION_TAG.key] === SSE_S3_EXCEPTION_TAG.value;
       const ok = configs.some((c) =>
         asArray(c.props.rules).some((rule) => {
           const sse = asRecord(asRecord(rule).applyServerSideEncryptionByDefault);
-          return sse.sseAlgorithm === "aws:kms" && Boolean(sse.kmsMasterKeyId);
+          return (
+            (sse.sseAlgorithm === "aws:kms" && Boolean(sse.kmsMasterKeyId)) ||
+            (sseS3Allowed && sse.sseAlgorithm === "AES256")
+          );
         }),
       );
       if (!ok) {

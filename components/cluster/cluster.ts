@@ -256,6 +256,8 @@ export class EksCluster extends pulumi.ComponentResource {
   public readonly clusterSecurityGroupId: pulumi.Output<string>;
   /** Security group of every node (and so of every pod): the data tier admits traffic from it. */
   public readonly nodeSecurityGroupId: pulumi.Output<string>;
+  /** ARN of the role every node runs as (what pulls images: the registry's repository policies name it). */
+  public readonly nodeRoleArn: pulumi.Output<string>;
   /** Kubeconfig using `aws eks get-token` (secret). */
   public readonly kubeconfig: pulumi.Output<string>;
   /** Kubernetes provider for this cluster, for components that deploy into it. */
@@ -295,7 +297,14 @@ export class EksCluster extends pulumi.ComponentResource {
       identities: createAddonIdentities(name, clusterName, a.keys.ebsKeyArn, this),
     };
     const prerequisites = createAddons(name, addons, NODE_PREREQUISITE_ADDONS, [], this);
-    const nodeGroups = createNodeGroups(name, a, cluster, securityGroups.node, prerequisites, this);
+    const { nodeGroups, nodeRoleArn } = createNodeGroups(
+      name,
+      a,
+      cluster,
+      securityGroups.node,
+      prerequisites,
+      this,
+    );
     const nodes = Object.values(nodeGroups);
     const nodeDependent = createAddons(name, addons, NODE_DEPENDENT_ADDONS, nodes, this);
 
@@ -327,6 +336,7 @@ export class EksCluster extends pulumi.ComponentResource {
     this.oidcIssuer = controlPlane.oidcIssuer;
     this.clusterSecurityGroupId = cluster.vpcConfig.apply((v) => v.clusterSecurityGroupId);
     this.nodeSecurityGroupId = securityGroups.node.id;
+    this.nodeRoleArn = nodeRoleArn;
     this.nodeGroupNames = Object.fromEntries(
       Object.entries(nodeGroups).map(([group, ng]) => [group, ng.nodeGroupName]),
     );
@@ -340,6 +350,7 @@ export class EksCluster extends pulumi.ComponentResource {
       oidcIssuer: this.oidcIssuer,
       clusterSecurityGroupId: this.clusterSecurityGroupId,
       nodeSecurityGroupId: this.nodeSecurityGroupId,
+      nodeRoleArn: this.nodeRoleArn,
       kubeconfig: this.kubeconfig,
       nodeGroupNames: this.nodeGroupNames,
       storageClassName: this.storageClassName,

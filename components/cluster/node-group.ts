@@ -150,8 +150,9 @@ export function createNodeGroup(
 }
 
 /**
- * The role every node runs as: EKS worker, image pulls and Systems Manager only. No CNI policy: the
- * VPC CNI has its own workload identity.
+ * The role every node runs as: EKS worker and image pulls only. No CNI policy: the VPC CNI has its
+ * own workload identity. No `AmazonSSMManagedInstanceCore`: it grants `ssm:GetParameter*` on every
+ * parameter of the account to every node and host-network pod (decision 0131).
  */
 export function createNodeRole(
   name: string,
@@ -169,7 +170,6 @@ export function createNodeRole(
       policyArns: [
         "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
         "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly",
-        "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
       ],
     },
     { parent },
@@ -200,7 +200,7 @@ export function createNodeGroups(
   nodeSecurityGroup: aws.ec2.SecurityGroup,
   dependsOn: readonly pulumi.Resource[],
   parent: pulumi.Resource,
-): Record<string, aws.eks.NodeGroup> {
+): { nodeGroups: Record<string, aws.eks.NodeGroup>; nodeRoleArn: pulumi.Output<string> } {
   const nodeRole = createNodeRole(name, parent);
   const shared = {
     clusterName: cluster.name,
@@ -212,7 +212,7 @@ export function createNodeGroups(
     ebsKeyArn: settings.keys.ebsKeyArn,
     tags: settings.tags,
   };
-  return Object.fromEntries(
+  const nodeGroups = Object.fromEntries(
     Object.entries(settings.nodeGroups).map(([group, spec]) => {
       const created = createNodeGroup(
         name,
@@ -222,4 +222,5 @@ export function createNodeGroups(
       return [group, created.nodeGroup];
     }),
   );
+  return { nodeGroups, nodeRoleArn: nodeRole.role.arn };
 }

@@ -4,8 +4,9 @@
  * backup) goes through this helper, so the trust policy is written once and reviewed once.
  *
  * - `pod-identity` (default): an EKS Pod Identity association. The role trusts
- *   `pods.eks.amazonaws.com` (`sts:AssumeRole` + `sts:TagSession`) only when the session tags EKS
- *   adds name this cluster, namespace and service account.
+ *   `pods.eks.amazonaws.com` (`sts:AssumeRole` + `sts:TagSession`) only for this account
+ *   (`aws:SourceAccount`) and when the session tags EKS adds name this cluster (ARN and name),
+ *   namespace and service account.
  * - `irsa`: the role trusts the cluster's OIDC provider for exactly `system:serviceaccount:<ns>:<sa>`
  *   with audience `sts.amazonaws.com`; the service account must carry the
  *   `eks.amazonaws.com/role-arn` annotation (the consumer sets it from {@link WorkloadIdentity.roleArn}).
@@ -33,8 +34,8 @@ export interface WorkloadIdentityArgs {
   readonly managedPolicyArns?: readonly pulumi.Input<string>[];
   /**
    * "pod-identity" (default): aws.eks.PodIdentityAssociation + trust of pods.eks.amazonaws.com
-   * (sts:AssumeRole, sts:TagSession) conditioned on the session tags `eks-cluster-name`,
-   * `kubernetes-namespace` and `kubernetes-service-account`. "irsa": trust of the cluster OIDC
+   * (sts:AssumeRole, sts:TagSession) conditioned on `aws:SourceAccount` and the session tags
+   * `eks-cluster-arn`, `eks-cluster-name`, `kubernetes-namespace` and `kubernetes-service-account`. "irsa": trust of the cluster OIDC
    * provider, StringEquals on <issuer>:sub = system:serviceaccount:<ns>:<sa> and
    * <issuer>:aud = sts.amazonaws.com.
    * @default "pod-identity"
@@ -92,12 +93,25 @@ export function validateWorkloadIdentityArgs(args: WorkloadIdentityArgs): string
   return problems;
 }
 
-/** Trust policy for EKS Pod Identity, limited by the session tags EKS sets to one cluster and service account. */
-export function podIdentityTrustPolicy(
-  clusterName: pulumi.Input<string>,
-  namespace: string,
-  serviceAccount: string,
-): pulumi.Output<string> {
+/** Where a Pod Identity role may be used: the cluster (name and ARN), its account, one service account. */
+export interface PodIdentityScope {
+  readonly clusterName: pulumi.Input<string>;
+  /** `arn:<partition>:eks:<region>:<account>:cluster/<name>`. */
+  readonly clusterArn: pulumi.Input<string>;
+  /** Account of the cluster (and of the role: associations are same-account here). */
+  readonly accountId: pulumi.Input<string>;
+  readonly namespace: string;
+  readonly serviceAccount: string;
+}
+
+/**
+ * Trust policy for EKS Pod Identity: `pods.eks.amazonaws.com` may assume the role (and tag the
+ * session) only on behalf of this account (`aws:SourceAccount`) and only with the session tags EKS
+ * sets naming this cluster (ARN and name), namespace and service account. `aws:SourceArn` is not
+ * used: AWS does not document it for Pod Identity, and a condition on a key absent from the request
+ * would break every pod's credentials (decision 0137).
+ */
+export function podIdentityTrustPolicy(scope: PodIdentityScope): pulumi.Output<string> {
   return pulumi.jsonStringify({
     Version: "2012-10-17",
     Statement: [
@@ -108,9 +122,11 @@ export function podIdentityTrustPolicy(
         Action: ["sts:AssumeRole", "sts:TagSession"],
         Condition: {
           StringEquals: {
-            "aws:RequestTag/eks-cluster-name": clusterName,
-            "aws:RequestTag/kubernetes-namespace": namespace,
-            "aws:RequestTag/kubernetes-service-account": serviceAccount,
+            "aws:SourceAccount": scope.accountId,
+            "aws:RequestTag/eks-cluster-arn": scope.clusterArn,
+            "aws:RequestTag/eks-cluster-name": scope.clusterName,
+            "aws:RequestTag/kubernetes-namespace": scope.namespace,
+            "aws:RequestTag/kubernetes-service-account": scope.serviceAccount,
           },
         },
       },
@@ -148,6 +164,23 @@ export function irsaTrustPolicy(
 }
 
 /**
+ * The Pod Identity scope of a workload identity. The association is created by the same provider as
+ * the role, so the cluster is in the provider's account and region: its ARN is built from them.
+ */
+function podIdentityScope(args: WorkloadIdentityArgs, parent: pulumi.Resource): PodIdentityScope {
+  const accountId = aws.getCallerIdentityOutput({}, { parent }).accountId;
+  const partition = aws.getPartitionOutput({}, { parent }).partition;
+  const region = aws.getRegionOutput({}, { parent }).region;
+  return {
+    clusterName: args.clusterName,
+    clusterArn: pulumi.interpolate`arn:${partition}:eks:${region}:${accountId}:cluster/${args.clusterName}`,
+    accountId,
+    namespace: args.namespace,
+    serviceAccount: args.serviceAccount,
+  };
+}
+
+/**
  * An IAM role usable by exactly one Kubernetes service account of one cluster, through EKS Pod
  * Identity (default) or IRSA. Children: the role, its inline policy and/or exclusive managed policy
  * attachments, and (pod-identity) the Pod Identity association.
@@ -168,7 +201,7 @@ export class WorkloadIdentity extends pulumi.ComponentResource {
     const trust =
       mechanism === "irsa"
         ? irsaTrustPolicy(args.oidcProviderArn!, args.oidcIssuer!, args.namespace, args.serviceAccount)
-        : podIdentityTrustPolicy(args.clusterName, args.namespace, args.serviceAccount);
+        : podIdentityTrustPolicy(podIdentityScope(args, this));
 
     const role = new aws.iam.Role(
       `${name}-role`,

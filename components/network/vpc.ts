@@ -9,6 +9,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { s3GatewayEndpointPolicy } from "./s3-endpoint-policy";
 import { CLOUDWATCH_RETENTION_DAYS } from "../shared/logs";
 import {
   SUBNET_TIERS,
@@ -51,6 +52,12 @@ export interface NetworkArgs {
    * served by a gateway endpoint and must not be listed. An empty list creates no interface endpoint.
    */
   readonly interfaceEndpoints: readonly string[];
+  /**
+   * Buckets of other accounts (names, `*` allowed) whose objects may be read through the S3 gateway
+   * endpoint, beyond the AWS-owned ones nodes need (components/network/s3-endpoint-policy.ts).
+   * @default none: only this account's buckets and the AWS-owned node buckets pass the endpoint
+   */
+  readonly s3EndpointExtraReadBuckets?: readonly string[];
   /**
    * EKS cluster that will use the public and private subnets.
    * @default no `kubernetes.io/cluster/<name>` tag (the role tags alone are enough for EKS and the
@@ -522,7 +529,8 @@ export class Network extends pulumi.ComponentResource {
   }
 
   /**
-   * S3 gateway endpoint on the private and data route tables, and one interface endpoint per service
+   * S3 gateway endpoint on the private and data route tables (its policy: this account's buckets and
+   * the AWS-owned buckets nodes read, decision 0138), and one interface endpoint per service
    * in the private subnets with private DNS, behind a security group that admits HTTPS from the VPC
    * CIDR only (no egress rule: endpoints answer, they never open connections).
    */
@@ -534,6 +542,8 @@ export class Network extends pulumi.ComponentResource {
     gatewayRouteTables: aws.ec2.RouteTable[],
   ): aws.ec2.SecurityGroup {
     const opt = { parent: this };
+    const account = aws.getCallerIdentityOutput({}, opt).accountId;
+    const partition = aws.getPartitionOutput({}, opt).partition;
     new aws.ec2.VpcEndpoint(
       `${name}-s3`,
       {
@@ -541,6 +551,16 @@ export class Network extends pulumi.ComponentResource {
         serviceName: `com.amazonaws.${args.region}.s3`,
         vpcEndpointType: "Gateway",
         routeTableIds: gatewayRouteTables.map((t) => t.id),
+        policy: pulumi.all([account, partition]).apply(([accountId, part]) =>
+          JSON.stringify(
+            s3GatewayEndpointPolicy({
+              partition: part,
+              region: args.region,
+              accountId,
+              extraReadBuckets: args.s3EndpointExtraReadBuckets,
+            }),
+          ),
+        ),
         tags: { Name: `${name}-s3` },
       },
       opt,

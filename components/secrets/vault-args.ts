@@ -93,6 +93,13 @@ export interface VaultArgs extends StatefulArgs {
    */
   readonly database?: VaultDatabaseArgs;
   /**
+   * CIDRs the Kubernetes API server calls the agent injector's webhook from: the subnets of the
+   * cluster's control-plane network interfaces (the subnets given to the EKS cluster, here the private
+   * subnets). Only these may reach the injector on 8080.
+   * @default the RFC 1918 ranges (10/8, 172.16/12, 192.168/16), never 0.0.0.0/0
+   */
+  readonly webhookSourceCidrs?: readonly string[];
+  /**
    * Node selector for Vault pods (e.g. the on-demand system node group).
    * @default none
    */

@@ -59,7 +59,9 @@ export function bootstrapIamPolicy(p: {
   statements.push({
     Sid: "UseSecretsKeyThroughSecretsManager",
     Effect: "Allow",
-    Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
+    // Secrets Manager encrypts a new secret version with a data key (GenerateDataKey) and decrypts it
+    // to read (Decrypt); it never calls Encrypt with the caller's permissions.
+    Action: ["kms:Decrypt", "kms:GenerateDataKey"],
     Resource: [...new Set(p.kmsKeyArns)],
     Condition: viaService(p.region, "secretsmanager"),
   });
@@ -76,8 +78,9 @@ export function snapshotIamPolicy(p: { region: string; bucketArn: string; backup
       {
         Sid: "EncryptSnapshotsWithBackupKey",
         Effect: "Allow",
-        // kms:Decrypt: S3 multipart uploads (aws s3 cp above 8 MiB) decrypt the data key to finish the upload.
-        Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
+        // SSE-KMS writes objects with a data key (GenerateDataKey); kms:Decrypt: S3 multipart uploads
+        // (aws s3 cp above 8 MiB) decrypt the data key to finish the upload. No kms:Encrypt.
+        Action: ["kms:Decrypt", "kms:GenerateDataKey"],
         Resource: p.backupKmsKeyArn,
         Condition: viaService(p.region, "s3"),
       },

@@ -17,10 +17,17 @@ const POD_IDENTITY_AGENT = "169.254.170.23/32";
 export function createVaultNetworkPolicies(
   name: string,
   namespace: pulumi.Input<string>,
-  clientNamespaces: readonly string[],
-  database: VaultDatabaseArgs | undefined,
-  parent: pulumi.Resource,
+  flows: {
+    /** Namespaces whose pods are Vault clients. */
+    readonly clientNamespaces: readonly string[];
+    readonly database: VaultDatabaseArgs | undefined;
+    /** Where the API server calls the injector webhook from. @default RFC 1918 */
+    readonly webhookSourceCidrs: readonly string[] | undefined;
+    readonly parent: pulumi.Resource;
+  },
 ): void {
+  const { clientNamespaces, database, parent } = flows;
+  const webhookSources = flows.webhookSourceCidrs ?? RFC1918;
   const databaseCidrs = database?.cidrBlocks ?? (database ? RFC1918 : []);
   const databasePort = database?.port;
   const tcp = (port: pulumi.Input<number>) => ({ protocol: "TCP", port });
@@ -96,11 +103,11 @@ export function createVaultNetworkPolicies(
     policyTypes: ["Egress"],
     egress: [{ to: [server], ports: [tcp(8200)] }, awsApis, podIdentityAgent],
   });
-  // The API server calls the webhook from control-plane ENIs whose addresses are not known here.
+  // The API server calls the webhook from the control-plane ENIs, placed in the cluster's subnets.
   policy("vault-injector", {
     podSelector: { matchLabels: { "app.kubernetes.io/name": "vault-agent-injector" } },
     policyTypes: ["Ingress", "Egress"],
-    ingress: [{ from: [anyIp], ports: [tcp(8080)] }],
+    ingress: [{ from: webhookSources.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(8080)] }],
     egress: [awsApis],
   });
 }

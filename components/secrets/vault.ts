@@ -72,7 +72,12 @@ export class Vault extends pulumi.ComponentResource {
     if (args.database) {
       createDatabaseSyncJob(jobs, args, args.database, conventions.kvMount);
     }
-    createVaultNetworkPolicies(name, namespace, injectNamespaces(args), args.database, this);
+    createVaultNetworkPolicies(name, namespace, {
+      clientNamespaces: injectNamespaces(args),
+      database: args.database,
+      webhookSourceCidrs: args.webhookSourceCidrs,
+      parent: this,
+    });
 
     this.namespace = namespace;
     this.address = pulumi.output(vaultClientAddress(conventions.namespace));

@@ -22,6 +22,7 @@ export const KEY_PURPOSES = [
   "backup",
   "vault",
   "secrets",
+  "ecr",
 ] as const;
 export type KeyPurpose = (typeof KEY_PURPOSES)[number];
 
@@ -35,6 +36,7 @@ const PURPOSE_DESCRIPTIONS: Readonly<Record<KeyPurpose, string>> = {
   backup: "AWS Backup vaults and the S3 bucket of Vault Raft snapshots",
   vault: "HashiCorp Vault auto-unseal",
   secrets: "Secrets Manager secrets",
+  ecr: "ECR repositories of the platform's service images",
 };
 
 /**
@@ -58,6 +60,8 @@ const VIA_SERVICES: Readonly<Record<KeyPurpose, readonly string[]>> = {
   backup: ["backup", "s3"],
   vault: [],
   secrets: ["secretsmanager"],
+  // ECR creates a grant on the key for each repository when the deployer creates it.
+  ecr: ["ecr"],
 };
 
 /** AWS limits: https://docs.aws.amazon.com/kms/latest/APIReference/API_ScheduleKeyDeletion.html and API_RotateKeyOnDemand. */
@@ -236,7 +240,9 @@ function keyPolicyStatements(purpose: KeyPurpose, ctx: PolicyContext): Statement
       Sid: "CloudWatchLogsUseForLogGroupsOfThisAccount",
       Effect: "Allow",
       Principal: { Service: pulumi.interpolate`logs.${region}.${dnsSuffix}` },
-      Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+      // No kms:Describe*: DescribeKey carries no encryption context, so this condition could never
+      // grant it (AWS's sample lists it anyway; the IAM-data check of the plans flags it).
+      Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*"],
       Resource: "*",
       Condition: {
         ArnLike: {

@@ -4,6 +4,7 @@
  * (tolerating its taint), with two replicas and its own IAM role through {@link WorkloadIdentity}
  * (EKS Pod Identity).
  */
+import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { WorkloadIdentity } from "../cluster/workload-identity";
@@ -86,6 +87,26 @@ export function validateAwsLoadBalancerControllerArgs(args: AwsLoadBalancerContr
   return problems;
 }
 
+/** The controller's IAM policy, scoped to this cluster and its VPC (in the provider's account). */
+function controllerPolicyJson(
+  args: AwsLoadBalancerControllerArgs,
+  parent: pulumi.Resource,
+): pulumi.Output<string> {
+  const partition = args.partition ?? "aws";
+  const account = aws.getCallerIdentityOutput({}, { parent }).accountId;
+  return pulumi
+    .all([args.clusterName, args.vpcId, args.region, account])
+    .apply(([clusterName, vpcId, region, accountId]) =>
+      JSON.stringify(
+        albControllerPolicy({
+          partition,
+          clusterName,
+          vpcArn: `arn:${partition}:ec2:${region}:${accountId}:vpc/${vpcId}`,
+        }),
+      ),
+    );
+}
+
 export class AwsLoadBalancerController extends pulumi.ComponentResource {
   /** ARN of the controller's IAM role. */
   public readonly roleArn: pulumi.Output<string>;
@@ -110,7 +131,7 @@ export class AwsLoadBalancerController extends pulumi.ComponentResource {
         clusterName: args.clusterName,
         namespace: ALB_CONTROLLER_NAMESPACE,
         serviceAccount: ALB_CONTROLLER_SERVICE_ACCOUNT,
-        policyJson: JSON.stringify(albControllerPolicy(args.partition ?? "aws")),
+        policyJson: controllerPolicyJson(args, this),
       },
       { parent: this },
     );
@@ -138,6 +159,11 @@ export class AwsLoadBalancerController extends pulumi.ComponentResource {
           createIngressClassResource: true,
           ingressClass: this.ingressClassName,
           defaultSSLPolicy: ALB_SSL_POLICY,
+          // WAF Classic and Shield Advanced are not used, and the role may not call them (decision 0136);
+          // WAFv2 web ACLs (the edge's) are attached through the controller.
+          enableWaf: false,
+          enableShield: false,
+          enableWafv2: true,
           // Services of type LoadBalancer are not used (the service quotas forbid them): leave them alone.
           enableServiceMutatorWebhook: false,
           resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } },

@@ -4,6 +4,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { parseCidr } from "../network/cidr";
+import type { LoadBalancerProtection } from "../shared/load-balancer";
 import { conventionProblems, resolveConventions, type WorkloadConventions } from "./conventions";
 import { crossFieldProblems } from "./cross-field-rules";
 import type { ServiceDeclaration } from "./declaration";
@@ -66,6 +67,12 @@ export interface PlatformServiceArgs extends Omit<ServiceDeclaration, "awsPolicy
    * @default none
    */
   readonly apiServerCidrs?: readonly string[];
+  /**
+   * Edge protection of the load balancer when exposed: web ACL (internet-facing only), access logs,
+   * deletion protection. Build it once with `EdgeProtection` and pass its `loadBalancer`.
+   * @default no WAF, no access logs, no deletion protection
+   */
+  readonly loadBalancer?: LoadBalancerProtection;
 }
 
 /** Every problem with the args, as sentences; empty when valid. Pure, so tests call it directly. */

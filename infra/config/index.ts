@@ -10,6 +10,7 @@ import { checkTags, environmentSchema, type Environment, tagsSchema } from "./co
 import { checkCluster, clusterSchema } from "./cluster";
 import { checkCost, checkCostAgainstStack, costSchema } from "./cost";
 import { checkData, dataSchema } from "./data";
+import { certificateRegionProblems, checkEdge, edgeSchema } from "./edge";
 import { deliverySchema } from "./delivery";
 import { regionProblem } from "./aws";
 import { keyProblems } from "./keys";
@@ -18,6 +19,7 @@ import { nameProblems } from "./names";
 import { apiAccessRouteProblems } from "./api-access";
 import { checkNetwork, networkSchema } from "./network";
 import { checkObservability, observabilitySchema } from "./observability";
+import { imageRegistryProblems, registrySchema } from "./registry";
 import { type ConfigProblem, ConfigError, parseSection } from "./problems";
 import { checkServices, servicesSchema } from "./services";
 import { checkVault, vaultSchema } from "./vault";
@@ -74,10 +76,15 @@ export const SECTIONS = {
     ...checkData(v, ctx.environment, ctx.region),
     ...nameProblems(v, ctx.project, ctx.stack),
   ]),
-  services: section(servicesSchema, (v, ctx) => checkServices(v, ctx.environment)),
+  services: section(servicesSchema, (v, ctx) => [
+    ...checkServices(v, ctx.environment),
+    ...(ctx.region === "" ? [] : certificateRegionProblems(v, ctx.region)),
+  ]),
   vault: section(vaultSchema, (v, ctx) => checkVault(v, ctx.environment)),
   backup: section(backupSchema, (v, ctx) => checkBackup(v, ctx.environment)),
   recovery: section(recoverySchema),
+  edge: section(edgeSchema, (v, ctx) => checkEdge(v, ctx.environment)),
+  registry: section(registrySchema),
   delivery: section(deliverySchema),
   cost: section(costSchema, (v, ctx) => checkCost(v, ctx.environment)),
   observability: section(observabilitySchema, (v, ctx) => checkObservability(v, ctx.environment)),
@@ -91,6 +98,11 @@ export const SCALARS = {
 };
 
 type SectionValues = { readonly [K in keyof typeof SECTIONS]: z.infer<(typeof SECTIONS)[K]["schema"]> };
+
+/** Rules that read more than one section; each runs only when the sections it reads parsed. */
+const CROSS_SECTION_CHECKS: readonly ((v: Partial<SectionValues>, ctx: CheckContext) => ConfigProblem[])[] = [
+  (v, ctx) => (v.services && v.registry ? imageRegistryProblems(v.services, v.registry, ctx.region) : []),
+];
 type ScalarValues = { readonly [K in keyof typeof SCALARS]: z.infer<(typeof SCALARS)[K]> };
 
 /** The whole validated configuration of one stack. */
@@ -191,6 +203,12 @@ export function parseConfig(raw: RawConfig, project: string, stack: string): Pla
   };
   for (const [sec, value] of parsedSections) {
     problems.push(...(sec.check?.(value, ctx) ?? []));
+  }
+  // Rules comparing against the region are skipped when aws:region is invalid (reported on its own).
+  if (ctx.region !== "") {
+    for (const check of CROSS_SECTION_CHECKS) {
+      problems.push(...check(sections as Partial<SectionValues>, ctx));
+    }
   }
   const { cost, tags, data, cluster, network } = sections as Partial<SectionValues>;
   if (cost && tags && data) {

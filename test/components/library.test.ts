@@ -130,6 +130,8 @@ describe("components/index.ts as a library", () => {
         "Backup",
         "BucketReplica",
         "CertManager",
+        "ContainerRegistry",
+        "EdgeProtection",
         "EksCluster",
         "KEY_PURPOSES",
         "KmsKeys",
@@ -145,7 +147,9 @@ describe("components/index.ts as a library", () => {
         "WorkloadIdentity",
         "backupArgsProblems",
         "clusterNameFor",
+        "containerRegistryArgsProblems",
         "createNodeGroup",
+        "edgeProtectionArgsProblems",
         "kmsKeysArgsProblems",
         "networkArgsProblems",
         "nodeLabels",
@@ -187,7 +191,7 @@ describe("components/index.ts as a library", () => {
         "acme-public-us-west-2a",
         "acme-public-us-west-2b",
       ]);
-      expect(ofType(run, T.key)).toHaveLength(8);
+      expect(ofType(run, T.key)).toHaveLength(9);
       expect(ofType(run, T.nodeGroup).map((r) => r.name)).toEqual(["acme-core"]);
       expect(ofType(run, T.addon)).toHaveLength(5);
       expect(ofType(run, T.instance).map((r) => r.name)).toEqual(["acme-db-primary"]);

@@ -191,6 +191,17 @@ describe("s3 bucket stack policies", () => {
     ]);
   });
 
+  test("SSE-S3 passes only on a bucket tagged as the ALB access-log exception, never no encryption", async () => {
+    const tagged = (value: string) =>
+      res("aws:s3/bucketV2:BucketV2", "backups", { tags: { EncryptionException: value } });
+    const exception = tagged("alb-access-logs-support-sse-s3-only");
+    expect(await messages(s3BucketEncryptedCmk, [exception, sse("AES256")])).toEqual([]);
+    const failure =
+      "Bucket 'backups' has no default encryption with a customer-managed key. Remediation: add an aws.s3.BucketServerSideEncryptionConfigurationV2 for bucket 'backups' with 'sseAlgorithm: \"aws:kms\"' and 'kmsMasterKeyId'.";
+    expect(await messages(s3BucketEncryptedCmk, [tagged("other-reason"), sse("AES256")])).toEqual([failure]);
+    expect(await messages(s3BucketEncryptedCmk, [exception])).toEqual([failure]);
+  });
+
   test("a public access block with one flag off is caught", async () => {
     expect(await messages(s3BucketPublicAccessBlocked, [bucket, pab(false)])).toEqual([
       "Bucket 'backups' does not block all public access. Remediation: add an aws.s3.BucketPublicAccessBlock for bucket 'backups' with 'blockPublicAcls: true', 'blockPublicPolicy: true', 'ignorePublicAcls: true', 'restrictPublicBuckets: true'.",

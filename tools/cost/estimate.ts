@@ -95,6 +95,13 @@ export const FREE_TYPES: readonly string[] = [
   "aws:secretsmanager/secretRotation:SecretRotation",
   "aws:serverlessrepository/cloudFormationStack:CloudFormationStack",
   "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
+  // ECR repositories cost their image storage only (listed in NOT_ESTIMATED); their policies nothing.
+  "aws:ecr/repository:Repository",
+  "aws:ecr/lifecyclePolicy:LifecyclePolicy",
+  "aws:ecr/repositoryPolicy:RepositoryPolicy",
+  // WAF logging is billed through its log group's ingestion; a resource policy costs nothing.
+  "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration",
+  "aws:cloudwatch/logResourcePolicy:LogResourcePolicy",
 ];
 
 /** What the estimate leaves out, always printed with it. */

@@ -162,6 +162,14 @@ function computedOutputs(
           RotationLambdaARN: `arn:${MOCK_PARTITION}:lambda:${region}:${MOCK_ACCOUNT_ID}:function:${String((inputs.parameters as Record<string, unknown> | undefined)?.functionName ?? physicalName)}`,
         },
       };
+    case "aws:s3/bucket:Bucket":
+    case "aws:s3/bucketV2:BucketV2":
+      return { bucket: inputs.bucket ?? physicalName };
+    case "aws:ecr/repository:Repository":
+      return {
+        repositoryUrl: `${MOCK_ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com/${physicalName}`,
+        registryId: MOCK_ACCOUNT_ID,
+      };
     case "aws:ec2/launchTemplate:LaunchTemplate":
       return { latestVersion: 1, defaultVersion: 1 };
     case "aws:eks/nodeGroup:NodeGroup":

@@ -345,7 +345,7 @@ describe("EksCluster with the production values", () => {
       },
     );
 
-    test("the node role has only the node policies (no CNI policy)", () => {
+    test("the node role has only the node policies (no CNI policy, no SSM parameter reads)", () => {
       expect(json(byName(run, T.role, "eks-node").inputs.assumeRolePolicy)).toEqual({
         Version: "2012-10-17",
         Statement: [
@@ -358,7 +358,6 @@ describe("EksCluster with the production values", () => {
       ).toEqual([
         "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
         "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly",
-        "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
       ]);
     });
   });
@@ -458,6 +457,8 @@ describe("EksCluster with the production values", () => {
       expect(trust.Statement).toHaveLength(1);
       expect(trust.Statement[0].Condition).toEqual({
         StringEquals: {
+          "aws:SourceAccount": "123456789012",
+          "aws:RequestTag/eks-cluster-arn": "arn:aws:eks:us-west-2:123456789012:cluster/platform-production",
           "aws:RequestTag/eks-cluster-name": "platform-production",
           "aws:RequestTag/kubernetes-namespace": "kube-system",
           "aws:RequestTag/kubernetes-service-account": sa,

@@ -42,7 +42,7 @@ describe("WorkloadIdentity with EKS Pod Identity (default)", () => {
     }
   });
 
-  test("the role trusts only pods.eks.amazonaws.com for this cluster, namespace and service account", () => {
+  test("the role trusts only pods.eks.amazonaws.com for this account, cluster (ARN and name), namespace and service account", () => {
     const trust = json(byName(run, "aws:iam/role:Role", "ebs-role").inputs.assumeRolePolicy);
     expect(trust).toEqual({
       Version: "2012-10-17",
@@ -54,6 +54,8 @@ describe("WorkloadIdentity with EKS Pod Identity (default)", () => {
           Action: ["sts:AssumeRole", "sts:TagSession"],
           Condition: {
             StringEquals: {
+              "aws:SourceAccount": "123456789012",
+              "aws:RequestTag/eks-cluster-arn": "arn:aws:eks:us-west-2:123456789012:cluster/platform-test",
               "aws:RequestTag/eks-cluster-name": "platform-test",
               "aws:RequestTag/kubernetes-namespace": "kube-system",
               "aws:RequestTag/kubernetes-service-account": "ebs-csi-controller-sa",

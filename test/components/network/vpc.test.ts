@@ -1,4 +1,5 @@
 import type { NetworkArgs } from "../../../components/network/vpc";
+import { s3GatewayEndpointPolicy } from "../../../components/network/s3-endpoint-policy";
 import {
   byName,
   json,
@@ -296,15 +297,64 @@ describe("Network, 3 AZs, NAT per AZ, cluster tags", () => {
     });
   });
 
-  test("S3 gateway endpoint serves the private and data route tables", () => {
+  test("S3 gateway endpoint serves the private and data route tables; its policy admits this account's buckets and the AWS-owned node buckets only", () => {
     const tables = [...AZS3.map((az) => `net-private-${az}`), ...AZS3.map((az) => `net-data-${az}`)];
-    expect(byName(run, T.endpoint, "net-s3").inputs).toEqual({
+    const endpoint = byName(run, T.endpoint, "net-s3");
+    expect({ ...endpoint.inputs, policy: undefined }).toEqual({
       vpcId: byName(run, T.vpc, "net").id,
       serviceName: "com.amazonaws.us-west-2.s3",
       vpcEndpointType: "Gateway",
       routeTableIds: tables.map((t) => byName(run, T.routeTable, t).id),
       tags: { Name: "net-s3" },
+      policy: undefined,
     });
+    expect(json(endpoint.inputs.policy)).toEqual({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "ThisAccountsBuckets",
+          Effect: "Allow",
+          Principal: "*",
+          Action: [
+            "s3:GetObject*",
+            "s3:PutObject*",
+            "s3:DeleteObject*",
+            "s3:ListBucket*",
+            "s3:ListMultipartUploadParts",
+            "s3:AbortMultipartUpload",
+            "s3:GetBucketLocation",
+          ],
+          Resource: ["arn:aws:s3:::*", "arn:aws:s3:::*/*"],
+          Condition: { StringEquals: { "aws:ResourceAccount": "123456789012" } },
+        },
+        {
+          Sid: "AwsOwnedBucketsNodesRead",
+          Effect: "Allow",
+          Principal: "*",
+          Action: "s3:GetObject",
+          Resource: [
+            "arn:aws:s3:::prod-us-west-2-starport-layer-bucket/*",
+            "arn:aws:s3:::al2023-repos-us-west-2-*/*",
+            "arn:aws:s3:::prod-registry-k8s-io-us-west-2/*",
+          ],
+        },
+      ],
+    });
+  });
+
+  test("extra read buckets join the AWS-owned ones", () => {
+    const policy = s3GatewayEndpointPolicy({
+      partition: "aws-us-gov",
+      region: "us-gov-west-1",
+      accountId: "1",
+      extraReadBuckets: ["mirror-*"],
+    }) as { Statement: { Resource: string[] }[] };
+    expect(policy.Statement[1].Resource).toEqual([
+      "arn:aws-us-gov:s3:::prod-us-gov-west-1-starport-layer-bucket/*",
+      "arn:aws-us-gov:s3:::al2023-repos-us-gov-west-1-*/*",
+      "arn:aws-us-gov:s3:::prod-registry-k8s-io-us-gov-west-1/*",
+      "arn:aws-us-gov:s3:::mirror-*/*",
+    ]);
   });
 
   test.each(ENDPOINTS)(

@@ -83,6 +83,7 @@ describe("Vault component", () => {
             masterSecretArn: MASTER_SECRET,
             cidrBlocks: ["10.0.144.0/22"],
           },
+          webhookSourceCidrs: ["10.0.0.0/20", "10.0.16.0/20"],
         },
         { provider },
       );
@@ -359,7 +360,7 @@ describe("Vault component", () => {
     expect(v.injector.podDisruptionBudget).toEqual({ maxUnavailable: 1 });
   });
 
-  test("server role: only Encrypt/Decrypt/DescribeKey on the unseal key, trusted by vault/vault only", () => {
+  test("server role: only Encrypt/Decrypt/DescribeKey on the unseal key (auto-unseal encrypts the root key), trusted by vault/vault only", () => {
     expect(policyOf("server").Statement).toEqual([
       {
         Sid: "VaultAutoUnseal",
@@ -372,6 +373,8 @@ describe("Vault component", () => {
       byName(run, "aws:iam/role:Role", "vault-server-role").inputs.assumeRolePolicy,
     );
     expect(trust.Statement[0].Condition.StringEquals).toEqual({
+      "aws:SourceAccount": ACCOUNT,
+      "aws:RequestTag/eks-cluster-arn": `arn:aws:eks:us-west-2:${ACCOUNT}:cluster/platform-test`,
       "aws:RequestTag/eks-cluster-name": "platform-test",
       "aws:RequestTag/kubernetes-namespace": "vault",
       "aws:RequestTag/kubernetes-service-account": "vault",
@@ -429,7 +432,7 @@ describe("Vault component", () => {
       {
         Sid: "UseSecretsKeyThroughSecretsManager",
         Effect: "Allow",
-        Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
+        Action: ["kms:Decrypt", "kms:GenerateDataKey"],
         Resource: [SECRETS_KEY],
         Condition: { StringEquals: { "kms:ViaService": "secretsmanager.us-west-2.amazonaws.com" } },
       },
@@ -444,7 +447,7 @@ describe("Vault component", () => {
       {
         Sid: "EncryptSnapshotsWithBackupKey",
         Effect: "Allow",
-        Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
+        Action: ["kms:Decrypt", "kms:GenerateDataKey"],
         Resource: BACKUP_KEY,
         Condition: { StringEquals: { "kms:ViaService": "s3.us-west-2.amazonaws.com" } },
       },
@@ -637,6 +640,20 @@ describe("Vault component", () => {
     });
   });
 
+  test("injector webhook: reachable on 8080 only from the given control-plane subnets, not 0.0.0.0/0", () => {
+    const injector = byName(
+      run,
+      "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+      "vault-netpol-vault-injector",
+    ).inputs as unknown as Tree;
+    expect(injector.spec.ingress).toEqual([
+      {
+        from: [{ ipBlock: { cidr: "10.0.0.0/20" } }, { ipBlock: { cidr: "10.0.16.0/20" } }],
+        ports: [{ protocol: "TCP", port: 8080 }],
+      },
+    ]);
+  });
+
   test("outputs: address, namespace, ARNs, bucket; nothing secret-looking in clear anywhere", () => {
     expect(run.outputs).toMatchObject({
       namespace: "vault",
@@ -687,6 +704,17 @@ describe("IRSA mechanism", () => {
     });
     expect(ofType(run, "aws:eks/podIdentityAssociation:PodIdentityAssociation")).toHaveLength(0);
     expect(ofType(run, "kubernetes:batch/v1:CronJob").map((r) => r.name)).toEqual(["vault-snapshot"]);
+    // Without webhookSourceCidrs the injector admits the private ranges, never 0.0.0.0/0.
+    const injector = byName(
+      run,
+      "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+      "vault-netpol-vault-injector",
+    ).inputs as unknown as Tree;
+    expect(injector.spec.ingress[0].from).toEqual([
+      { ipBlock: { cidr: "10.0.0.0/8" } },
+      { ipBlock: { cidr: "172.16.0.0/12" } },
+      { ipBlock: { cidr: "192.168.0.0/16" } },
+    ]);
   });
 });
 

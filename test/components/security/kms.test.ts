@@ -81,13 +81,23 @@ describe("KmsKeys", () => {
   });
 
   test("one key and one alias per purpose, with the exact names, parented to the component", () => {
-    expect(KEY_PURPOSES).toEqual(["eks", "rds", "elasticache", "logs", "ebs", "backup", "vault", "secrets"]);
+    expect(KEY_PURPOSES).toEqual([
+      "eks",
+      "rds",
+      "elasticache",
+      "logs",
+      "ebs",
+      "backup",
+      "vault",
+      "secrets",
+      "ecr",
+    ]);
     expect(ofType(run, "platform:security:KmsKeys")).toHaveLength(1);
     const keys = ofType(run, KEY);
     const aliases = ofType(run, ALIAS);
     expect(keys.map((k) => k.name).sort()).toEqual(KEY_PURPOSES.map((p) => `kms-${p}`).sort());
     expect(aliases.map((a) => a.name).sort()).toEqual(KEY_PURPOSES.map((p) => `kms-${p}`).sort());
-    expect(run.resources.filter((r) => r.type !== "pulumi:pulumi:Stack")).toHaveLength(1 + 8 + 8);
+    expect(run.resources.filter((r) => r.type !== "pulumi:pulumi:Stack")).toHaveLength(1 + 9 + 9);
     for (const resource of [...keys, ...aliases]) {
       expect(resource.parent).toBe(component.urn);
     }
@@ -128,7 +138,7 @@ describe("KmsKeys", () => {
   test("other rotation and window values reach every key", async () => {
     const other = await build({ ...VALID, deletionWindowInDays: 7, rotationPeriodInDays: 2560 });
     const keys = ofType(other, KEY);
-    expect(keys).toHaveLength(8);
+    expect(keys).toHaveLength(9);
     for (const key of keys) {
       expect(key.inputs).toMatchObject({
         enableKeyRotation: true,
@@ -140,8 +150,8 @@ describe("KmsKeys", () => {
 
   describe("protection", () => {
     test("keys are protected by default; aliases hold no data and are not", () => {
-      expect(ofType(run, KEY).map((k) => k.protect)).toEqual(Array(8).fill(true));
-      expect(ofType(run, ALIAS).map((a) => a.protect)).toEqual(Array(8).fill(false));
+      expect(ofType(run, KEY).map((k) => k.protect)).toEqual(Array(9).fill(true));
+      expect(ofType(run, ALIAS).map((a) => a.protect)).toEqual(Array(9).fill(false));
     });
 
     test.each([
@@ -150,8 +160,8 @@ describe("KmsKeys", () => {
     ])("protect: %s gives protected keys: %s", async (protect, expected) => {
       const other = await build({ ...VALID, protect });
       const keys = ofType(other, KEY);
-      expect(keys).toHaveLength(8);
-      expect(keys.map((k) => k.protect)).toEqual(Array(8).fill(expected));
+      expect(keys).toHaveLength(9);
+      expect(keys.map((k) => k.protect)).toEqual(Array(9).fill(expected));
     });
   });
 
@@ -185,7 +195,7 @@ describe("KmsKeys", () => {
         Sid: "CloudWatchLogsUseForLogGroupsOfThisAccount",
         Effect: "Allow",
         Principal: { Service: `logs.${REGION}.amazonaws.com` },
-        Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+        Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*"],
         Resource: "*",
         Condition: {
           ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:*` },
@@ -225,6 +235,7 @@ describe("KmsKeys", () => {
       ["elasticache", `elasticache.${REGION}.amazonaws.com`],
       ["ebs", `ec2.${REGION}.amazonaws.com`],
       ["secrets", `secretsmanager.${REGION}.amazonaws.com`],
+      ["ecr", `ecr.${REGION}.amazonaws.com`],
       ["backup", [`backup.${REGION}.amazonaws.com`, `s3.${REGION}.amazonaws.com`]],
     ])("the %s key serves this account's principals only through %j", (purpose, viaService) => {
       const policy = policyOf(run, purpose);
@@ -246,7 +257,7 @@ describe("KmsKeys", () => {
       });
     });
 
-    test.each(["rds", "elasticache", "secrets", "backup"])(
+    test.each(["rds", "elasticache", "secrets", "backup", "ecr"])(
       "the %s key has no statement beyond root and service use",
       (purpose) => {
         expect(policyOf(run, purpose).Statement.map((s) => s.Sid)).toEqual([
@@ -286,8 +297,8 @@ describe("KmsKeys", () => {
           }
         }
       }
-      // rds, elasticache, ebs, backup, secrets: the check above did run.
-      expect(wildcards).toBe(5);
+      // rds, elasticache, ebs, backup, secrets, ecr: the check above did run.
+      expect(wildcards).toBe(6);
     });
   });
 
@@ -437,12 +448,12 @@ describe("validateKmsKeysArgs", () => {
     [
       "no purpose",
       { purposes: [] },
-      "purposes must name at least one of eks, rds, elasticache, logs, ebs, backup, vault, secrets (or be left out for all of them)",
+      "purposes must name at least one of eks, rds, elasticache, logs, ebs, backup, vault, secrets, ecr (or be left out for all of them)",
     ],
     [
       "an unknown purpose",
       { purposes: ["rds", "s3", "dynamodb"] as unknown as KeyPurpose[] },
-      "purposes 's3', 'dynamodb' not known; allowed: eks, rds, elasticache, logs, ebs, backup, vault, secrets",
+      "purposes 's3', 'dynamodb' not known; allowed: eks, rds, elasticache, logs, ebs, backup, vault, secrets, ecr",
     ],
     [
       "a purpose twice",

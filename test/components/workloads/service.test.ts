@@ -10,6 +10,7 @@ import { validatePlatformServiceArgs, type PlatformServiceArgs } from "../../../
 
 const CERT = "arn:aws:acm:us-west-2:123456789012:certificate/11111111-2222-3333-4444-555555555555";
 const IMAGE = "123456789012.dkr.ecr.us-west-2.amazonaws.com/platform/api:1.0.0";
+const WEB_ACL = "arn:aws:wafv2:us-west-2:123456789012:regional/webacl/platform-test/0000";
 const POLICY = JSON.stringify({
   Version: "2012-10-17",
   Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*" }],
@@ -39,6 +40,7 @@ const API: PlatformServiceArgs = {
   postgres: { host: "db.example.internal", port: 5432 },
   redis: { host: "cache.example.internal", port: 6379 },
   nodeSelector: { workload: "application" },
+  loadBalancer: { webAclArn: WEB_ACL, accessLogBucket: "alb-logs", deletionProtection: true },
 };
 
 const NP = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
@@ -321,7 +323,7 @@ describe("PlatformService (exposed api with every feature)", () => {
     });
   });
 
-  test("Ingress: ALB, IP targets, HTTPS with the certificate and a TLS 1.3 policy, HTTP only redirects", () => {
+  test("Ingress: ALB, IP targets, HTTPS with the certificate and a TLS 1.3 policy, HTTP only redirects, WAF, access logs, deletion protection", () => {
     const ingress = byName(run, "kubernetes:networking.k8s.io/v1:Ingress", "api-ingress").inputs;
     expect((ingress.metadata as { annotations: unknown }).annotations).toEqual({
       "alb.ingress.kubernetes.io/scheme": "internet-facing",
@@ -335,7 +337,8 @@ describe("PlatformService (exposed api with every feature)", () => {
       "alb.ingress.kubernetes.io/healthcheck-port": "traffic-port",
       "alb.ingress.kubernetes.io/target-group-attributes": "deregistration_delay.timeout_seconds=30",
       "alb.ingress.kubernetes.io/load-balancer-attributes":
-        "routing.http.drop_invalid_header_fields.enabled=true",
+        "access_logs.s3.enabled=true,access_logs.s3.bucket=alb-logs,access_logs.s3.prefix=api,deletion_protection.enabled=true,routing.http.drop_invalid_header_fields.enabled=true",
+      "alb.ingress.kubernetes.io/wafv2-acl-arn": WEB_ACL,
     });
     expect(ingress.spec).toEqual({
       ingressClassName: "alb",
@@ -698,5 +701,35 @@ describe("many services", () => {
     expect(perService("svc-0030")).toBe(14 + 1 + 1 + 1 + 2);
     // 30 × base + 29 × (from-caller, to-callee) + 10 redis + 6 internet + 3 × (Ingress, ALB policy)
     expect(run.resources.filter((r) => r.custom)).toHaveLength(30 * 14 + 29 * 2 + 10 + 6 + 3 * 2);
+  });
+});
+
+describe("PlatformService load-balancer protection", () => {
+  async function annotationsOf(over: Partial<PlatformServiceArgs>): Promise<Record<string, unknown>> {
+    const run = await runProgram(async () => {
+      const { PlatformService } = await import("../../../components/workloads/service");
+      new PlatformService("api", { ...API, vault: undefined, ...over });
+    });
+    const ingress = byName(run, "kubernetes:networking.k8s.io/v1:Ingress", "api-ingress").inputs;
+    return (ingress.metadata as { annotations: Record<string, unknown> }).annotations;
+  }
+
+  test("without protection: no WAF, access logs off, no deletion protection, invalid headers still dropped", async () => {
+    const annotations = await annotationsOf({ loadBalancer: undefined });
+    expect(annotations["alb.ingress.kubernetes.io/wafv2-acl-arn"]).toBeUndefined();
+    expect(annotations["alb.ingress.kubernetes.io/load-balancer-attributes"]).toBe(
+      "access_logs.s3.enabled=false,deletion_protection.enabled=false,routing.http.drop_invalid_header_fields.enabled=true",
+    );
+  });
+
+  test("an internal load balancer gets access logs but never the public web ACL", async () => {
+    const annotations = await annotationsOf({
+      expose: { scheme: "internal", host: "api.example.com", certificateArn: CERT },
+      internalCidrs: ["10.0.160.0/24"],
+    });
+    expect(annotations["alb.ingress.kubernetes.io/wafv2-acl-arn"]).toBeUndefined();
+    expect(annotations["alb.ingress.kubernetes.io/load-balancer-attributes"]).toBe(
+      "access_logs.s3.enabled=true,access_logs.s3.bucket=alb-logs,access_logs.s3.prefix=api,deletion_protection.enabled=true,routing.http.drop_invalid_header_fields.enabled=true",
+    );
   });
 });

@@ -267,6 +267,33 @@ describe("config validation", () => {
       },
       ["platform:kms: is required; see docs/configuration.md for its fields"],
     ],
+    [
+      "certificate from another region, WAF off in production",
+      (r) =>
+        withObject(
+          withObject(r, "platform:edge", (e) => ((e.waf as Record<string, unknown>).enabled = false)),
+          "platform:services",
+          (s) => {
+            const api = (s.services as Record<string, Record<string, unknown>>[])[0];
+            (api.expose as Record<string, unknown>).certificateArn =
+              "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000";
+          },
+        ),
+      [
+        "platform:services.services[0].expose.certificateArn: is in us-east-1; an ALB in us-west-2 only takes an ACM certificate from us-west-2: request or import the certificate there",
+        "platform:edge.waf.enabled: production puts its public load balancers behind the web ACL: set it to true",
+      ],
+    ],
+    [
+      "service image from outside the platform registry",
+      (r) =>
+        withObject(r, "platform:services", (s) => {
+          (s.services as Record<string, unknown>[])[1].image = "ghcr.io/acme/worker:1.0.0";
+        }),
+      [
+        "platform:services.services[1].image: must come from the platform registry (<account>.dkr.ecr.us-west-2.amazonaws.com/platform/worker:<tag>) or start with one of platform:registry.allowedImagePrefixes",
+      ],
+    ],
   ])("%s", (_label, change, expected) => {
     expect(problemsOf(change(productionRaw()))).toEqual(expected);
   });

@@ -124,6 +124,11 @@ describe("stack-file mistakes, each with its fix", () => {
         ),
       [
         "platform:network.availabilityZones[2]: is not an AZ of the stack's region us-west-1; AZ names there are us-west-1 and a letter",
+        // Moving the stack to another region also moves its ALB and its registry: the us-west-2
+        // certificate and images no longer fit.
+        "platform:services.services[0].expose.certificateArn: is in us-west-2; an ALB in us-west-1 only takes an ACM certificate from us-west-1: request or import the certificate there",
+        "platform:services.services[0].image: must come from the platform registry (<account>.dkr.ecr.us-west-1.amazonaws.com/platform/api:<tag>) or start with one of platform:registry.allowedImagePrefixes",
+        "platform:services.services[1].image: must come from the platform registry (<account>.dkr.ecr.us-west-1.amazonaws.com/platform/worker:<tag>) or start with one of platform:registry.allowedImagePrefixes",
       ],
     ],
     [
