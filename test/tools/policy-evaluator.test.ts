@@ -232,9 +232,8 @@ describe("the insecure fixture plan", () => {
     );
     const text = renderScorecard(run.scorecard);
     expect(text).toMatch(/^workload-has-pdb +No Deployment or StatefulSet runs more than one replica$/m);
-    expect(text).toMatch(
-      /^Network Security +web-application-firewall +missing +no policy of the pack proves it yet$/m,
-    );
+    // Every capability is proven by some policy of the pack: none shows as missing.
+    expect(text).not.toMatch(/ missing +no policy of the pack proves it yet$/m);
     // No collector in the fixture: the tracing capability fails on its policy's violation.
     expect(text).toMatch(/^Monitoring and Observability +tracing +failed \(0%\) +see violations$/m);
     expect(renderViolations(run.evaluation)).toContain(
@@ -284,11 +283,13 @@ describe("scorecard arithmetic", () => {
   });
 
   test("excluding every unproven capability with a reason (and nothing failing) gives go", () => {
-    const capabilities = Object.fromEntries(unproven.map((c) => [c.id, `not needed here: ${c.title}`]));
+    // Plus one proven capability: an exclusion wins over passing policies.
+    const excluded = [...unproven, CAPABILITIES[0]];
+    const capabilities = Object.fromEntries(excluded.map((c) => [c.id, `not needed here: ${c.title}`]));
     const config = resolveConfig(ALL_POLICIES, { "readiness-exclusions": { capabilities } });
     const result = card(allPass(), config);
     expect(result).toMatchObject({ verdict: "go", overall: 100, coveredWeight: 100, reasons: [] });
-    const example = unproven[0].id;
+    const example = excluded[0].id;
     expect(result.capabilities.find((c) => c.id === example)).toMatchObject({
       status: "excluded",
       why: [capabilities[example]],
