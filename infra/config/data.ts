@@ -104,6 +104,13 @@ export const postgresSchema = z
         message: "must be an integer number of days from 1 to 1000 (the range Secrets Manager accepts)",
       })
       .default(30),
+    /**
+     * Version of the write-only master password (RDS and the secret): raise it by one to send the
+     * current generated password again (docs/runbooks/disaster-recovery.md, after a restore).
+     */
+    masterPasswordVersion: int("an integer of 1 or more")
+      .min(1, { message: "must be an integer of 1 or more; raise it by one to send the password again" })
+      .default(1),
     /** Left out: backups stay in the stack's region only (not allowed in production). */
     crossRegionBackup: crossRegionBackupSchema.optional(),
   })
