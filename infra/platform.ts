@@ -44,7 +44,7 @@ export async function createPlatform(config: PlatformConfig) {
     postgres: data.postgres,
   });
   // AWS Backup of everything tagged BackupRequired=true, copies in the DR region (decision 0111).
-  const backup = createBackup(config, provider, { keys, dr, data, secrets });
+  const backup = createBackup(config, provider, { keys, dr, network, data, secrets });
   const services = createServices(config, k8sOpts, {
     cluster,
     network,
