@@ -144,7 +144,7 @@ export const redisSchema = z
         message: `must be one of ${AUTH_TOKEN_UPDATE_STRATEGIES.join(", ")}`,
       })
       .default("ROTATE"),
-    /** Days between AUTH token rotations (ROTATE then SET, decision 0113); production at most 30. */
+    /** Days between AUTH token rotations (ROTATE, then SET with a token change; decisions 0113, 0119); production at most 30. */
     authTokenRotationDays: int("an integer number of days of 1 or more")
       .min(1, { message: "must be an integer number of days of 1 or more" })
       .default(30),
