@@ -7,6 +7,7 @@ import type * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import { Backup } from "../components/backup/backup";
 import { BucketReplica } from "../components/backup/bucket-replica";
+import type { Network } from "../components/network/vpc";
 import type { PlatformConfig } from "./config";
 import type { DataTier } from "./data";
 import type { PlatformKeys } from "./keys";
@@ -26,17 +27,25 @@ export function createBackup(
   platform: {
     keys: PlatformKeys;
     dr?: DisasterRecovery;
+    network: Network;
     data: DataTier;
     secrets: SecretsTier;
     /** The observability tier's critical topic, once it exists; without it, the component creates one. */
     alertTopicArn?: pulumi.Input<string>;
   },
 ): BackupTier {
-  const { keys, dr, data, secrets } = platform;
+  const { keys, dr, network, data, secrets } = platform;
   const { drKms } = keys;
   const awsOpts = { providers: [provider] };
-  const { schedule, retentionDays, copyRetentionDays, vaultLock, breakGlassRoleArn, restoreTesting } =
-    config.backup;
+  const {
+    schedule,
+    retentionDays,
+    copyRetentionDays,
+    vaultLock,
+    breakGlassRoleArn,
+    restoreTesting,
+    manageRegionSettings,
+  } = config.backup;
   const backup = new Backup(
     "backup",
     {
@@ -54,13 +63,13 @@ export function createBackup(
       breakGlassRoleArn,
       restoreTesting: {
         ...restoreTesting,
-        rds: {
-          subnetGroupName: data.postgres.subnetGroupName,
-          securityGroupIds: [data.postgres.securityGroupId],
-        },
+        // The database's subnets, behind an isolating group of the component's (never the live
+        // database's group: the restored copy holds production data).
+        rds: { subnetGroupName: data.postgres.subnetGroupName, vpcId: network.vpcId },
       },
       alertTopicArn: platform.alertTopicArn,
       recoveryObjectives: config.recovery,
+      manageRegionSettings,
       protect: config.protectStatefulResources,
     },
     awsOpts,

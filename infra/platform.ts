@@ -56,6 +56,7 @@ export async function createPlatform(config: PlatformConfig) {
   const backup = createBackup(config, provider, {
     keys,
     dr,
+    network,
     data,
     secrets,
     alertTopicArn: observability.alarms.topicArns.critical,

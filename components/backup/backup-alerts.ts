@@ -1,13 +1,20 @@
 /**
- * Failed backup, copy and restore jobs (restore tests included) go to an SNS topic: the caller's
- * (the observability tier's critical topic), or a small one created here, encrypted with its own key
- * that EventBridge may use (EventBridge cannot publish to a topic under the AWS managed SNS key).
+ * Failed backup, copy and restore jobs (restore tests included, with their validation and cleanup),
+ * and failed Secrets Manager rotations, go to an SNS topic: the caller's (the observability tier's
+ * critical topic), or a small one created here, encrypted with its own key that EventBridge may use
+ * (EventBridge cannot publish to a topic under the AWS managed SNS key).
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { statefulOptions } from "../shared/stateful";
 
-/** Backup and copy jobs report `state`; restore jobs report `status` (AWS Backup's EventBridge events). */
+/**
+ * EventBridge patterns, one rule each (docs/decisions/0115). Backup and copy jobs report `state`;
+ * restore jobs report `status`, and restore tests also `validationStatus` (set only by a
+ * PutRestoreValidationResult call) and `deletionStatus` (the cleanup of the restored copy), the
+ * fields of DescribeRestoreJob in the events' camelCase. Secrets Manager reports a failed rotation
+ * through CloudTrail as the service event `RotationFailed`.
+ */
 export const FAILED_JOB_PATTERNS = {
   jobs: {
     source: ["aws.backup"],
@@ -19,7 +26,31 @@ export const FAILED_JOB_PATTERNS = {
     "detail-type": ["Restore Job State Change"],
     detail: { status: ["FAILED", "ABORTED"] },
   },
+  validations: {
+    source: ["aws.backup"],
+    "detail-type": ["Restore Job State Change"],
+    detail: { status: ["COMPLETED"], validationStatus: ["FAILED", "TIMED_OUT"] },
+  },
+  cleanups: {
+    source: ["aws.backup"],
+    "detail-type": ["Restore Job State Change"],
+    detail: { deletionStatus: ["FAILED"] },
+  },
+  rotations: {
+    source: ["aws.secretsmanager"],
+    "detail-type": ["AWS Service Event via CloudTrail"],
+    detail: { eventSource: ["secretsmanager.amazonaws.com"], eventName: ["RotationFailed"] },
+  },
 } as const;
+
+/** What each rule reports (its description). */
+const RULE_DESCRIPTIONS: Record<keyof typeof FAILED_JOB_PATTERNS, string> = {
+  jobs: "AWS Backup backup or copy jobs that failed",
+  restores: "AWS Backup restore jobs and restore tests that failed",
+  validations: "AWS Backup restore tests whose validation failed or timed out",
+  cleanups: "AWS Backup restore tests whose restored copy could not be deleted",
+  rotations: "Secrets Manager rotations that failed (the database master password's)",
+};
 
 /** `${name}-alerts` key and topic: EventBridge may publish, nobody outside the account may. */
 export function createAlertTopic(
@@ -63,8 +94,9 @@ export function createAlertTopic(
 }
 
 /**
- * `${name}-jobs-failed` and `${name}-restores-failed`: EventBridge rules whose target is the topic;
- * `${name}-alerts-policy` lets EventBridge publish from those rules only (when the topic is ours).
+ * `${name}-<kind>-failed` for each pattern (jobs, restores, validations, cleanups, rotations):
+ * EventBridge rules whose target is the topic; `${name}-alerts-policy` lets EventBridge publish
+ * from those rules only (when the topic is ours).
  */
 export function createFailedJobAlerts(
   name: string,
@@ -76,7 +108,7 @@ export function createFailedJobAlerts(
     const rule = new aws.cloudwatch.EventRule(
       `${name}-${kind}-failed`,
       {
-        description: `AWS Backup ${kind === "jobs" ? "backup or copy jobs" : "restore jobs and restore tests"} that failed`,
+        description: RULE_DESCRIPTIONS[kind],
         eventPattern: JSON.stringify(FAILED_JOB_PATTERNS[kind]),
       },
       { parent },

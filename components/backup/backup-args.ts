@@ -40,12 +40,14 @@ export interface RestoreTestingArgs {
   /** Hours a restored copy is kept for validation before AWS Backup deletes it, 1 to 168. */
   readonly validationWindowHours: number;
   /**
-   * Where a restored test database goes (its subnets and a security group admitting nobody new).
+   * Where a restored test database goes: the database's subnet group, in this VPC, behind a
+   * security group created here that admits nothing and reaches nothing.
    * @default no RDS restore test
    */
   readonly rds?: {
     readonly subnetGroupName: pulumi.Input<string>;
-    readonly securityGroupIds: pulumi.Input<string>[];
+    /** VPC of the subnet group (the isolating security group is created in it). */
+    readonly vpcId: pulumi.Input<string>;
   };
 }
 
@@ -92,6 +94,14 @@ export interface BackupArgs extends StatefulArgs {
    * `recovery-objectives-achievable` policy reads them.
    */
   readonly recoveryObjectives: { readonly rpoMinutes: number; readonly rtoMinutes: number };
+  /**
+   * Set AWS Backup's opt-in of this account and region (a singleton: one stack per account and
+   * region may own it) so that tag-based selection covers RDS, EBS and S3; every other resource
+   * type is opted out. Left false, the types must be opted in beforehand (runbook preflight):
+   * a type not opted in is silently never selected by tag.
+   * @default false
+   */
+  readonly manageRegionSettings?: boolean;
 }
 
 export type ResolvedBackupArgs = BackupArgs & { readonly selectionTag: { key: string; value: string } };

@@ -55,6 +55,54 @@ export function createBackupRole(name: string, parent: pulumi.Resource): aws.iam
   return role;
 }
 
+/**
+ * Resources AWS Backup creates for a restore test are named `awsbackup-restore-test-...` and may
+ * carry the source's tags (copied with the snapshot): never select them (decision 0117).
+ */
+export function restoreTestExclusions(partition: pulumi.Input<string>): pulumi.Output<string>[] {
+  return [pulumi.interpolate`arn:${partition}:rds:*:*:db:awsbackup-restore-test-*`];
+}
+
+/**
+ * Resource types the platform backs up by tag (RDS databases, EBS volumes, the S3 snapshot bucket).
+ * The opt-in map lists every type the provider documents, the others opted out: AWS returns the
+ * whole map, so a partial one would show a difference on every preview.
+ */
+export const OPTED_IN_RESOURCE_TYPES = ["EBS", "RDS", "S3"] as const;
+export const KNOWN_RESOURCE_TYPES = [
+  "Aurora",
+  "CloudFormation",
+  "DSQL",
+  "DocumentDB",
+  "DynamoDB",
+  "EBS",
+  "EC2",
+  "EFS",
+  "FSx",
+  "Neptune",
+  "RDS",
+  "Redshift",
+  "Redshift Serverless",
+  "S3",
+  "SAP HANA on Amazon EC2",
+  "Storage Gateway",
+  "VirtualMachine",
+] as const;
+
+/** `${name}-region-settings`: the account and region's opt-in (a singleton, decision 0118). */
+export function createRegionSettings(name: string, parent: pulumi.Resource): aws.backup.RegionSettings {
+  const optedIn: readonly string[] = OPTED_IN_RESOURCE_TYPES;
+  return new aws.backup.RegionSettings(
+    `${name}-region-settings`,
+    {
+      resourceTypeOptInPreference: Object.fromEntries(
+        KNOWN_RESOURCE_TYPES.map((type) => [type, optedIn.includes(type)]),
+      ),
+    },
+    { parent },
+  );
+}
+
 /** Resources carrying the selection tag (AND `resources`). */
 function tagCondition(a: ResolvedBackupArgs) {
   return [{ stringEquals: [{ key: `aws:ResourceTag/${a.selectionTag.key}`, value: a.selectionTag.value }] }];
@@ -70,6 +118,7 @@ export function createSnapshotPlan(
   deps: { vaultName: pulumi.Input<string>; drVaultArn?: pulumi.Input<string>; roleArn: pulumi.Input<string> },
   parent: pulumi.Resource,
 ): aws.backup.Plan {
+  const partition = aws.getPartitionOutput({}, { parent });
   const plan = new aws.backup.Plan(
     `${name}-plan`,
     {
@@ -102,6 +151,7 @@ export function createSnapshotPlan(
       planId: plan.id,
       iamRoleArn: deps.roleArn,
       resources: ["*"],
+      notResources: restoreTestExclusions(partition.partition),
       conditions: tagCondition(a),
     },
     { parent: plan },
@@ -147,6 +197,7 @@ export function createContinuousPlan(
       planId: plan.id,
       iamRoleArn: deps.roleArn,
       resources: [pulumi.interpolate`arn:${partition.partition}:rds:*:*:db:*`],
+      notResources: restoreTestExclusions(partition.partition),
       conditions: tagCondition(a),
     },
     { parent: plan },

@@ -3,8 +3,10 @@
  * the disaster-recovery region, both encrypted with customer-managed keys and denying recovery-point
  * deletion to all but a break-glass role (Vault Lock when asked); a plan that snapshots every
  * resource tagged `BackupRequired=true` on a schedule and copies each recovery point to the DR vault;
- * point-in-time recovery of the tagged RDS databases; weekly restore tests; and an alert on every
- * failed backup, copy or restore job.
+ * point-in-time recovery of the tagged RDS databases; weekly restore tests (restored databases
+ * isolated, never selected for backup themselves); an alert on every failed backup, copy, restore
+ * job or restore-test cleanup, and on every failed Secrets Manager rotation; optionally the
+ * account's resource-type opt-in (`manageRegionSettings`).
  *
  * Steps: `backup-vaults.ts`, `backup-plan.ts`, `restore-testing.ts`, `backup-alerts.ts`.
  * ElastiCache is not an AWS Backup resource type: the cache keeps its own snapshots.
@@ -12,7 +14,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { type BackupArgs, validateBackupArgs } from "./backup-args";
 import { createFailedJobAlerts, createAlertTopic } from "./backup-alerts";
-import { createBackupRole, createContinuousPlan, createSnapshotPlan } from "./backup-plan";
+import {
+  createBackupRole,
+  createContinuousPlan,
+  createRegionSettings,
+  createSnapshotPlan,
+} from "./backup-plan";
 import { createVault } from "./backup-vaults";
 import { createRestoreTesting } from "./restore-testing";
 
@@ -54,6 +61,9 @@ export class Backup extends pulumi.ComponentResource {
           { provider: a.copies.provider },
         )
       : undefined;
+    if (a.manageRegionSettings) {
+      createRegionSettings(name, this);
+    }
     const role = createBackupRole(name, this);
     const plan = createSnapshotPlan(
       name,

@@ -33,8 +33,8 @@ export class BucketReplica extends pulumi.ComponentResource {
       );
     }
     super("platform:backup:BucketReplica", name, {}, opts);
-    const replica = createDestinationBucket(name, args, this);
-    const role = createReplicationRole(name, args, replica.arn, this);
+    const { bucket: replica, versioning } = createDestinationBucket(name, args, this);
+    const { role, policy } = createReplicationRole(name, args, replica.arn, this);
     new aws.s3.BucketReplicationConfig(
       `${name}-replication`,
       {
@@ -56,19 +56,24 @@ export class BucketReplica extends pulumi.ComponentResource {
           },
         ],
       },
-      { parent: this, dependsOn: [role] },
+      // S3 refuses the configuration until the destination is versioned ("Destination bucket must
+      // have versioning enabled") and fails replication until the role may act: wait for all three.
+      { parent: this, dependsOn: [role, policy, versioning] },
     );
     this.bucketName = replica.id;
     this.registerOutputs({ bucketName: this.bucketName });
   }
 }
 
-/** `${name}` (protected) with ownership, public access block, encryption, versioning, lifecycle, TLS-only policy. */
+/**
+ * `${name}` (protected) with ownership, public access block, encryption, versioning, lifecycle,
+ * TLS-only policy; returns the bucket and its versioning (the replication waits for it).
+ */
 function createDestinationBucket(
   name: string,
   args: BucketReplicaArgs,
   parent: pulumi.Resource,
-): aws.s3.Bucket {
+): { bucket: aws.s3.Bucket; versioning: aws.s3.BucketVersioning } {
   const provider = { provider: args.destinationProvider };
   const bucket = new aws.s3.Bucket(
     name,
@@ -150,16 +155,16 @@ function createDestinationBucket(
     },
     { ...opts, dependsOn: [publicBlock, versioning] },
   );
-  return bucket;
+  return { bucket, versioning };
 }
 
-/** `${name}-replication`: the role S3 assumes to read the source versions and write the copies. */
+/** `${name}-replication`: the role S3 assumes to read the source versions and write the copies, and its policy. */
 function createReplicationRole(
   name: string,
   args: BucketReplicaArgs,
   destinationArn: pulumi.Output<string>,
   parent: pulumi.Resource,
-): aws.iam.Role {
+): { role: aws.iam.Role; policy: aws.iam.RolePolicy } {
   const partition = aws.getPartitionOutput({}, { parent });
   const sourceArn = pulumi.interpolate`arn:${partition.partition}:s3:::${args.sourceBucketName}`;
   const role = new aws.iam.Role(
@@ -175,7 +180,7 @@ function createReplicationRole(
     },
     { parent },
   );
-  new aws.iam.RolePolicy(
+  const policy = new aws.iam.RolePolicy(
     `${name}-replication`,
     {
       role: role.name,
@@ -216,5 +221,5 @@ function createReplicationRole(
     },
     { parent: role },
   );
-  return role;
+  return { role, policy };
 }

@@ -100,12 +100,20 @@ export const DEFAULT_STORAGE_CLASS = "gp3-encrypted";
  * The default StorageClass: gp3 through the EBS CSI driver, encrypted with the EBS key, bound when
  * the pod is scheduled (so the volume lands in the pod's AZ), expandable. Since Kubernetes 1.30 EKS
  * no longer marks gp2 as default, so this class is the only default.
+ * Its volumes carry the stack's `BackupRequired` tag (what AWS Backup selects on, decision 0111):
+ * `true` in production, `false` in dev; without that tag, volumes get none and are not selected.
  */
 export function createDefaultStorageClass(
   name: string,
-  storageClass: { readonly name: string; readonly ebsKeyArn: pulumi.Input<string> },
+  storageClass: {
+    readonly name: string;
+    readonly ebsKeyArn: pulumi.Input<string>;
+    /** The stack's governance tags; `BackupRequired` is copied onto every volume. */
+    readonly tags: Readonly<Record<string, string>>;
+  },
   opts: pulumi.CustomResourceOptions,
 ): k8s.storage.v1.StorageClass {
+  const backupRequired = storageClass.tags.BackupRequired;
   return new k8s.storage.v1.StorageClass(
     name,
     {
@@ -119,8 +127,8 @@ export function createDefaultStorageClass(
         encrypted: "true",
         kmsKeyId: storageClass.ebsKeyArn,
         "csi.storage.k8s.io/fstype": "ext4",
-        // Volumes it creates are selected by AWS Backup (components/backup, decision 0111).
-        tagSpecification_1: "BackupRequired=true",
+        // Volumes it creates follow the stack's backup tag (AWS Backup selects BackupRequired=true).
+        ...(backupRequired === undefined ? {} : { tagSpecification_1: `BackupRequired=${backupRequired}` }),
       },
       volumeBindingMode: "WaitForFirstConsumer",
       allowVolumeExpansion: true,

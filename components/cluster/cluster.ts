@@ -322,7 +322,7 @@ export class EksCluster extends pulumi.ComponentResource {
     const inCluster = { parent: this, provider: kubernetes.provider, dependsOn: clusterReady };
     const storageClass = createDefaultStorageClass(
       `${name}-gp3-encrypted`,
-      { name: a.storageClassName, ebsKeyArn: a.keys.ebsKeyArn },
+      { name: a.storageClassName, ebsKeyArn: a.keys.ebsKeyArn, tags: a.tags },
       inCluster,
     );
     createClusterCharts(name, { ...a, clusterNameOutput: clusterName }, inCluster);

@@ -31,6 +31,15 @@ export interface DataSecurityGroupArgs {
   /** Fixed text, part of the group's identity (AWS replaces a group whose description changes). */
   readonly description: string;
   readonly ruleDescription: string;
+  /**
+   * Further groups admitted on the port, each in a rule of its own description (e.g. a rotation
+   * function's group, created before this one).
+   * @default none
+   */
+  readonly additionalSources?: readonly {
+    readonly securityGroupId: pulumi.Input<string>;
+    readonly description: string;
+  }[];
 }
 
 /**
@@ -39,6 +48,8 @@ export interface DataSecurityGroupArgs {
  * and one rule lists every allowed source without naming children after list positions.
  * `egress: []` removes the allow-all egress rule AWS adds: RDS and ElastiCache answer on
  * connections they accepted (security groups are stateful) and open none themselves.
+ * A source that needs its own rule (the rotation function) comes in `additionalSources`: a
+ * standalone ingress rule on this group would be removed by the next `up` or `refresh`.
  */
 export function createDataSecurityGroup(
   name: string,
@@ -58,6 +69,13 @@ export function createDataSecurityGroup(
           toPort: args.port,
           securityGroups: args.allowedSecurityGroupIds,
         },
+        ...(args.additionalSources ?? []).map((source) => ({
+          description: source.description,
+          protocol: "tcp",
+          fromPort: args.port,
+          toPort: args.port,
+          securityGroups: [source.securityGroupId],
+        })),
       ],
       egress: [],
       tags: { Name: name },

@@ -81,9 +81,10 @@ export function createPrimaryInstance(
       username: a.masterUsername,
       // Generated here and rotated in the secret the program owns (docs/decisions/0110): RDS refuses
       // read replicas of an instance whose master password it manages itself. Write-only: a
-      // rotation never shows as drift, and the value is sent again only when the version is raised.
+      // rotation never shows as drift, and the value is sent again only when the version is raised
+      // (config masterPasswordVersion; the secret's version follows the same number).
       passwordWo: masterPassword,
-      passwordWoVersion: 1,
+      passwordWoVersion: a.masterPasswordVersion,
       backupRetentionPeriod: a.backupRetentionDays,
       backupWindow: a.backupWindow,
       // Automated backups survive the instance, so point-in-time recovery stays possible after a deletion.

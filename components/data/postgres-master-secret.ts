@@ -18,6 +18,13 @@ import { statefulOptions } from "../shared/stateful";
  */
 export const POSTGRES_ROTATION_APPLICATION =
   "arn:aws:serverlessrepo:us-east-1:297356227824:applications/SecretsManagerRDSPostgreSQLRotationSingleUser";
+/**
+ * Version of that application deployed (docs/decisions/0116): pinned, so an `up` never picks up a
+ * new function unannounced and the stack shows no version drift. The version aws-cdk's
+ * `SecretRotationApplication.POSTGRES_ROTATION_SINGLE_USER` pins for the `aws` partition; raise it
+ * on purpose (after `aws serverlessrepo list-application-versions`).
+ */
+export const POSTGRES_ROTATION_APPLICATION_VERSION = "1.1.671";
 /** Characters RDS refuses in a master password (`/`, `'`, `"`, `@`, space) are never generated. */
 export const MASTER_PASSWORD_SPECIAL_CHARACTERS = "!#$%&*()-_=+[]{}<>:?";
 export const MASTER_PASSWORD_LENGTH = 40;
@@ -35,6 +42,16 @@ export interface MasterCredentialSettings {
   readonly masterPasswordRotationDays: number;
   /** Subnets of the rotation function: they must reach the database and the Secrets Manager API. */
   readonly rotationSubnetIds: pulumi.Input<string>[];
+  /** Version of the write-only master password (raised to send the current password again). */
+  readonly masterPasswordVersion: number;
+  /** Key and retention of the rotation function's log group. */
+  readonly logsKmsKeyArn: pulumi.Input<string>;
+  readonly logRetentionDays: number;
+}
+
+/** Name of the rotation function (known at plan time: its log group is created first). */
+export function rotationFunctionName(identifier: string): string {
+  return `${identifier}-master-rotation`;
 }
 
 /** `${name}-master-password`: the generated password (a secret output; never in config or outputs). */
@@ -91,8 +108,9 @@ export function createMasterSecret(
           port: instance.port,
         }),
       ),
-      // Raised only to overwrite the current value on purpose (e.g. after restoring the instance).
-      secretStringWoVersion: 1,
+      // Raised (config masterPasswordVersion) only to overwrite the current value on purpose, e.g.
+      // after restoring the instance; the primary's passwordWoVersion follows the same number.
+      secretStringWoVersion: s.masterPasswordVersion,
     },
     { parent },
   );
@@ -100,9 +118,70 @@ export function createMasterSecret(
 }
 
 /**
- * `${name}-rotation`: the rotation function's security group (PostgreSQL to the database, HTTPS to
- * the Secrets Manager API), the database's rule admitting it, the function (a CloudFormation stack
- * of the Serverless Application Repository application) and the rotation schedule.
+ * `${name}-rotation`: the rotation function's security group, without rules of its own yet. It is
+ * created before the database's group, which admits it in its inline rules (decision 0022: a
+ * standalone ingress rule there would be reverted by the next `up`).
+ */
+export function createRotationSecurityGroup(
+  name: string,
+  s: MasterCredentialSettings,
+  parent: pulumi.Resource,
+): aws.ec2.SecurityGroup {
+  return new aws.ec2.SecurityGroup(
+    `${name}-rotation`,
+    {
+      vpcId: s.vpcId,
+      description: `Secrets Manager rotation of the master password of ${s.identifier}`,
+      tags: { Name: `${s.identifier}-rotation` },
+    },
+    { parent },
+  );
+}
+
+/**
+ * `${name}-rotation-postgres` and `-https`: the rotation function's egress (PostgreSQL to the
+ * database, HTTPS to the Secrets Manager API). The group has no inline rules, so these standalone
+ * rules are its only ones.
+ */
+function createRotationEgress(
+  name: string,
+  groups: { rotation: aws.ec2.SecurityGroup; database: aws.ec2.SecurityGroup },
+  parent: pulumi.Resource,
+): aws.vpc.SecurityGroupEgressRule[] {
+  const opts = { parent };
+  return [
+    new aws.vpc.SecurityGroupEgressRule(
+      `${name}-rotation-postgres`,
+      {
+        securityGroupId: groups.rotation.id,
+        description: "PostgreSQL to the database",
+        ipProtocol: "tcp",
+        fromPort: 5432,
+        toPort: 5432,
+        referencedSecurityGroupId: groups.database.id,
+      },
+      opts,
+    ),
+    new aws.vpc.SecurityGroupEgressRule(
+      `${name}-rotation-https`,
+      {
+        securityGroupId: groups.rotation.id,
+        description: "HTTPS to the Secrets Manager API (NAT gateway or VPC endpoint)",
+        ipProtocol: "tcp",
+        fromPort: 443,
+        toPort: 443,
+        cidrIpv4: "0.0.0.0/0",
+      },
+      opts,
+    ),
+  ];
+}
+
+/**
+ * The rotation: its egress rules, the function's log group (`/aws/lambda/<function>`, encrypted,
+ * expiring; created first or Lambda would create it unencrypted and kept forever), the function (a
+ * CloudFormation stack of the pinned Serverless Application Repository application) and the
+ * schedule, which waits for all of them: Secrets Manager tests the function as soon as it is set.
  */
 export function createMasterRotation(
   name: string,
@@ -110,53 +189,24 @@ export function createMasterRotation(
   target: {
     secret: aws.secretsmanager.Secret;
     version: aws.secretsmanager.SecretVersion;
-    dbSecurityGroupId: pulumi.Input<string>;
+    databaseSecurityGroup: aws.ec2.SecurityGroup;
+    rotationSecurityGroup: aws.ec2.SecurityGroup;
   },
   parent: pulumi.Resource,
 ): aws.secretsmanager.SecretRotation {
   const opts = { parent };
-  const sg = new aws.ec2.SecurityGroup(
+  const egress = createRotationEgress(
+    name,
+    { rotation: target.rotationSecurityGroup, database: target.databaseSecurityGroup },
+    parent,
+  );
+  const functionName = rotationFunctionName(s.identifier);
+  const logGroup = new aws.cloudwatch.LogGroup(
     `${name}-rotation`,
     {
-      vpcId: s.vpcId,
-      description: `Secrets Manager rotation of the master password of ${s.identifier}`,
-      tags: { Name: `${s.identifier}-rotation` },
-    },
-    opts,
-  );
-  new aws.vpc.SecurityGroupEgressRule(
-    `${name}-rotation-postgres`,
-    {
-      securityGroupId: sg.id,
-      description: "PostgreSQL to the database",
-      ipProtocol: "tcp",
-      fromPort: 5432,
-      toPort: 5432,
-      referencedSecurityGroupId: target.dbSecurityGroupId,
-    },
-    opts,
-  );
-  new aws.vpc.SecurityGroupEgressRule(
-    `${name}-rotation-https`,
-    {
-      securityGroupId: sg.id,
-      description: "HTTPS to the Secrets Manager API (NAT gateway or VPC endpoint)",
-      ipProtocol: "tcp",
-      fromPort: 443,
-      toPort: 443,
-      cidrIpv4: "0.0.0.0/0",
-    },
-    opts,
-  );
-  new aws.vpc.SecurityGroupIngressRule(
-    `${name}-from-rotation`,
-    {
-      securityGroupId: target.dbSecurityGroupId,
-      description: "PostgreSQL from the master password rotation function",
-      ipProtocol: "tcp",
-      fromPort: 5432,
-      toPort: 5432,
-      referencedSecurityGroupId: sg.id,
+      name: `/aws/lambda/${functionName}`,
+      kmsKeyId: s.logsKmsKeyArn,
+      retentionInDays: s.logRetentionDays,
     },
     opts,
   );
@@ -166,18 +216,19 @@ export function createMasterRotation(
     `${name}-rotation`,
     {
       // CloudFormation prefixes it with `serverlessrepo-`.
-      name: `${s.identifier}-master-rotation`,
+      name: functionName,
       applicationId: POSTGRES_ROTATION_APPLICATION,
+      semanticVersion: POSTGRES_ROTATION_APPLICATION_VERSION,
       capabilities: ["CAPABILITY_IAM", "CAPABILITY_RESOURCE_POLICY"],
       parameters: {
-        functionName: `${s.identifier}-master-rotation`,
+        functionName,
         endpoint: pulumi.interpolate`https://secretsmanager.${region.region}.${partition.dnsSuffix}`,
         kmsKeyArn: s.secretsKmsKeyArn,
         vpcSubnetIds: pulumi.output(s.rotationSubnetIds).apply((ids) => ids.join(",")),
-        vpcSecurityGroupIds: sg.id,
+        vpcSecurityGroupIds: target.rotationSecurityGroup.id,
       },
     },
-    opts,
+    { parent, dependsOn: [logGroup] },
   );
   return new aws.secretsmanager.SecretRotation(
     `${name}-master`,
@@ -188,6 +239,7 @@ export function createMasterRotation(
       // The first rotation waits for the schedule: the instance may still be creating.
       rotateImmediately: false,
     },
-    { parent, dependsOn: [target.version] },
+    // Secrets Manager invokes the function when rotation is set: its network path must exist.
+    { parent, dependsOn: [target.version, fn, ...egress, target.databaseSecurityGroup] },
   );
 }

@@ -26,6 +26,7 @@ import {
   createMasterPassword,
   createMasterRotation,
   createMasterSecret,
+  createRotationSecurityGroup,
 } from "./postgres-master-secret";
 import { createMonitoringRole } from "./postgres-monitoring";
 import { createPostgresParameterGroup } from "./postgres-parameters";
@@ -124,6 +125,13 @@ export interface PostgresDatabaseArgs extends DataStoreArgs {
    */
   readonly masterPasswordRotationDays?: number;
   /**
+   * Version of the write-only master password sent to RDS and to the secret. Raise it (by one) to
+   * send the current generated password again, e.g. after a restore or a manual reset; it is never
+   * lowered.
+   * @default 1
+   */
+  readonly masterPasswordVersion?: number;
+  /**
    * Subnets the rotation function runs in: they must reach the database and, through a NAT gateway
    * or a VPC endpoint, the Secrets Manager API (the VPC's private subnets).
    */
@@ -166,6 +174,7 @@ function resolve(name: string, args: PostgresDatabaseArgs): Resolved {
     databaseName: args.databaseName ?? "app",
     masterUsername: args.masterUsername ?? "platform_admin",
     masterPasswordRotationDays: args.masterPasswordRotationDays ?? 30,
+    masterPasswordVersion: args.masterPasswordVersion ?? 1,
     slowStatementThresholdMs: args.slowStatementThresholdMs ?? 1000,
   };
 }
@@ -218,6 +227,13 @@ export function postgresDatabaseArgsProblems(args: Resolved): SettingProblem[] {
       field: "masterPasswordRotationDays",
       received: rotation,
       message: `must be an integer from ${ROTATION_DAYS.min} to ${ROTATION_DAYS.max} (the range Secrets Manager accepts)`,
+    });
+  }
+  if (!Number.isInteger(args.masterPasswordVersion) || args.masterPasswordVersion < 1) {
+    problems.push({
+      field: "masterPasswordVersion",
+      received: args.masterPasswordVersion,
+      message: "must be an integer of 1 or more (raise it by one to send the password again)",
     });
   }
   if (args.rotationSubnetIds.length === 0) {
@@ -284,6 +300,8 @@ export class PostgresDatabase extends pulumi.ComponentResource {
     const a = validatePostgresDatabaseArgs(name, args);
     super("platform:data:PostgresDatabase", name, {}, opts);
 
+    // The rotation function's group first: the database's group admits it inline (decision 0022).
+    const rotationSecurityGroup = createRotationSecurityGroup(name, a, this);
     const securityGroup = createDataSecurityGroup(
       `${name}-sg`,
       {
@@ -292,6 +310,12 @@ export class PostgresDatabase extends pulumi.ComponentResource {
         allowedSecurityGroupIds: a.allowedSecurityGroupIds,
         description: `PostgreSQL ${a.identifier}: ${POSTGRES_PORT} from the EKS cluster only`,
         ruleDescription: "PostgreSQL from the EKS cluster",
+        additionalSources: [
+          {
+            securityGroupId: rotationSecurityGroup.id,
+            description: "PostgreSQL from the master password rotation function",
+          },
+        ],
       },
       this,
     );
@@ -311,7 +335,12 @@ export class PostgresDatabase extends pulumi.ComponentResource {
     const masterPassword = createMasterPassword(name, this);
     const primary = createPrimaryInstance(name, a, deps, masterPassword.result, this, args.protect);
     const master = createMasterSecret(name, a, primary, masterPassword, this, args.protect);
-    createMasterRotation(name, a, { ...master, dbSecurityGroupId: securityGroup.id }, this);
+    createMasterRotation(
+      name,
+      a,
+      { ...master, databaseSecurityGroup: securityGroup, rotationSecurityGroup },
+      this,
+    );
     const replicas = createReadReplicas(name, a, deps, primary, this);
     const backupReplication = a.crossRegionBackup
       ? createBackupReplication(name, a.crossRegionBackup, primary, this, args.protect)

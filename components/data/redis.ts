@@ -77,8 +77,8 @@ export interface RedisCacheArgs extends DataStoreArgs {
    */
   readonly authTokenUpdateStrategy?: "ROTATE" | "SET";
   /**
-   * Days between AUTH token rotations the operators commit to (two applies: ROTATE, then SET;
-   * docs/decisions/0113), written as the tag `AuthTokenRotationDays` for the
+   * Days between AUTH token rotations the operators commit to (ROTATE with each new token; SET only
+   * with a token change or through the CLI, docs/decisions/0113 and 0119), written as the tag `AuthTokenRotationDays` for the
    * `secret-rotation-enabled` policy. It schedules nothing by itself.
    * @default 30
    */

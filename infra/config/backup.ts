@@ -67,6 +67,12 @@ export const backupSchema = z.strictObject({
       .min(1, { message: "must be an integer from 1 to 168" })
       .max(168, { message: "must be an integer from 1 to 168" }),
   }),
+  /**
+   * Own AWS Backup's resource-type opt-in of the account and region (RDS, EBS and S3 in, every
+   * other type out; decision 0118). An account-level singleton: at most one stack per account and
+   * region sets it. False: the opt-in is checked by hand before the first `up` (runbook).
+   */
+  manageRegionSettings: z.boolean({ message: "must be true or false" }).default(false),
 });
 
 export type BackupConfig = z.infer<typeof backupSchema>;

@@ -104,6 +104,13 @@ export const postgresSchema = z
         message: "must be an integer number of days from 1 to 1000 (the range Secrets Manager accepts)",
       })
       .default(30),
+    /**
+     * Version of the write-only master password (RDS and the secret): raise it by one to send the
+     * current generated password again (docs/runbooks/disaster-recovery.md, after a restore).
+     */
+    masterPasswordVersion: int("an integer of 1 or more")
+      .min(1, { message: "must be an integer of 1 or more; raise it by one to send the password again" })
+      .default(1),
     /** Left out: backups stay in the stack's region only (not allowed in production). */
     crossRegionBackup: crossRegionBackupSchema.optional(),
   })
@@ -137,7 +144,7 @@ export const redisSchema = z
         message: `must be one of ${AUTH_TOKEN_UPDATE_STRATEGIES.join(", ")}`,
       })
       .default("ROTATE"),
-    /** Days between AUTH token rotations (ROTATE then SET, decision 0113); production at most 30. */
+    /** Days between AUTH token rotations (ROTATE, then SET with a token change; decisions 0113, 0119); production at most 30. */
     authTokenRotationDays: int("an integer number of days of 1 or more")
       .min(1, { message: "must be an integer number of days of 1 or more" })
       .default(30),

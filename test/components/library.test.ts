@@ -238,6 +238,12 @@ describe("components/index.ts as a library", () => {
           toPort: 5432,
           securityGroups: [run.outputs.nodeSecurityGroupId],
         }),
+        // The master password's rotation function, admitted inline (decision 0114).
+        expect.objectContaining({
+          fromPort: 5432,
+          toPort: 5432,
+          securityGroups: [byName(run, T.sg, "acme-db-rotation").id],
+        }),
       ]);
       expect(sg.inputs.egress).toEqual([]);
       const subnets = byName(run, "aws:rds/subnetGroup:SubnetGroup", "acme-db-subnets");

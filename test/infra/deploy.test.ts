@@ -81,11 +81,16 @@ test("every Vault path a service needs at start is written by the platform, or t
 test("the data stores admit only the data-clients group, which every node carries: no wait for the control plane", () => {
   const clients = byName(run, SG, "data-clients");
   expect(clients.inputs).toMatchObject({ ingress: [], egress: [] });
-  for (const name of ["postgres-sg", "redis-sg"]) {
+  // Besides, PostgreSQL admits its master password rotation function (decision 0114).
+  const rotation = byName(run, SG, "postgres-rotation");
+  for (const [name, sources] of [
+    ["postgres-sg", [[clients.id], [rotation.id]]],
+    ["redis-sg", [[clients.id]]],
+  ] as const) {
     const group = byName(run, SG, name);
-    expect((group.inputs.ingress as { securityGroups: string[] }[]).map((r) => r.securityGroups)).toEqual([
-      [clients.id],
-    ]);
+    expect((group.inputs.ingress as { securityGroups: string[] }[]).map((r) => r.securityGroups)).toEqual(
+      sources,
+    );
     expect(group.dependencies).not.toContain(byName(run, "aws:eks/cluster:Cluster", "platform").urn);
   }
   for (const template of ofType(run, "aws:ec2/launchTemplate:LaunchTemplate")) {

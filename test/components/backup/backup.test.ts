@@ -15,7 +15,7 @@ const ARGS: Omit<BackupArgs, "copies"> = {
   restoreTesting: {
     schedule: "cron(0 5 ? * SUN *)",
     validationWindowHours: 24,
-    rds: { subnetGroupName: "db-subnets", securityGroupIds: ["sg-db"] },
+    rds: { subnetGroupName: "db-subnets", vpcId: "vpc-1" },
   },
   recoveryObjectives: { rpoMinutes: 5, rtoMinutes: 15 },
   protect: true,
@@ -65,6 +65,7 @@ describe("Backup with the production values", () => {
         "aws:backup/plan:Plan backup-continuous",
         "aws:backup/selection:Selection backup-continuous-selection",
         "aws:backup/restoreTestingPlan:RestoreTestingPlan backup-restore-tests",
+        "aws:ec2/securityGroup:SecurityGroup backup-restore-tests",
         "aws:backup/restoreTestingSelection:RestoreTestingSelection backup-restore-tests-rds",
         "aws:backup/restoreTestingSelection:RestoreTestingSelection backup-restore-tests-ebs",
         "aws:kms/key:Key backup-alerts",
@@ -74,6 +75,12 @@ describe("Backup with the production values", () => {
         "aws:cloudwatch/eventTarget:EventTarget backup-jobs-failed",
         "aws:cloudwatch/eventRule:EventRule backup-restores-failed",
         "aws:cloudwatch/eventTarget:EventTarget backup-restores-failed",
+        "aws:cloudwatch/eventRule:EventRule backup-validations-failed",
+        "aws:cloudwatch/eventTarget:EventTarget backup-validations-failed",
+        "aws:cloudwatch/eventRule:EventRule backup-cleanups-failed",
+        "aws:cloudwatch/eventTarget:EventTarget backup-cleanups-failed",
+        "aws:cloudwatch/eventRule:EventRule backup-rotations-failed",
+        "aws:cloudwatch/eventTarget:EventTarget backup-rotations-failed",
       ].sort(),
     );
   });
@@ -146,6 +153,8 @@ describe("Backup with the production values", () => {
     const selection = byName(run, "aws:backup/selection:Selection", "backup-selection");
     expect(selection.inputs).toMatchObject({
       resources: ["*"],
+      // Restored test databases may carry the source's tags: never selected (decision 0117).
+      notResources: ["arn:aws:rds:*:*:db:awsbackup-restore-test-*"],
       conditions: [{ stringEquals: [{ key: "aws:ResourceTag/BackupRequired", value: "true" }] }],
       iamRoleArn: byName(run, "aws:iam/role:Role", "backup-role").inputs.arn ?? expect.any(String),
     });
@@ -156,9 +165,12 @@ describe("Backup with the production values", () => {
     expect(plan.inputs.rules).toEqual([
       expect.objectContaining({ enableContinuousBackup: true, lifecycle: { deleteAfter: 35 } }),
     ]);
-    expect(
-      byName(run, "aws:backup/selection:Selection", "backup-continuous-selection").inputs.resources,
-    ).toEqual(["arn:aws:rds:*:*:db:*"]);
+    expect(byName(run, "aws:backup/selection:Selection", "backup-continuous-selection").inputs).toMatchObject(
+      {
+        resources: ["arn:aws:rds:*:*:db:*"],
+        notResources: ["arn:aws:rds:*:*:db:awsbackup-restore-test-*"],
+      },
+    );
   });
 
   test("role: assumed by AWS Backup with the backup, restore and S3 managed policies", () => {
@@ -190,6 +202,15 @@ describe("Backup with the production values", () => {
         recoveryPointTypes: ["SNAPSHOT", "CONTINUOUS"],
       },
     });
+    // Restored production data sits behind a group of its own: nothing in, nothing out.
+    const isolation = byName(run, "aws:ec2/securityGroup:SecurityGroup", "backup-restore-tests");
+    expect(isolation.inputs).toEqual({
+      vpcId: "vpc-1",
+      description: "Restore tests of AWS Backup: restored databases admit and reach nothing",
+      ingress: [],
+      egress: [],
+      tags: { Name: "platform-production-restore-tests" },
+    });
     const rds = byName(
       run,
       "aws:backup/restoreTestingSelection:RestoreTestingSelection",
@@ -198,7 +219,10 @@ describe("Backup with the production values", () => {
     expect(rds.inputs).toMatchObject({
       protectedResourceType: "RDS",
       validationWindowHours: 24,
-      restoreMetadataOverrides: { dbSubnetGroupName: "db-subnets", vpcSecurityGroupIds: '["sg-db"]' },
+      restoreMetadataOverrides: {
+        dbSubnetGroupName: "db-subnets",
+        vpcSecurityGroupIds: JSON.stringify([isolation.id]),
+      },
       protectedResourceConditions: {
         stringEquals: [{ key: "aws:ResourceTag/BackupRequired", value: "true" }],
       },
@@ -224,6 +248,32 @@ describe("Backup with the production values", () => {
       "detail-type": ["Restore Job State Change"],
       detail: { status: ["FAILED", "ABORTED"] },
     });
+    // Restore tests: a validation reported as failed or timed out, a restored copy left behind.
+    expect(
+      json(
+        byName(run, "aws:cloudwatch/eventRule:EventRule", "backup-validations-failed").inputs.eventPattern,
+      ),
+    ).toEqual({
+      source: ["aws.backup"],
+      "detail-type": ["Restore Job State Change"],
+      detail: { status: ["COMPLETED"], validationStatus: ["FAILED", "TIMED_OUT"] },
+    });
+    expect(
+      json(byName(run, "aws:cloudwatch/eventRule:EventRule", "backup-cleanups-failed").inputs.eventPattern),
+    ).toEqual({
+      source: ["aws.backup"],
+      "detail-type": ["Restore Job State Change"],
+      detail: { deletionStatus: ["FAILED"] },
+    });
+    // Secrets Manager rotations (the master password's) that fail, as CloudTrail delivers them.
+    expect(
+      json(byName(run, "aws:cloudwatch/eventRule:EventRule", "backup-rotations-failed").inputs.eventPattern),
+    ).toEqual({
+      source: ["aws.secretsmanager"],
+      "detail-type": ["AWS Service Event via CloudTrail"],
+      detail: { eventSource: ["secretsmanager.amazonaws.com"], eventName: ["RotationFailed"] },
+    });
+    expect(ofType(run, "aws:cloudwatch/eventTarget:EventTarget").map((t) => t.name)).toHaveLength(5);
     const key = byName(run, "aws:kms/key:Key", "backup-alerts");
     expect(key.inputs).toMatchObject({ enableKeyRotation: true, deletionWindowInDays: 30 });
     expect(byName(run, "aws:sns/topic:Topic", "backup-alerts").inputs.kmsMasterKeyId).toBe(
@@ -237,6 +287,9 @@ describe("Backup with the production values", () => {
         "aws:SourceArn": [
           expect.stringMatching(/backup-jobs-failed/),
           expect.stringMatching(/backup-restores-failed/),
+          expect.stringMatching(/backup-validations-failed/),
+          expect.stringMatching(/backup-cleanups-failed/),
+          expect.stringMatching(/backup-rotations-failed/),
         ],
       },
     });
@@ -247,14 +300,40 @@ test("with the caller's topic and no DR region: no topic, key or topic policy he
   const run = await build({ alertTopicArn: "arn:aws:sns:us-west-2:123456789012:critical" }, false);
   const names = children(run);
   expect(names.filter((n) => /sns|kms|dr-vault/.test(n))).toEqual([]);
-  expect(ofType(run, "aws:cloudwatch/eventTarget:EventTarget").map((t) => t.inputs.arn)).toEqual([
-    "arn:aws:sns:us-west-2:123456789012:critical",
-    "arn:aws:sns:us-west-2:123456789012:critical",
-  ]);
+  expect(ofType(run, "aws:cloudwatch/eventTarget:EventTarget").map((t) => t.inputs.arn)).toEqual(
+    Array(5).fill("arn:aws:sns:us-west-2:123456789012:critical"),
+  );
+  // The opt-in is an account singleton: not managed unless asked.
+  expect(ofType(run, "aws:backup/regionSettings:RegionSettings")).toEqual([]);
   expect(
     (byName(run, "aws:backup/plan:Plan", "backup-plan").inputs.rules as { copyActions: unknown[] }[])[0]
       .copyActions,
   ).toEqual([]);
+});
+
+test("manageRegionSettings: RDS, EBS and S3 opted in, every other documented type out", async () => {
+  const run = await build({ manageRegionSettings: true });
+  const settings = ofType(run, "aws:backup/regionSettings:RegionSettings");
+  expect(settings.map((s) => s.name)).toEqual(["backup-region-settings"]);
+  expect(settings[0].inputs.resourceTypeOptInPreference).toEqual({
+    Aurora: false,
+    CloudFormation: false,
+    DSQL: false,
+    DocumentDB: false,
+    DynamoDB: false,
+    EBS: true,
+    EC2: false,
+    EFS: false,
+    FSx: false,
+    Neptune: false,
+    RDS: true,
+    Redshift: false,
+    "Redshift Serverless": false,
+    S3: true,
+    "SAP HANA on Amazon EC2": false,
+    "Storage Gateway": false,
+    VirtualMachine: false,
+  });
 });
 
 test.each<[string, Partial<BackupArgs>, string]>([

@@ -102,6 +102,22 @@ describe("BucketReplica", () => {
     });
   });
 
+  test("the replication waits for the destination's versioning, the role and the role's policy", () => {
+    const replication = byName(
+      run,
+      "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
+      "snapshots-dr-replication",
+    );
+    // S3 refuses a configuration whose destination is not yet versioned (a known race otherwise).
+    expect(replication.dependencies).toEqual(
+      expect.arrayContaining([
+        byName(run, "aws:s3/bucketVersioning:BucketVersioning", "snapshots-dr-versioning").urn,
+        byName(run, "aws:iam/role:Role", "snapshots-dr-replication").urn,
+        byName(run, "aws:iam/rolePolicy:RolePolicy", "snapshots-dr-replication").urn,
+      ]),
+    );
+  });
+
   test("the replication role: assumed by S3, reads the source versions, writes copies, nothing more", () => {
     expect(
       json(byName(run, "aws:iam/role:Role", "snapshots-dr-replication").inputs.assumeRolePolicy),

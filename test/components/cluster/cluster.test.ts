@@ -572,6 +572,8 @@ describe("EksCluster with the production values", () => {
       });
       expect(sc.provider).toContain("eks-k8s");
       expect(run.outputs.storageClassName).toBe("gp3-encrypted");
+      // These args carry no BackupRequired tag: the volumes get none (the stacks always set one).
+      expect(sc.inputs.parameters).not.toHaveProperty("tagSpecification_1");
     });
 
     test("Helm releases are pinned, from their repositories, on the cluster provider", () => {
@@ -636,6 +638,7 @@ describe("EksCluster with a dev-like configuration and another platform's conven
     run = await build({
       ...PRODUCTION_ARGS,
       clusterName: "platform-dev",
+      tags: { ...PRODUCTION_ARGS.tags, BackupRequired: "false" },
       privateSubnetIds: SUBNETS.slice(0, 2),
       availabilityZones: ["us-west-2a", "us-west-2b"],
       endpointPublicAccess: true,
@@ -663,9 +666,11 @@ describe("EksCluster with a dev-like configuration and another platform's conven
     expect({ nodeSelector: values.nodeSelector, tolerations: values.tolerations }).toEqual(placement);
   });
 
-  test("the default StorageClass takes the given name; its child name stays", () => {
+  test("the default StorageClass takes the given name; its child name stays; volumes follow the backup tag", () => {
     const sc = byName(run, "kubernetes:storage.k8s.io/v1:StorageClass", "eks-gp3-encrypted");
     expect((sc.inputs.metadata as { name: string }).name).toBe("gp3");
+    // Dev says BackupRequired=false: its volumes are not selected by AWS Backup.
+    expect((sc.inputs.parameters as Record<string, string>).tagSpecification_1).toBe("BackupRequired=false");
     expect(run.outputs.storageClassName).toBe("gp3");
   });
 

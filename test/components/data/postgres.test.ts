@@ -52,6 +52,8 @@ const DEV: PostgresDatabaseArgs = {
   backupRetentionDays: 7,
   deletionProtection: false,
   logRetentionDays: 30,
+  // Raised twice (e.g. after restores): both write-only versions follow it.
+  masterPasswordVersion: 3,
   protect: false,
 };
 
@@ -114,7 +116,7 @@ describe("PostgresDatabase with the production seeds", () => {
         `${SG} db-rotation`,
         "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule db-rotation-postgres",
         "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule db-rotation-https",
-        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule db-from-rotation",
+        `${LOG_GROUP} db-rotation`,
         "aws:serverlessrepository/cloudFormationStack:CloudFormationStack db-rotation",
       ].sort(),
     );
@@ -264,6 +266,8 @@ describe("PostgresDatabase with the production seeds", () => {
   test("security group: the only ingress is 5432 from exactly the allowed groups, no egress, no 0.0.0.0/0 anywhere", () => {
     const sg = byName(run, SG, "db-sg").inputs;
     expect(sg.vpcId).toBe("vpc-1");
+    // Inline rules only (decision 0022): the rotation function's group is admitted here, never by a
+    // standalone rule the group's next update would revert.
     expect(sg.ingress).toEqual([
       {
         description: "PostgreSQL from the EKS cluster",
@@ -272,21 +276,18 @@ describe("PostgresDatabase with the production seeds", () => {
         toPort: 5432,
         securityGroups: ALLOWED,
       },
-    ]);
-    expect(sg.egress).toEqual([]);
-    // Besides, 5432 from the rotation function only.
-    expect(
-      ofType(run, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").map((r) => r.inputs),
-    ).toEqual([
       {
-        securityGroupId: byName(run, SG, "db-sg").id,
         description: "PostgreSQL from the master password rotation function",
-        ipProtocol: "tcp",
+        protocol: "tcp",
         fromPort: 5432,
         toPort: 5432,
-        referencedSecurityGroupId: byName(run, SG, "db-rotation").id,
+        securityGroups: [byName(run, SG, "db-rotation").id],
       },
     ]);
+    expect(sg.egress).toEqual([]);
+    expect(ofType(run, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")).toEqual([]);
+    // The rotation function's group exists before the database's group that admits it.
+    expect(byName(run, SG, "db-sg").dependencies).toContain(byName(run, SG, "db-rotation").urn);
     expect(ofType(run, "aws:ec2/securityGroupRule:SecurityGroupRule")).toEqual([]);
     // The only open CIDR: HTTPS egress of the rotation function to the Secrets Manager API.
     const open = run.resources.filter((r) => /0\.0\.0\.0\/0|::\/0/.test(JSON.stringify(r.inputs)));
@@ -321,6 +322,7 @@ describe("PostgresDatabase with the production seeds", () => {
       name: "platform-production-master-rotation",
       applicationId:
         "arn:aws:serverlessrepo:us-east-1:297356227824:applications/SecretsManagerRDSPostgreSQLRotationSingleUser",
+      semanticVersion: "1.1.671",
       capabilities: ["CAPABILITY_IAM", "CAPABILITY_RESOURCE_POLICY"],
       parameters: {
         functionName: "platform-production-master-rotation",
@@ -336,7 +338,24 @@ describe("PostgresDatabase with the production seeds", () => {
       rotationRules: { automaticallyAfterDays: 30 },
       rotateImmediately: false,
     });
-    expect(rotation.dependencies).toContain(fn.urn);
+    // Secrets Manager tests the function as soon as rotation is set: its network path must exist.
+    expect(rotation.dependencies).toEqual(
+      expect.arrayContaining([
+        fn.urn,
+        version.urn,
+        byName(run, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "db-rotation-postgres").urn,
+        byName(run, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "db-rotation-https").urn,
+        byName(run, SG, "db-sg").urn,
+      ]),
+    );
+    // The function's log group exists first: encrypted with the logs key, expiring.
+    const logGroup = byName(run, LOG_GROUP, "db-rotation");
+    expect(logGroup.inputs).toEqual({
+      name: "/aws/lambda/platform-production-master-rotation",
+      kmsKeyId: LOGS_KEY,
+      retentionInDays: 365,
+    });
+    expect(fn.dependencies).toContain(logGroup.urn);
     expect(
       ofType(run, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")
         .map((r) => [r.name, r.inputs.fromPort, r.inputs.referencedSecurityGroupId ?? r.inputs.cidrIpv4])
@@ -380,7 +399,7 @@ describe("PostgresDatabase with the dev seeds", () => {
 
   test("one single-AZ instance without replicas, nothing protected, deletion protection off", () => {
     expect(ofType(run, INSTANCE).map((r) => r.name)).toEqual(["db-primary"]);
-    expect(ofType(run, LOG_GROUP)).toHaveLength(2);
+    expect(ofType(run, LOG_GROUP)).toHaveLength(3);
     const primary = byName(run, INSTANCE, "db-primary").inputs;
     expect(primary).toMatchObject({
       multiAz: false,
@@ -391,6 +410,13 @@ describe("PostgresDatabase with the dev seeds", () => {
     });
     expect(run.resources.filter((r) => r.protect)).toEqual([]);
     expect(run.outputs.readReplicaAddresses).toEqual([]);
+  });
+
+  test("the master password version comes from the args, the same for RDS and the secret", () => {
+    expect(byName(run, INSTANCE, "db-primary").inputs.passwordWoVersion).toBe(3);
+    expect(
+      byName(run, "aws:secretsmanager/secretVersion:SecretVersion", "db-master").inputs.secretStringWoVersion,
+    ).toBe(3);
   });
 });
 
@@ -488,6 +514,11 @@ describe("PostgresDatabase argument validation", () => {
       { maintenanceWindow: "fri:03:30-fri:04:30" },
       'maintenanceWindow (received "fri:03:30-fri:04:30"): overlaps the daily backup window',
     ],
+    [
+      "master password version 0",
+      { masterPasswordVersion: 0 },
+      "masterPasswordVersion (received 0): must be an integer of 1 or more",
+    ],
     ...[0, 36, 7.5].map(
       (days) =>
         [
@@ -553,6 +584,7 @@ describe("PostgresDatabase argument validation", () => {
       allowMajorVersionUpgrade: false,
       performanceInsightsRetentionDays: 7,
       monitoringIntervalSeconds: 60,
+      masterPasswordVersion: 1,
     });
   });
 });

@@ -87,3 +87,13 @@ test("recovery objectives are whole minutes of at least 1", () => {
     "platform:recovery.rtoMinutes: must be a whole number of minutes, at least 1",
   ]);
 });
+
+test("manageRegionSettings: off unless set (an account singleton), a boolean when set", () => {
+  expect(parsed(PRODUCTION).manageRegionSettings).toBe(false);
+  expect(parsed({ ...PRODUCTION, manageRegionSettings: true }).manageRegionSettings).toBe(true);
+  const raw = { ...PRODUCTION, manageRegionSettings: 1 };
+  const result = backupSchema.safeParse(raw);
+  expect(zodProblems("platform:backup", raw, result.error!).map((p) => `${p.key}: ${p.message}`)).toEqual([
+    "platform:backup.manageRegionSettings: must be true or false",
+  ]);
+});

@@ -54,6 +54,7 @@ describe("platform:data schema", () => {
     expect(value.postgres.performanceInsightsRetentionDays).toBe(7);
     expect(value.postgres.monitoringIntervalSeconds).toBe(60);
     expect(value.postgres.allowMajorVersionUpgrade).toBe(false);
+    expect(value.postgres.masterPasswordVersion).toBe(1);
     expect(value.redis).toMatchObject({
       maxmemoryPolicy: "volatile-lru",
       authTokenVersion: 1,
@@ -254,6 +255,13 @@ describe("platform:data schema", () => {
       `${rd}.maxmemoryPolicy`,
       "noeviction",
       "must be one of volatile-lru, allkeys-lru, volatile-lfu, allkeys-lfu",
+    ],
+    [
+      "master password version 0",
+      (c) => (c.postgres.masterPasswordVersion = 0),
+      `${pg}.masterPasswordVersion`,
+      0,
+      "must be an integer of 1 or more; raise it by one to send the password again",
     ],
     [
       "auth token version 0",
