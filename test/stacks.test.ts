@@ -318,6 +318,16 @@ describe.each(STACKS)("observability on stack %s", (stack) => {
         name: "OTEL_EXPORTER_OTLP_ENDPOINT",
         value: "http://otel-collector.tracing.svc:4317",
       });
+      // 4317 is OTLP/gRPC; the SDKs' default protocol (http/protobuf) would lose every span.
+      expect(env).toContainEqual({ name: "OTEL_EXPORTER_OTLP_PROTOCOL", value: "grpc" });
+    }
+    // ServiceDown pages on the services' targets only: their monitors carry the label it selects.
+    for (const m of ofType(run, "kubernetes:monitoring.coreos.com/v1:ServiceMonitor").filter((x) =>
+      x.name.endsWith("-service-monitor"),
+    )) {
+      expect((m.inputs.spec as { endpoints: { relabelings: unknown }[] }).endpoints[0].relabelings).toEqual([
+        { action: "replace", targetLabel: "platform_service", replacement: "true" },
+      ]);
     }
     const outcomes = results[stack]!.evaluation.outcomes.filter((o) =>
       [
