@@ -142,7 +142,10 @@ export const observabilitySchema = z.strictObject({
    * URL holding a token must be a `secure:` value. Optional: the heartbeat topic's CloudWatch alarm
    * fires anyway when Alertmanager stops publishing.
    */
-  heartbeatUrl: z.string().regex(/^https:\/\/\S+$/, { message: "must be an https:// URL" }).optional(),
+  heartbeatUrl: z
+    .string()
+    .regex(/^https:\/\/\S+$/, { message: "must be an https:// URL" })
+    .optional(),
   alarmThresholds: alarmThresholds.default({}),
 });
 
