@@ -20,7 +20,8 @@ import {
 import { CERT_MANAGER_NAMESPACE } from "../components/secrets/cert-manager";
 import { TLS_SECRET } from "../components/secrets/vault-layout";
 import { MONITORING_NAMESPACE } from "../components/shared/workload-defaults";
-import { VAULT_NAMESPACE, VAULT_RELEASE } from "../components/shared/vault-names";
+import { PLATFORM_SERVICE_LABEL } from "../components/shared/observability-names";
+import { VAULT_NAMESPACE, VAULT_RELEASE, VAULT_SERVER_CONTAINER } from "../components/shared/vault-names";
 import type { TraceGateway } from "../components/workloads/conventions";
 import { systemPlacement } from "./cluster";
 import type { PlatformConfig } from "./config";
@@ -96,9 +97,11 @@ export function createObservability(
       topics: {
         criticalTopicArn: alarms.topicArns.critical,
         warningTopicArn: alarms.topicArns.warning,
+        heartbeatTopicArn: alarms.heartbeatTopicArn,
         keyArn: alarms.keyArn,
       },
       webhooks: o.webhooks,
+      heartbeatUrl: o.heartbeatUrl,
       runbookBaseUrl: o.runbookBaseUrl,
       platformComponents: {
         vaultNamespace: VAULT_NAMESPACE,
@@ -106,6 +109,11 @@ export function createObservability(
         vaultServerName: `${VAULT_RELEASE}.${VAULT_NAMESPACE}.svc`,
         certManagerNamespace: CERT_MANAGER_NAMESPACE,
         kubeSystemNamespace: "kube-system",
+      },
+      ruleScope: {
+        vaultNamespace: VAULT_NAMESPACE,
+        vaultContainer: VAULT_SERVER_CONTAINER,
+        serviceTargetLabel: PLATFORM_SERVICE_LABEL,
       },
     },
     k8sOpts,
@@ -122,6 +130,7 @@ export function createObservability(
       retentionInDays: o.logRetentionDays,
       resources: o.logShipper.resources,
       vaultNamespace: VAULT_NAMESPACE,
+      vaultContainer: VAULT_SERVER_CONTAINER,
     },
     { ...k8sOpts, dependsOn: [metrics] },
   );

@@ -210,7 +210,11 @@ export const CAPABILITIES: readonly Capability[] = [
     category: "Monitoring and Observability",
     group: "Reliability",
     title: "Alerts have rules and reach a human (Alertmanager routes, SNS topics).",
-    policies: ["metrics-stack-with-alert-routing", "sns-topic-encrypted-cmk"],
+    policies: [
+      "metrics-stack-with-alert-routing",
+      "sns-topic-encrypted-cmk",
+      "alerting-addresses-not-placeholders",
+    ],
   },
   {
     id: "logs-shipped",

@@ -264,6 +264,75 @@ export const traceGatewayPresent: PlatformStackPolicy = {
   },
 };
 
+/** Documentation-reserved domains (RFC 2606) and the stack files' `example-org` placeholder. */
+const PLACEHOLDER_HOST = /(^|\.)example\.(com|org|net)$/i;
+const PLACEHOLDER_PATH = /\/example-org(\/|$)/i;
+
+/** True for an e-mail address or URL that only a placeholder can be. */
+export function isPlaceholderAddress(value: string): boolean {
+  const email = /^[^@\s]+@([^@\s]+)$/.exec(value);
+  if (email) {
+    return PLACEHOLDER_HOST.test(email[1]);
+  }
+  try {
+    const url = new URL(value);
+    return PLACEHOLDER_HOST.test(url.hostname) || PLACEHOLDER_PATH.test(url.pathname);
+  } catch {
+    return false;
+  }
+}
+
+/** Every `runbook_url` of a PrometheusRule's alerting rules. */
+function runbookUrls(rule: PolicyResource): string[] {
+  return asArray(asRecord(rule.props.spec).groups).flatMap((g) =>
+    asArray(asRecord(g).rules)
+      .map((r) => asRecord(asRecord(r).annotations).runbook_url)
+      .filter((u): u is string => typeof u === "string"),
+  );
+}
+
+export const alertingAddressesNotPlaceholders: PlatformStackPolicy = {
+  name: "alerting-addresses-not-placeholders",
+  description:
+    "Alarm subscriptions and alert runbook links point at real addresses, not example.com/.org/.net or example-org placeholders.",
+  severity: "medium",
+  // Advisory everywhere: the program cannot know the real addresses (decision 0109).
+  enforcementLevel: "advisory",
+  category: "Monitoring and Observability",
+  group: "Reliability",
+  references: ["RFC 2606 (reserved example domains)", "EKS Best Practices Guide: Observability (alerting)"],
+  validateStack: (args, report) => {
+    for (const sub of args.resources.filter(
+      (r) => r.type === "aws:sns/topicSubscription:TopicSubscription",
+    )) {
+      const endpoint = sub.props.endpoint;
+      if (typeof endpoint === "string" && isPlaceholderAddress(endpoint)) {
+        report(
+          violation(
+            `Subscription '${sub.name}' sends alarms to the placeholder '${endpoint}'`,
+            "set 'platform:observability.subscriptions' in the stack file to the on-call rotation's real address.",
+          ),
+          sub.urn,
+        );
+      }
+    }
+    for (const rule of args.resources.filter(
+      (r) => r.type === "kubernetes:monitoring.coreos.com/v1:PrometheusRule",
+    )) {
+      const placeholder = runbookUrls(rule).find(isPlaceholderAddress);
+      if (placeholder !== undefined) {
+        report(
+          violation(
+            `PrometheusRule '${rule.name}' links its alerts to a placeholder runbook ('${placeholder}')`,
+            "set 'platform:observability.runbookBaseUrl' to where this repository's docs/runbooks/ folder is browsable.",
+          ),
+          rule.urn,
+        );
+      }
+    }
+  },
+};
+
 export const observabilityPolicies = [
   metricsStackWithAlertRouting,
   platformServicesScraped,
@@ -271,4 +340,5 @@ export const observabilityPolicies = [
   snsTopicEncryptedCmk,
   containerLogsShipped,
   traceGatewayPresent,
+  alertingAddressesNotPlaceholders,
 ];

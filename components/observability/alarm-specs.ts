@@ -210,6 +210,56 @@ function natAlarms(
     });
 }
 
+/** The alarm topics' names, for the delivery alarms. */
+export interface AlarmTopicNames {
+  readonly critical: string;
+  readonly warning: string;
+  /** Topic Alertmanager publishes the always-firing Watchdog to, about every minute. */
+  readonly heartbeat: string;
+}
+
+/**
+ * The alert path watching itself. Dead man's switch: SNS reports `NumberOfMessagesPublished` of
+ * the heartbeat topic every 5 minutes and reports nothing when nothing was published, so missing
+ * data counts as breaching: 15 minutes without a Watchdog message (Prometheus or Alertmanager down,
+ * their credentials or network broken) pages the critical topic straight from CloudWatch. Failed
+ * deliveries (`NumberOfNotificationsFailed`, e.g. an HTTPS subscriber refusing) of either topic
+ * page the critical topic too, whose other subscriptions still work.
+ */
+export function alertPathAlarms(topics: AlarmTopicNames): AlarmSpec[] {
+  const failed = (topic: AlarmTopic) =>
+    spec({
+      key: `sns-${topic}-delivery-failed`,
+      namespace: "AWS/SNS",
+      dimensions: { TopicName: topics[topic] },
+      metricName: "NumberOfNotificationsFailed",
+      statistic: "Sum",
+      comparisonOperator: "GreaterThanThreshold",
+      threshold: 0,
+      topic: "critical",
+      evaluationPeriods: 1,
+      treatMissingData: "notBreaching",
+      description: `SNS topic ${topics[topic]}: notifications failed to reach a subscriber`,
+    });
+  return [
+    spec({
+      key: "alertmanager-heartbeat-missing",
+      namespace: "AWS/SNS",
+      dimensions: { TopicName: topics.heartbeat },
+      metricName: "NumberOfMessagesPublished",
+      statistic: "Sum",
+      comparisonOperator: "LessThanThreshold",
+      threshold: 1,
+      topic: "critical",
+      evaluationPeriods: 3,
+      treatMissingData: "breaching",
+      description: `No Watchdog heartbeat on ${topics.heartbeat} for 15 minutes: Prometheus or Alertmanager cannot alert`,
+    }),
+    failed("critical"),
+    failed("warning"),
+  ];
+}
+
 /** Every alarm of the targets, RDS then ElastiCache then NAT gateways. */
 export function alarmSpecs(targets: AlarmTargets, thresholds: AlarmThresholds): AlarmSpec[] {
   return [

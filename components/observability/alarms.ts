@@ -2,12 +2,13 @@
  * Alarms that page someone: two SNS topics (critical, warning) encrypted with their own
  * customer-managed key, whose policy lets CloudWatch and EventBridge publish; subscriptions from the
  * caller; CloudWatch alarms on the data tier and the NAT gateways with actions on ALARM and OK.
- * Alertmanager publishes to the same topics (see `metrics-stack.ts`).
+ * Alertmanager publishes to the same topics (see `metrics-stack.ts`) and its Watchdog heartbeat to a
+ * third topic, whose silence is a CloudWatch alarm (the dead man's switch, `alertPathAlarms`).
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { statefulOptions } from "../shared/stateful";
-import { type AlarmTargets, type AlarmTopic, alarmSpecs } from "./alarm-specs";
+import { type AlarmTargets, type AlarmTopic, alarmSpecs, alertPathAlarms } from "./alarm-specs";
 import { type AlarmThresholdArgs, alarmThresholdProblems, resolveAlarmThresholds } from "./alarm-thresholds";
 
 /** A subscription to one of the topics. */
@@ -49,7 +50,11 @@ export function platformAlarmsArgsProblems(args: PlatformAlarmsArgs): string[] {
   return problems;
 }
 
-/** Key policy: the account administers it; CloudWatch and EventBridge encrypt for this account's topics. */
+/**
+ * Key policy: the account administers it; CloudWatch and EventBridge encrypt for the topics. The
+ * services' KMS requests made for SNS carry no `aws:SourceAccount` (EventBridge's do not: a
+ * condition on it denies every delivery), so the topics' policies hold the account condition.
+ */
 function keyPolicy(accountId: pulumi.Input<string>, partition: pulumi.Input<string>): pulumi.Output<string> {
   const publisher = (sid: string, service: string) => ({
     Sid: sid,
@@ -57,7 +62,6 @@ function keyPolicy(accountId: pulumi.Input<string>, partition: pulumi.Input<stri
     Principal: { Service: service },
     Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
     Resource: "*",
-    Condition: { StringEquals: { "aws:SourceAccount": accountId } },
   });
   return pulumi.jsonStringify({
     Version: "2012-10-17",
@@ -96,6 +100,8 @@ function topicPolicy(topicArn: pulumi.Input<string>, accountId: pulumi.Input<str
 export class PlatformAlarms extends pulumi.ComponentResource {
   /** ARNs of the two topics. */
   public readonly topicArns: Readonly<Record<AlarmTopic, pulumi.Output<string>>>;
+  /** ARN of the topic Alertmanager's Watchdog heartbeat is published to (no subscriber needed). */
+  public readonly heartbeatTopicArn: pulumi.Output<string>;
   /** ARN of the topics' key (Alertmanager's role may use it to publish). */
   public readonly keyArn: pulumi.Output<string>;
   /** Names of the alarms created, in creation order. */
@@ -142,6 +148,12 @@ export class PlatformAlarms extends pulumi.ComponentResource {
         { parent: this },
       );
     }
+    // Only Alertmanager's role publishes here (its IAM policy); nobody subscribes: CloudWatch counts.
+    const heartbeat = new aws.sns.Topic(
+      `${name}-heartbeat`,
+      { name: `${args.namePrefix}-alarms-heartbeat`, kmsMasterKeyId: key.arn },
+      { parent: this },
+    );
     // Numbered within topic and protocol: adding a subscription of another kind renames nothing.
     const seen = new Map<string, number>();
     (args.subscriptions ?? []).forEach((s) => {
@@ -154,7 +166,14 @@ export class PlatformAlarms extends pulumi.ComponentResource {
       );
     });
 
-    const specs = alarmSpecs(args, resolveAlarmThresholds(args.thresholds));
+    const specs = [
+      ...alarmSpecs(args, resolveAlarmThresholds(args.thresholds)),
+      ...alertPathAlarms({
+        critical: `${args.namePrefix}-alarms-critical`,
+        warning: `${args.namePrefix}-alarms-warning`,
+        heartbeat: `${args.namePrefix}-alarms-heartbeat`,
+      }),
+    ];
     for (const a of specs) {
       const actions = [topics[a.topic].arn];
       new aws.cloudwatch.MetricAlarm(
@@ -180,8 +199,13 @@ export class PlatformAlarms extends pulumi.ComponentResource {
     }
 
     this.topicArns = { critical: topics.critical.arn, warning: topics.warning.arn };
+    this.heartbeatTopicArn = heartbeat.arn;
     this.keyArn = key.arn;
     this.alarmNames = specs.map((a) => `${args.namePrefix}-${a.key}`);
-    this.registerOutputs({ topicArns: this.topicArns, keyArn: this.keyArn });
+    this.registerOutputs({
+      topicArns: this.topicArns,
+      heartbeatTopicArn: this.heartbeatTopicArn,
+      keyArn: this.keyArn,
+    });
   }
 }

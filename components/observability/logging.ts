@@ -3,7 +3,8 @@
  * agents' `privileged` namespace: it reads the nodes' /var/log) writing to log groups this component
  * creates, encrypted with the logs key and kept `retentionInDays`. Its role (EKS Pod Identity) may
  * create streams and put events in those groups only; `auto_create_group` stays off. Vault's audit
- * device writes to stdout (decision 0053), so its records reach the Vault audit group.
+ * device writes to stdout (decision 0053): its server container is read apart and reaches the Vault
+ * audit group only, never the general containers group.
  */
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
@@ -28,29 +29,71 @@ export interface LogShippingArgs {
   /** Days the groups keep events (a CloudWatch Logs retention value). */
   readonly retentionInDays: number;
   readonly resources: Resources;
-  /** Vault's namespace and server container: its audit records go to their own group. @default "vault" */
+  /** Vault's namespace: its server container's records go to the audit group only. @default "vault" */
   readonly vaultNamespace?: string;
+  /** Vault's server container (the chart's `vault`). @default "vault" */
+  readonly vaultContainer?: string;
 }
 
-/** The Fluent Bit `[OUTPUT]` sections: every container to one group, Vault's server also to the audit group. */
-export function fluentBitOutputs(
+/** Where the tail inputs keep their read offsets (on the node's /var/log, which the chart mounts). */
+export const TAIL_DB = { containers: "/var/log/flb_kube.db", vaultAudit: "/var/log/flb_vault.db" } as const;
+
+const section = (kind: string, entries: readonly [string, string][]) =>
+  [`[${kind}]`, ...entries.map(([k, v]) => `    ${k.padEnd(18)} ${v}`), ""].join("\n");
+
+/**
+ * Fluent Bit's `config.inputs`, `config.filters` and `config.outputs` (the chart's defaults
+ * replaced, checked at fluent-bit 0.58.1): two tail inputs with offset databases (a restart
+ * neither loses nor repeats lines), Vault's server container read apart (its stdout carries the
+ * audit log, decision 0053) so it reaches the audit group only; the Kubernetes metadata filter on
+ * both; no systemd input (the chart's default `host.*` kubelet input had no output).
+ */
+export function fluentBitConfig(
   region: string,
   groups: { containers: string; vaultAudit: string },
-  vaultNamespace: string,
-): string {
+  vault: { namespace: string; container: string },
+): { inputs: string; filters: string; outputs: string } {
+  // Log files are /var/log/containers/<pod>_<namespace>_<container>-<id>.log.
+  const vaultFiles = `/var/log/containers/*_${vault.namespace}_${vault.container}-*.log`;
+  const tail = (path: string, tag: string, db: string, exclude?: string) =>
+    section("INPUT", [
+      ["Name", "tail"],
+      ["Path", path],
+      ...(exclude ? ([["Exclude_Path", exclude]] as [string, string][]) : []),
+      ["multiline.parser", "docker, cri"],
+      ["Tag", tag],
+      ["DB", db],
+      ["DB.locking", "true"],
+      ["Mem_Buf_Limit", "5MB"],
+      ["Skip_Long_Lines", "On"],
+    ]);
+  const kubernetes = (match: string, prefix: string) =>
+    section("FILTER", [
+      ["Name", "kubernetes"],
+      ["Match", match],
+      ["Kube_Tag_Prefix", prefix],
+      ["Merge_Log", "On"],
+      ["Keep_Log", "Off"],
+      ["K8S-Logging.Parser", "On"],
+      ["K8S-Logging.Exclude", "On"],
+    ]);
   const output = (match: string, group: string) =>
-    [
-      "[OUTPUT]",
-      "    Name               cloudwatch_logs",
-      `    Match              ${match}`,
-      `    region             ${region}`,
-      `    log_group_name     ${group}`,
-      "    log_stream_prefix  node-",
-      "    auto_create_group  false",
-      "",
-    ].join("\n");
-  // Tail tags are kube.var.log.containers.<pod>_<namespace>_<container>-<id>.log
-  return output("kube.*", groups.containers) + output(`kube.*_${vaultNamespace}_vault-*`, groups.vaultAudit);
+    section("OUTPUT", [
+      ["Name", "cloudwatch_logs"],
+      ["Match", match],
+      ["region", region],
+      ["log_group_name", group],
+      ["log_stream_prefix", "node-"],
+      ["auto_create_group", "false"],
+    ]);
+  return {
+    inputs:
+      tail("/var/log/containers/*.log", "kube.*", TAIL_DB.containers, vaultFiles) +
+      tail(vaultFiles, "vault.*", TAIL_DB.vaultAudit),
+    filters:
+      kubernetes("kube.*", "kube.var.log.containers.") + kubernetes("vault.*", "vault.var.log.containers."),
+    outputs: output("kube.*", groups.containers) + output("vault.*", groups.vaultAudit),
+  };
 }
 
 /** Fluent Bit, its log groups and its write-only role. */
@@ -69,7 +112,7 @@ export class LogShipping extends pulumi.ComponentResource {
       );
     }
     super("platform:observability:LogShipping", name, {}, opts);
-    const vaultNamespace = args.vaultNamespace ?? "vault";
+    const vault = { namespace: args.vaultNamespace ?? "vault", container: args.vaultContainer ?? "vault" };
     const group = (key: string, suffix: string) =>
       new aws.cloudwatch.LogGroup(
         `${name}-${key}`,
@@ -120,13 +163,10 @@ export class LogShipping extends pulumi.ComponentResource {
           resources: args.resources,
           // Every node ships its logs, whatever taints it carries.
           tolerations: [{ operator: "Exists" }],
-          config: {
-            outputs: pulumi
-              .all([containers.name, vaultAudit.name])
-              .apply(([c, v]) =>
-                fluentBitOutputs(args.region, { containers: c, vaultAudit: v }, vaultNamespace),
-              ),
-          },
+          // service and customParsers stay the chart's.
+          config: pulumi
+            .all([containers.name, vaultAudit.name])
+            .apply(([c, v]) => fluentBitConfig(args.region, { containers: c, vaultAudit: v }, vault)),
         },
       },
       { parent: this, dependsOn: [identity, containers, vaultAudit] },

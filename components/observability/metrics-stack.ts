@@ -12,13 +12,19 @@ import * as random from "@pulumi/random";
 import { WorkloadIdentity } from "../cluster/workload-identity";
 import { alertmanagerYaml, BUILT_IN_RECEIVERS, type WebhookReceiver } from "./alertmanager-config";
 import { dashboardJson, PLATFORM_DASHBOARDS } from "./dashboards";
-import { KPS_RELEASE, metricsStackValues, type Placement, type Resources } from "./metrics-values";
+import {
+  KPS_RELEASE,
+  metricsStackValues,
+  type Placement,
+  type Resources,
+  retentionSize,
+} from "./metrics-values";
 import {
   createPlatformMonitors,
   platformMonitorSpecs,
   type PlatformComponentNames,
 } from "./platform-monitors";
-import { platformRuleGroups, type SloTargets } from "./rules";
+import { platformRuleGroups, type RuleScope, type SloTargets } from "./rules";
 
 /** Namespace of the metrics stack unless `MetricsStackArgs.namespace` says otherwise. */
 export const MONITORING_NAMESPACE_DEFAULT = "monitoring";
@@ -33,6 +39,8 @@ export const GRAFANA_ADMIN_SECRET = "grafana-admin";
 export interface AlertTopics {
   readonly criticalTopicArn: pulumi.Input<string>;
   readonly warningTopicArn: pulumi.Input<string>;
+  /** Topic the Watchdog heartbeat is published to (the dead man's switch alarm watches it). */
+  readonly heartbeatTopicArn: pulumi.Input<string>;
   /** Key the topics are encrypted with: publishing needs GenerateDataKey and Decrypt on it. */
   readonly keyArn: pulumi.Input<string>;
 }
@@ -73,11 +81,18 @@ export interface MetricsStackArgs {
     readonly severity: "critical" | "warning";
     readonly url: pulumi.Input<string>;
   }[];
+  /**
+   * Heartbeat (dead man's switch) service pinged with the always-firing Watchdog every minute; a
+   * URL holding a token should be a secret Input. @default none (the heartbeat topic's alarm still fires)
+   */
+  readonly heartbeatUrl?: pulumi.Input<string>;
   /** Base of the rules' `runbook_url` (the docs/runbooks/ folder, ending in `/`). */
   readonly runbookBaseUrl: string;
   readonly sloTargets?: SloTargets;
   /** Names of the platform components to scrape. */
   readonly platformComponents: PlatformComponentNames;
+  /** Names the rules select on: Vault's namespace and container, the services' target label. */
+  readonly ruleScope: RuleScope;
 }
 
 /** Every problem with the args, as sentences. */
@@ -86,6 +101,11 @@ export function metricsStackArgsProblems(args: MetricsStackArgs): string[] {
   if (!/^\d+\.\d+\.\d+$/.test(args.chartVersion)) {
     problems.push(
       `chartVersion: must be an exact version like 88.5.3 (received ${JSON.stringify(args.chartVersion)})`,
+    );
+  }
+  if (retentionSize(args.prometheus.storageSize) === undefined) {
+    problems.push(
+      `prometheus.storageSize: must be a storage quantity like 100Gi (received ${JSON.stringify(args.prometheus.storageSize)})`,
     );
   }
   if (!args.runbookBaseUrl.endsWith("/")) {
@@ -105,7 +125,7 @@ const pss = (level: string, auditWarn = level) => ({
   "pod-security.kubernetes.io/warn": auditWarn,
 });
 
-/** Alertmanager may publish to the two topics and use their key, nothing else. */
+/** Alertmanager may publish to the three topics and use their key, nothing else. */
 function snsPublishPolicy(topics: AlertTopics): pulumi.Output<string> {
   return pulumi.jsonStringify({
     Version: "2012-10-17",
@@ -114,7 +134,7 @@ function snsPublishPolicy(topics: AlertTopics): pulumi.Output<string> {
         Sid: "PublishAlerts",
         Effect: "Allow",
         Action: "sns:Publish",
-        Resource: [topics.criticalTopicArn, topics.warningTopicArn],
+        Resource: [topics.criticalTopicArn, topics.warningTopicArn, topics.heartbeatTopicArn],
       },
       {
         Sid: "EncryptForTheTopics",
@@ -231,7 +251,7 @@ export class MetricsStack extends pulumi.ComponentResource {
           namespace: nsName,
           labels: { "app.kubernetes.io/part-of": "platform" },
         },
-        spec: { groups: platformRuleGroups(args.runbookBaseUrl, args.sloTargets) },
+        spec: { groups: platformRuleGroups(args.runbookBaseUrl, args.ruleScope, args.sloTargets) },
       },
       afterCrds,
     );
@@ -267,10 +287,18 @@ export class MetricsStack extends pulumi.ComponentResource {
     const webhooks = pulumi
       .all((args.webhooks ?? []).map((w) => pulumi.all([w.name, w.severity, w.url])))
       .apply((list) => list.map(([n, severity, url]): WebhookReceiver => ({ name: n, severity, url })));
+    const t = args.topics;
     const yaml = pulumi
-      .all([args.topics.criticalTopicArn, args.topics.warningTopicArn, webhooks])
-      .apply(([criticalTopicArn, warningTopicArn, hooks]) =>
-        alertmanagerYaml({ region: args.region, criticalTopicArn, warningTopicArn, webhooks: hooks }),
+      .all([t.criticalTopicArn, t.warningTopicArn, t.heartbeatTopicArn, webhooks, args.heartbeatUrl])
+      .apply(([criticalTopicArn, warningTopicArn, heartbeatTopicArn, hooks, heartbeatUrl]) =>
+        alertmanagerYaml({
+          region: args.region,
+          criticalTopicArn,
+          warningTopicArn,
+          heartbeatTopicArn,
+          webhooks: hooks,
+          heartbeatUrl,
+        }),
       );
     return new k8s.core.v1.Secret(
       `${name}-alertmanager-config`,

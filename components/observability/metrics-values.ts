@@ -3,6 +3,7 @@
  * kube-prometheus-stack-88.5.3, charts/kube-prometheus-stack/values.yaml). Pure: the component passes
  * plain settings, tests read the result.
  */
+import { parseMemory } from "../shared/quantity";
 
 /** Requests and limits of a container (Kubernetes quantities). */
 export interface Resources {
@@ -60,6 +61,24 @@ export const SMALL_RESOURCES: Resources = {
   limits: { cpu: "200m", memory: "256Mi" },
 };
 
+/** Share of Prometheus' volume its TSDB may fill before the oldest blocks go (WAL and compaction need the rest). */
+export const RETENTION_SIZE_RATIO = 0.85;
+
+/**
+ * `retentionSize` of a volume of `storageSize` (a Kubernetes quantity): 85 % of it in whole MiB
+ * (`100Gi` → `87040MiB`), in the operator's ByteSize format; undefined when the size is malformed.
+ */
+export function retentionSize(storageSize: string): string | undefined {
+  const bytes = parseMemory(storageSize);
+  return bytes === undefined || bytes <= 0
+    ? undefined
+    : `${Math.floor((bytes * RETENTION_SIZE_RATIO) / 2 ** 20)}MiB`;
+}
+
+/** A PodDisruptionBudget of one unavailable pod at a time, where there is more than one replica. */
+const disruptionBudget = (replicas: number) =>
+  replicas > 1 ? { enabled: true, minAvailable: 1 } : { enabled: false };
+
 const volumeClaim = (storageClassName: string, size: string) => ({
   volumeClaimTemplate: {
     spec: { storageClassName, accessModes: ["ReadWriteOnce"], resources: { requests: { storage: size } } },
@@ -77,14 +96,19 @@ export function metricsStackValues(s: MetricsValuesSettings): Record<string, unk
     kubeControllerManager: { enabled: false },
     kubeScheduler: { enabled: false },
     kubeEtcd: { enabled: false },
+    // EKS's kube-proxy binds its metrics to 127.0.0.1: its target would be down forever.
+    kubeProxy: { enabled: false },
     // CoreDNS (the EKS add-on, label k8s-app=kube-dns, port 9153): the chart adds its Service and monitor.
     coreDns: { enabled: true },
     prometheusOperator: { resources: SMALL_RESOURCES, ...place },
     prometheus: {
+      podDisruptionBudget: disruptionBudget(s.prometheus.replicas),
       prometheusSpec: {
         scrapeInterval: s.scrapeInterval,
         evaluationInterval: s.scrapeInterval,
         retention: s.prometheus.retention,
+        // Time retention alone can fill the volume first: then Prometheus stops writing.
+        retentionSize: retentionSize(s.prometheus.storageSize),
         replicas: s.prometheus.replicas,
         resources: s.prometheus.resources,
         storageSpec: volumeClaim(s.storageClassName, s.prometheus.storageSize),
@@ -96,6 +120,7 @@ export function metricsStackValues(s: MetricsValuesSettings): Record<string, unk
       },
     },
     alertmanager: {
+      podDisruptionBudget: disruptionBudget(s.alertmanager.replicas),
       serviceAccount: { create: true, name: s.alertmanagerServiceAccount },
       alertmanagerSpec: {
         replicas: s.alertmanager.replicas,

@@ -18,7 +18,11 @@ export interface AlertRule {
   readonly expr: string;
   /** How long the condition must hold, e.g. `1m`. */
   readonly for: string;
-  readonly labels: { readonly severity: AlertSeverity };
+  /**
+   * `alertgroup` names the family of a stepped alert (the same condition at several thresholds):
+   * Alertmanager's inhibit rules let a higher step silence a lower one of the same family and target.
+   */
+  readonly labels: { readonly severity: AlertSeverity; readonly alertgroup?: string };
   readonly annotations: {
     readonly summary: string;
     readonly description: string;
@@ -80,6 +84,29 @@ const MEMORY_LIMIT = 'kube_pod_container_resource_limits{resource="memory"}';
 const CPU_LIMIT = 'kube_pod_container_resource_limits{resource="cpu"}';
 const BY_CONTAINER = "namespace, pod, container";
 
+/**
+ * Families of stepped alerts: the label every step carries (`alertgroup`) and the labels that say
+ * which target a step is about (Alertmanager's inhibit rules compare them).
+ */
+export const STEPPED_FAMILIES = {
+  ContainerMemory: ["namespace", "pod", "container"],
+  ResponseTime: ["namespace", "service"],
+  ErrorBudgetBurn: ["namespace", "service"],
+} as const satisfies Record<string, readonly string[]>;
+
+/** A family of {@link STEPPED_FAMILIES}. */
+export type SteppedFamily = keyof typeof STEPPED_FAMILIES;
+
+/** Names the rules need from the platform: where Vault runs and how services' targets are labelled. */
+export interface RuleScope {
+  /** Namespace of the Vault server pods, e.g. `vault`. */
+  readonly vaultNamespace: string;
+  /** Name of the server container in the Vault pods (the chart's `vault`). */
+  readonly vaultContainer: string;
+  /** Target label the services' ServiceMonitors set to `"true"` (`ServiceDown` pages on those only). */
+  readonly serviceTargetLabel: string;
+}
+
 /** The anchor (GitHub style: lowercase heading) of an alert's section in docs/runbooks/alerts.md. */
 export function runbookAnchor(alert: string): string {
   return alert.toLowerCase();
@@ -96,12 +123,13 @@ class RuleBook {
     forDuration: string,
     summary: string,
     description: string,
+    alertgroup?: SteppedFamily,
   ): AlertRule {
     return {
       alert,
       expr,
       for: forDuration,
-      labels: { severity },
+      labels: alertgroup ? { severity, alertgroup } : { severity },
       annotations: {
         summary,
         description,
@@ -115,7 +143,7 @@ const ratio = (numerator: string, denominator: string) => `(${numerator}) / (${d
 const percentText = (r: number) => `${Math.round(r * 1000) / 10} %`;
 
 /** Service availability and response time: down for 1 minute, 5 s / 10 s p95, error rate, auth spikes. */
-function serviceRules(book: RuleBook, t: Required<SloTargets>): RuleGroup {
+function serviceRules(book: RuleBook, t: Required<SloTargets>, scope: RuleScope): RuleGroup {
   const p95 = `histogram_quantile(0.95, sum by (${BY_SERVICE}, le) (rate(${DURATION_BUCKETS}[5m])))`;
   const authRate = (window: string, offset = "") =>
     `sum by (${BY_SERVICE}) (rate(${AUTH_FAILURES}[${window}]${offset}))`;
@@ -125,7 +153,8 @@ function serviceRules(book: RuleBook, t: Required<SloTargets>): RuleGroup {
       book.alert(
         "ServiceDown",
         "critical",
-        'up{service!=""} == 0',
+        // The services' targets only: kube-proxy, the kubelet... are the chart's TargetDown's.
+        `up{${scope.serviceTargetLabel}="true"} == 0`,
         "1m",
         "Target {{ $labels.namespace }}/{{ $labels.service }} is down",
         "Prometheus has not scraped {{ $labels.instance }} for a minute.",
@@ -137,6 +166,7 @@ function serviceRules(book: RuleBook, t: Required<SloTargets>): RuleGroup {
         "5m",
         "p95 response time of {{ $labels.service }} above 5 s",
         "p95 over 5 minutes is {{ $value | humanizeDuration }}.",
+        "ResponseTime",
       ),
       book.alert(
         "ResponseTimeCritical",
@@ -145,6 +175,7 @@ function serviceRules(book: RuleBook, t: Required<SloTargets>): RuleGroup {
         "5m",
         "p95 response time of {{ $labels.service }} above 10 s",
         "p95 over 5 minutes is {{ $value | humanizeDuration }}.",
+        "ResponseTime",
       ),
       book.alert(
         "ErrorRateHigh",
@@ -187,6 +218,7 @@ function resourceRules(book: RuleBook): RuleGroup {
           "5m",
           `{{ $labels.namespace }}/{{ $labels.pod }} uses more than ${percentText(step.ratio)} of its memory limit`,
           "Working set over limit: {{ $value | humanizePercentage }}.",
+          "ContainerMemory",
         ),
       ),
       book.alert(
@@ -256,6 +288,7 @@ function sloAlertRules(book: RuleBook, t: Required<SloTargets>): RuleGroup {
         "2m",
         `{{ $labels.service }} burns its ${percentText(t.availability)} availability budget fast`,
         "At this rate the 30-day error budget is gone within 5 days.",
+        "ErrorBudgetBurn",
       ),
       book.alert(
         "ErrorBudgetBurnSlow",
@@ -264,6 +297,7 @@ function sloAlertRules(book: RuleBook, t: Required<SloTargets>): RuleGroup {
         "15m",
         `{{ $labels.service }} burns its ${percentText(t.availability)} availability budget`,
         "At this rate the 30-day error budget is gone before the window ends.",
+        "ErrorBudgetBurn",
       ),
       book.alert(
         "LatencySloBreached",
@@ -285,25 +319,30 @@ function sloAlertRules(book: RuleBook, t: Required<SloTargets>): RuleGroup {
   };
 }
 
-/** Platform components: Vault sealed, certificates about to expire. */
-function platformComponentRules(book: RuleBook): RuleGroup {
+/**
+ * Platform components: Vault sealed (its readiness probe, `/v1/sys/health?standbyok=true`, fails
+ * while a server is sealed; `vault_core_unsealed` is not used: Vault only updates that gauge while
+ * unsealed and it expires, hashicorp/vault#24741 and #25214), certificates about to expire.
+ */
+function platformComponentRules(book: RuleBook, scope: RuleScope): RuleGroup {
   return {
     name: "platform-components",
     rules: [
       book.alert(
         "VaultSealed",
         "critical",
-        "vault_core_unsealed == 0",
-        "1m",
-        "Vault pod {{ $labels.pod }} is sealed",
-        "A sealed Vault serves no secret; services with the agent cannot start.",
+        `kube_pod_container_status_ready{namespace="${scope.vaultNamespace}", container="${scope.vaultContainer}"} == 0`,
+        "2m",
+        "Vault pod {{ $labels.pod }} is not ready: sealed, uninitialised or not serving",
+        "Its readiness probe (/v1/sys/health) has failed for 2 minutes. A sealed Vault serves no secret; services with the agent cannot start.",
       ),
       book.alert(
         "CertificateExpiringSoon",
         "warning",
         "certmanager_certificate_expiration_timestamp_seconds - time() < 7 * 24 * 3600",
         "1h",
-        "Certificate {{ $labels.namespace }}/{{ $labels.name }} expires within 7 days",
+        // cert-manager's own `namespace` label is renamed: the target's namespace wins.
+        "Certificate {{ $labels.exported_namespace }}/{{ $labels.name }} expires within 7 days",
         "cert-manager has not renewed it.",
       ),
     ],
@@ -311,15 +350,19 @@ function platformComponentRules(book: RuleBook): RuleGroup {
 }
 
 /** Every rule group of the platform, with runbook links under `runbookBaseUrl` (ending in `/`). */
-export function platformRuleGroups(runbookBaseUrl: string, targets: SloTargets = {}): RuleGroup[] {
+export function platformRuleGroups(
+  runbookBaseUrl: string,
+  scope: RuleScope,
+  targets: SloTargets = {},
+): RuleGroup[] {
   const t = { ...DEFAULT_SLO_TARGETS, ...targets };
   const book = new RuleBook(runbookBaseUrl);
   return [
-    serviceRules(book, t),
+    serviceRules(book, t, scope),
     resourceRules(book),
     sloRecordingRules(),
     sloAlertRules(book, t),
-    platformComponentRules(book),
+    platformComponentRules(book, scope),
   ];
 }
 

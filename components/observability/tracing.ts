@@ -13,8 +13,13 @@ export const TRACING_NAMESPACE = "tracing";
 export const COLLECTOR_RELEASE = "otel-collector";
 /** OTLP gRPC port the services send to. */
 export const OTLP_GRPC_PORT = 4317;
+/**
+ * Protocol of `collectorEndpoint`: services need `OTEL_EXPORTER_OTLP_PROTOCOL=grpc`, since the OTLP
+ * exporter specification's default is `http/protobuf` (port 4318).
+ */
+export { OTLP_PROTOCOL } from "../shared/observability-names";
 
-/** The address services export to: `http://otel-collector.<namespace>.svc:4317`. */
+/** The address services export to with protocol `grpc`: `http://otel-collector.<namespace>.svc:4317`. */
 export function collectorEndpoint(namespace: string): string {
   return `http://${COLLECTOR_RELEASE}.${namespace}.svc:${OTLP_GRPC_PORT}`;
 }

@@ -24,3 +24,5 @@ export const SERVER_POD_LABELS = {
   "app.kubernetes.io/instance": VAULT_RELEASE,
   component: "server",
 } as const;
+/** Name of the server container in the chart's StatefulSet (`vault-0`'s container `vault`). */
+export const VAULT_SERVER_CONTAINER = "vault";

@@ -1,9 +1,12 @@
 /**
  * The service's observability: a ServiceMonitor on its metrics port (the Prometheus of the monitoring
  * namespace scrapes it; the `allow-metrics-scrape` policy admits that namespace only), and, when the
- * platform has a trace gateway, `OTEL_EXPORTER_OTLP_ENDPOINT` and an egress policy to the collector.
+ * platform has a trace gateway, `OTEL_EXPORTER_OTLP_ENDPOINT` with `OTEL_EXPORTER_OTLP_PROTOCOL=grpc`
+ * and an egress policy to the collector. The ServiceMonitor marks its targets `platform_service="true"`:
+ * the platform's `ServiceDown` alert pages on those targets only.
  */
 import * as k8s from "@pulumi/kubernetes";
+import { OTLP_PROTOCOL, PLATFORM_SERVICE_LABEL } from "../shared/observability-names";
 import type { ServiceScope } from "./scope";
 
 /** The metrics port of a service that declares none (the assessments: 9090). */
@@ -23,6 +26,8 @@ export function tracingEnv(s: ServiceScope): { name: string; value: string }[] {
   return tracing
     ? [
         { name: "OTEL_EXPORTER_OTLP_ENDPOINT", value: tracing.endpoint },
+        // The gateway's endpoint is OTLP/gRPC (4317); the SDKs' default protocol is http/protobuf.
+        { name: "OTEL_EXPORTER_OTLP_PROTOCOL", value: OTLP_PROTOCOL },
         { name: "OTEL_SERVICE_NAME", value: s.service },
       ]
     : [];
@@ -40,7 +45,14 @@ export function createObservability(s: ServiceScope): void {
         spec: {
           selector: { matchLabels: { ...s.selector } },
           namespaceSelector: { matchNames: [s.namespace] },
-          endpoints: [{ port: "metrics", path: "/metrics", scheme: "http" }],
+          endpoints: [
+            {
+              port: "metrics",
+              path: "/metrics",
+              scheme: "http",
+              relabelings: [{ action: "replace", targetLabel: PLATFORM_SERVICE_LABEL, replacement: "true" }],
+            },
+          ],
         },
       },
       s.child,

@@ -35,6 +35,11 @@ const percent = z.number().min(0, { message: "must be from 0 to 100" }).max(100,
   message: "must be from 0 to 100",
 });
 const positive = z.number().positive({ message: "must be greater than 0" });
+/** A count alarmed when exceeded: 0 means "any at all" (the NAT port allocation default). */
+const count = z
+  .number()
+  .int({ message: "must be a whole number" })
+  .nonnegative({ message: "must be 0 or more (0 alarms on any occurrence)" });
 
 /**
  * Overrides of the CloudWatch alarm thresholds; each left out takes the assessments' value
@@ -45,6 +50,7 @@ const alarmThresholds = z
     rdsCpuPercent: percent,
     rdsFreeStorageBytes: positive,
     rdsFreeableMemoryBytes: positive,
+    /** Absolute: RDS's default max_connections is LEAST(DBInstanceClassMemory/9531392, 5000) (decision 0107). */
     rdsConnections: positive,
     rdsReplicaLagSeconds: positive,
     redisEngineCpuPercent: percent,
@@ -54,10 +60,10 @@ const alarmThresholds = z
       critical: percent,
       emergency: percent,
     }),
-    redisEvictions: positive,
+    redisEvictions: count,
     redisReplicationLagSeconds: positive,
-    natPortAllocationErrors: positive,
-    natPacketsDropped: positive,
+    natPortAllocationErrors: count,
+    natPacketsDropped: count,
   })
   .partial();
 
@@ -130,6 +136,16 @@ export const observabilitySchema = z.strictObject({
       }),
     )
     .default([]),
+  /**
+   * Heartbeat (dead man's switch) service Alertmanager pings with the always-firing Watchdog about
+   * every minute (e.g. a healthchecks.io or Dead Man's Snitch URL): it pages when the pings stop. A
+   * URL holding a token must be a `secure:` value. Optional: the heartbeat topic's CloudWatch alarm
+   * fires anyway when Alertmanager stops publishing.
+   */
+  heartbeatUrl: z
+    .string()
+    .regex(/^https:\/\/\S+$/, { message: "must be an https:// URL" })
+    .optional(),
   alarmThresholds: alarmThresholds.default({}),
 });
 

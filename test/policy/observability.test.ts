@@ -3,7 +3,9 @@
  * message.
  */
 import {
+  alertingAddressesNotPlaceholders,
   containerLogsShipped,
+  isPlaceholderAddress,
   metricsStackWithAlertRouting,
   platformServicesScraped,
   snsTopicEncryptedCmk,
@@ -209,6 +211,59 @@ describe("trace-gateway-present", () => {
     ).toEqual([]);
     expect(await messages(traceGatewayPresent, [res(RELEASE, "x", { chart: "other" })])).toEqual([
       "The stack has no trace gateway. Remediation: add a helm.v3.Release of chart 'opentelemetry-collector' (see components/observability/tracing.ts) and give services OTEL_EXPORTER_OTLP_ENDPOINT.",
+    ]);
+  });
+});
+
+describe("alerting-addresses-not-placeholders", () => {
+  const SUB = "aws:sns/topicSubscription:TopicSubscription";
+  const RULE = "kubernetes:monitoring.coreos.com/v1:PrometheusRule";
+  const rule = (url: string) => ({
+    spec: {
+      groups: [{ name: "g", rules: [{ record: "r" }, { alert: "A", annotations: { runbook_url: url } }] }],
+    },
+  });
+  const valid = [
+    res(SUB, "crit-email-1", { protocol: "email", endpoint: "oncall@acme.io" }),
+    res(SUB, "crit-https-1", { protocol: "https", endpoint: "[secret]" }),
+    res(
+      RULE,
+      "rules",
+      rule("https://github.com/acme/platform/blob/main/docs/runbooks/alerts.md#servicedown"),
+    ),
+  ];
+
+  test("real addresses pass; a masked endpoint is not judged", async () => {
+    expect(await messages(alertingAddressesNotPlaceholders, valid)).toEqual([]);
+  });
+
+  test.each([
+    ["oncall@example.com", true],
+    ["team@mail.example.org", true],
+    ["https://hooks.example.net/x", true],
+    ["https://github.com/example-org/platform/blob/main/docs/runbooks/", true],
+    ["oncall@example.company.com", false],
+    ["https://github.com/example-organisation/x/", false],
+    ["+15555550100", false],
+  ])("isPlaceholderAddress(%s) is %s", (value, expected) => {
+    expect(isPlaceholderAddress(value)).toBe(expected);
+  });
+
+  test("a placeholder subscription fails", async () => {
+    const bad = [
+      res(SUB, "crit-email-1", { protocol: "email", endpoint: "oncall@example.com" }),
+      ...valid.slice(1),
+    ];
+    expect(await messages(alertingAddressesNotPlaceholders, bad)).toEqual([
+      "Subscription 'crit-email-1' sends alarms to the placeholder 'oncall@example.com'. Remediation: set 'platform:observability.subscriptions' in the stack file to the on-call rotation's real address.",
+    ]);
+  });
+
+  test("a placeholder runbook link fails", async () => {
+    const url = "https://github.com/example-org/platform/blob/main/docs/runbooks/alerts.md#servicedown";
+    const bad = [...valid.slice(0, 2), res(RULE, "rules", rule(url))];
+    expect(await messages(alertingAddressesNotPlaceholders, bad)).toEqual([
+      `PrometheusRule 'rules' links its alerts to a placeholder runbook ('${url}'). Remediation: set 'platform:observability.runbookBaseUrl' to where this repository's docs/runbooks/ folder is browsable.`,
     ]);
   });
 });

@@ -3,14 +3,14 @@
  * topic policies, actions on ALARM and OK, IAM scoped to the topics / log groups / X-Ray, Secrets
  * instead of values) and the pure builders (Alertmanager routes, chart values), with exact errors.
  */
-import { alarmSpecs } from "../../../components/observability/alarm-specs";
+import { alarmSpecs, alertPathAlarms } from "../../../components/observability/alarm-specs";
 import {
   DEFAULT_ALARM_THRESHOLDS,
   resolveAlarmThresholds,
 } from "../../../components/observability/alarm-thresholds";
 import { alertmanagerConfig } from "../../../components/observability/alertmanager-config";
 import { platformAlarmsArgsProblems } from "../../../components/observability/alarms";
-import { fluentBitOutputs } from "../../../components/observability/logging";
+import { fluentBitConfig } from "../../../components/observability/logging";
 import {
   metricsStackArgsProblems,
   type MetricsStackArgs,
@@ -39,7 +39,12 @@ const metricsArgs = (overrides: Partial<MetricsStackArgs> = {}): MetricsStackArg
   grafanaResources: RES,
   storageClassName: "gp3-encrypted",
   placement: PLACEMENT,
-  topics: { criticalTopicArn: "arn:crit", warningTopicArn: "arn:warn", keyArn: "arn:key" },
+  topics: {
+    criticalTopicArn: "arn:crit",
+    warningTopicArn: "arn:warn",
+    heartbeatTopicArn: "arn:beat",
+    keyArn: "arn:key",
+  },
   runbookBaseUrl: "https://example.com/runbooks/",
   platformComponents: {
     vaultNamespace: "vault",
@@ -48,6 +53,7 @@ const metricsArgs = (overrides: Partial<MetricsStackArgs> = {}): MetricsStackArg
     certManagerNamespace: "cert-manager",
     kubeSystemNamespace: "kube-system",
   },
+  ruleScope: { vaultNamespace: "vault", vaultContainer: "vault", serviceTargetLabel: "platform_service" },
   ...overrides,
 });
 
@@ -69,13 +75,14 @@ describe("PlatformAlarms", () => {
     });
   });
 
-  test("children: key and alias, two encrypted topics with policies, subscriptions, one alarm per spec", () => {
+  test("children: key and alias, three encrypted topics, two with policies, subscriptions, one alarm per spec", () => {
     expect(ofType(run, "aws:kms/key:Key").map((r) => r.name)).toEqual(["alarms-key"]);
     expect(byName(run, "aws:kms/alias:Alias", "alarms-key").inputs.name).toBe("alias/p-test/alarms");
     const topics = ofType(run, "aws:sns/topic:Topic");
     expect(topics.map((t) => [t.name, t.inputs.name])).toEqual([
       ["alarms-critical", "p-test-alarms-critical"],
       ["alarms-warning", "p-test-alarms-warning"],
+      ["alarms-heartbeat", "p-test-alarms-heartbeat"],
     ]);
     expect(
       topics.every((t) => typeof t.inputs.kmsMasterKeyId === "string" && t.inputs.kmsMasterKeyId !== ""),
@@ -85,7 +92,10 @@ describe("PlatformAlarms", () => {
       "alarms-critical-email-1",
       "alarms-warning-email-1",
     ]);
-    const expected = alarmSpecs(TARGETS, DEFAULT_ALARM_THRESHOLDS)
+    const expected = [
+      ...alarmSpecs(TARGETS, DEFAULT_ALARM_THRESHOLDS),
+      ...alertPathAlarms({ critical: "c", warning: "w", heartbeat: "h" }),
+    ]
       .map((a) => `alarms-${a.key}`)
       .sort();
     expect(
@@ -95,7 +105,7 @@ describe("PlatformAlarms", () => {
     ).toEqual(expected);
   });
 
-  test("the key lets CloudWatch and EventBridge encrypt for the topics, from this account only", () => {
+  test("the key lets CloudWatch and EventBridge encrypt for the topics; the topics' policies hold the account condition", () => {
     const policy = json<{
       Statement: { Sid: string; Principal: unknown; Action: unknown; Condition?: unknown }[];
     }>(byName(run, "aws:kms/key:Key", "alarms-key").inputs.policy);
@@ -108,7 +118,17 @@ describe("PlatformAlarms", () => {
       ],
       ["EventBridgePublish", { Service: "events.amazonaws.com" }, ["kms:Decrypt", "kms:GenerateDataKey*"]],
     ]);
-    expect(policy.Statement[1].Condition).toEqual({ StringEquals: { "aws:SourceAccount": "123456789012" } });
+    // EventBridge's KMS requests carry no aws:SourceAccount: a condition on it would deny every delivery.
+    expect(policy.Statement.map((s) => s.Condition)).toEqual([undefined, undefined, undefined]);
+    const topicPolicy = json<{ Statement: { Principal: unknown; Condition: unknown }[] }>(
+      byName(run, "aws:sns/topicPolicy:TopicPolicy", "alarms-critical").inputs.policy,
+    );
+    expect(topicPolicy.Statement.map((s) => [s.Principal, s.Condition])).toEqual([
+      [
+        { Service: ["cloudwatch.amazonaws.com", "events.amazonaws.com"] },
+        { StringEquals: { "aws:SourceAccount": "123456789012" } },
+      ],
+    ]);
     expect(byName(run, "aws:kms/key:Key", "alarms-key").protect).toBe(true);
   });
 
@@ -235,12 +255,17 @@ describe("MetricsStack", () => {
     expect(text).not.toMatch(/adminPassword|hook\/x|arn:crit/);
   });
 
-  test("Alertmanager may publish to the two topics and use their key, nothing else", () => {
+  test("Alertmanager may publish to the three topics and use their key, nothing else", () => {
     const policy = json<{ Statement: unknown[] }>(
       byName(run, "aws:iam/rolePolicy:RolePolicy", "metrics-alertmanager-policy").inputs.policy,
     );
     expect(policy.Statement).toEqual([
-      { Sid: "PublishAlerts", Effect: "Allow", Action: "sns:Publish", Resource: ["arn:crit", "arn:warn"] },
+      {
+        Sid: "PublishAlerts",
+        Effect: "Allow",
+        Action: "sns:Publish",
+        Resource: ["arn:crit", "arn:warn", "arn:beat"],
+      },
       {
         Sid: "EncryptForTheTopics",
         Effect: "Allow",
@@ -326,10 +351,19 @@ describe("values and configuration builders", () => {
       region: "us-west-2",
       criticalTopicArn: "arn:crit",
       warningTopicArn: "arn:warn",
+      heartbeatTopicArn: "arn:beat",
       webhooks: [{ name: "pager", severity: "critical", url: "https://hook/x" }],
     }) as { route: { routes: unknown[] }; receivers: { name: string; sns_configs?: unknown[] }[] };
     expect(c.route.routes).toEqual([
-      { receiver: "null", matchers: ['alertname =~ "Watchdog|InfoInhibitor"'] },
+      {
+        receiver: "heartbeat",
+        matchers: ['alertname = "Watchdog"'],
+        group_by: ["alertname"],
+        group_wait: "0s",
+        group_interval: "1m",
+        repeat_interval: "1m",
+      },
+      { receiver: "null", matchers: ['alertname = "InfoInhibitor"'] },
       { receiver: "pager", matchers: ['severity =~ "critical|emergency"'], continue: true },
       { receiver: "critical", matchers: ['severity =~ "critical|emergency"'] },
       { receiver: "warning", matchers: ['severity =~ "warning|high"'] },
@@ -340,20 +374,19 @@ describe("values and configuration builders", () => {
   });
 
   test("Fluent Bit writes only to the program's groups and never creates one", () => {
-    const out = fluentBitOutputs(
+    const { outputs } = fluentBitConfig(
       "us-west-2",
       { containers: "/p/containers", vaultAudit: "/p/vault-audit" },
-      "vault",
+      { namespace: "vault", container: "vault" },
     );
-    expect(out.match(/log_group_name\s+\S+/g)).toEqual([
+    expect(outputs.match(/(Match|log_group_name|auto_create_group)\s+\S+/g)).toEqual([
+      "Match              kube.*",
       "log_group_name     /p/containers",
+      "auto_create_group  false",
+      "Match              vault.*",
       "log_group_name     /p/vault-audit",
-    ]);
-    expect(out.match(/auto_create_group\s+\S+/g)).toEqual([
-      "auto_create_group  false",
       "auto_create_group  false",
     ]);
-    expect(out).toContain("Match              kube.*_vault_vault-*");
   });
 
   test("the collector: contrib image, OTLP in, X-Ray out, restricted security contexts", () => {

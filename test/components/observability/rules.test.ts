@@ -16,7 +16,8 @@ import {
 } from "../../../components/observability/rules";
 
 const BASE = "https://example.com/platform/docs/runbooks/";
-const groups = platformRuleGroups(BASE);
+const SCOPE = { vaultNamespace: "vault", vaultContainer: "vault", serviceTargetLabel: "platform_service" };
+const groups = platformRuleGroups(BASE, SCOPE);
 const rules = groups.flatMap((g) => g.rules);
 const alerts = rules.filter(isAlert);
 const runbook = readFileSync(join(__dirname, "..", "..", "..", "docs", "runbooks", "alerts.md"), "utf8");
@@ -83,6 +84,8 @@ test("alert names are unique", () => {
 test("the assessments' alerts: service down 1m critical, response time 5 s / 10 s, memory 70/80/90/95 %, CPU 80 %", () => {
   const byName = Object.fromEntries(alerts.map((a) => [a.alert, a]));
   expect(byName.ServiceDown).toMatchObject({ for: "1m", labels: { severity: "critical" } });
+  // Only the services' targets (their ServiceMonitors set the label), never kube-proxy or the kubelet.
+  expect(byName.ServiceDown.expr).toBe('up{platform_service="true"} == 0');
   expect(byName.ResponseTimeWarning.expr).toMatch(/> 5$/);
   expect(byName.ResponseTimeWarning.labels.severity).toBe("warning");
   expect(byName.ResponseTimeCritical.expr).toMatch(/> 10$/);
@@ -119,11 +122,30 @@ test("SLOs: error ratios recorded per window, burn-rate alerts over two windows 
 });
 
 test("other SLO targets change the thresholds", () => {
-  const strict = platformRuleGroups(BASE, { availability: 0.9999, latencyP95Seconds: 0.1 })
+  const strict = platformRuleGroups(BASE, SCOPE, { availability: 0.9999, latencyP95Seconds: 0.1 })
     .flatMap((g) => g.rules)
     .filter(isAlert);
   const byName = Object.fromEntries(strict.map((a) => [a.alert, a]));
   expect(byName.AvailabilityBelowTarget.expr).toBe("service:availability:ratio_rate1d < 0.9999");
   expect(byName.ErrorBudgetBurnFast.expr).toContain("(14.4 * 0.0001)");
   expect(byName.LatencySloBreached.expr).toBe("service:request_duration_seconds:p95_rate5m > 0.1");
+});
+
+test("VaultSealed follows the server containers' readiness (the probe fails while sealed), not vault_core_unsealed", () => {
+  const byName = Object.fromEntries(alerts.map((a) => [a.alert, a]));
+  expect(byName.VaultSealed).toMatchObject({
+    expr: 'kube_pod_container_status_ready{namespace="vault", container="vault"} == 0',
+    for: "2m",
+    labels: { severity: "critical" },
+  });
+  const other = platformRuleGroups(BASE, { ...SCOPE, vaultNamespace: "secrets" }).flatMap((g) => g.rules);
+  expect(other.filter(isAlert).find((a) => a.alert === "VaultSealed")!.expr).toContain('namespace="secrets"');
+  expect(rules.some((r) => r.expr.includes("vault_core_unsealed"))).toBe(false);
+});
+
+test("the certificate alert names the certificate's namespace (exported_namespace), not cert-manager's", () => {
+  const cert = alerts.find((a) => a.alert === "CertificateExpiringSoon")!;
+  expect(cert.annotations.summary).toBe(
+    "Certificate {{ $labels.exported_namespace }}/{{ $labels.name }} expires within 7 days",
+  );
 });
