@@ -14,6 +14,7 @@ export function createCluster(
   provider: aws.Provider,
   network: Network,
   kms: KmsKeys,
+  dataClients: aws.ec2.SecurityGroup,
 ): EksCluster {
   return new EksCluster(
     "platform",
@@ -23,6 +24,7 @@ export function createCluster(
       region: config.region,
       vpcId: network.vpcId,
       privateSubnetIds: network.privateSubnetIds,
+      additionalNodeSecurityGroupIds: [dataClients.id],
       availabilityZones: network.availabilityZones,
       keys: { eksSecretsKeyArn: kms.keyArns.eks, logsKeyArn: kms.keyArns.logs, ebsKeyArn: kms.keyArns.ebs },
       tags: config.tags,

@@ -1,14 +1,14 @@
 /**
- * Step "data": PostgreSQL and Redis in the data subnets, admitting the cluster's security groups only,
+ * Step "data": PostgreSQL and Redis in the data subnets, admitting the data-clients group only,
  * encrypted with the platform's keys; the database's backups copied to the disaster-recovery region
  * when the stack has one.
  */
 import type * as aws from "@pulumi/aws";
-import type { EksCluster } from "../components/cluster/cluster";
 import { PostgresDatabase } from "../components/data/postgres";
 import { RedisCache } from "../components/data/redis";
 import type { Network } from "../components/network/vpc";
 import type { PlatformConfig } from "./config";
+import { redisReplicationGroupId } from "./config/names";
 import type { PlatformKeys } from "./keys";
 import type { DisasterRecovery } from "./providers";
 
@@ -21,15 +21,22 @@ export interface DataTier {
 export function createDataTier(
   config: PlatformConfig,
   provider: aws.Provider,
-  placement: { network: Network; cluster: EksCluster; keys: PlatformKeys; dr?: DisasterRecovery },
+  placement: {
+    network: Network;
+    dataClients: aws.ec2.SecurityGroup;
+    keys: PlatformKeys;
+    dr?: DisasterRecovery;
+  },
 ): DataTier {
-  const { network, cluster, dr } = placement;
+  const { network, dataClients, dr } = placement;
   const { kms, drKms } = placement.keys;
   const awsOpts = { providers: [provider] };
   const dataAccess = {
     vpcId: network.vpcId,
     dataSubnetIds: network.dataSubnetIds,
-    allowedSecurityGroupIds: [cluster.clusterSecurityGroupId, cluster.nodeSecurityGroupId],
+    // The data-clients group every node carries (infra/data-clients.ts): not the EKS-created cluster
+    // group, which exists only once the control plane does and which our nodes do not carry.
+    allowedSecurityGroupIds: [dataClients.id],
     logsKmsKeyArn: kms.keyArns.logs,
     secretsKmsKeyArn: kms.keyArns.secrets,
     protect: config.protectStatefulResources,
@@ -55,7 +62,7 @@ export function createDataTier(
       ...dataAccess,
       ...config.data.redis,
       kmsKeyArn: kms.keyArns.elasticache,
-      replicationGroupId: `${config.project}-${config.stack}`,
+      replicationGroupId: redisReplicationGroupId(config.data.redis, config.project, config.stack),
     },
     awsOpts,
   );

@@ -3,6 +3,10 @@
  * disaster-recovery region the key that encrypts the database's backup copies.
  */
 import type * as aws from "@pulumi/aws";
+import {
+  createAutoScalingServiceLinkedRole,
+  lookupAutoScalingRoleArn,
+} from "../components/security/autoscaling-role";
 import { KmsKeys } from "../components/security/kms";
 import type { PlatformConfig } from "./config";
 import type { DisasterRecovery } from "./providers";
@@ -14,11 +18,16 @@ export interface PlatformKeys {
   readonly drKms?: KmsKeys<"rds">;
 }
 
-export function createKeys(
+export async function createKeys(
   config: PlatformConfig,
   provider: aws.Provider,
   dr: DisasterRecovery | undefined,
-): PlatformKeys {
+): Promise<PlatformKeys> {
+  // The ebs key's policy names this role: resolved first, so a missing one stops the preview here
+  // with the command that creates it (docs/decisions/0122).
+  const autoScalingRoleArn = config.kms.createAutoScalingServiceLinkedRole
+    ? createAutoScalingServiceLinkedRole("autoscaling-role", { provider }).arn
+    : await lookupAutoScalingRoleArn({ provider });
   const aliasPrefix = `${config.project}-${config.stack}`;
   const lifecycle = {
     deletionWindowInDays: config.kms.deletionWindowInDays,
@@ -35,7 +44,12 @@ export function createKeys(
     );
   const kms = new KmsKeys(
     "kms",
-    { aliasPrefix, region: config.region, ...lifecycle },
+    {
+      aliasPrefix,
+      region: config.region,
+      ...lifecycle,
+      autoScalingRoleArn,
+    },
     { providers: [provider] },
   );
   return { kms, drKms };

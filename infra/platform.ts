@@ -3,13 +3,14 @@
  * stack name: every difference between environments is a value in `Pulumi.<stack>.yaml`.
  *
  * A list of named steps, each in the `infra/` module named after it; the order is the order of
- * dependencies: providers -> KMS keys -> network -> EKS -> data tier -> ingress controller ->
- * cert-manager and Vault -> services -> outputs.
+ * dependencies: providers -> KMS keys -> network -> data clients -> EKS and the data tier (in
+ * parallel) -> ingress controller -> cert-manager and Vault -> services -> outputs.
  */
 import type { PlatformConfig } from "./config";
 import { createCluster } from "./cluster";
 import { createCostControls } from "./cost";
 import { createDataTier } from "./data";
+import { createDataClientsGroup } from "./data-clients";
 import { createEdge } from "./edge";
 import { createRegistry } from "./registry";
 import { createDelivery } from "./delivery";
@@ -26,11 +27,14 @@ export async function createPlatform(config: PlatformConfig) {
   const provider = createAwsProvider(config);
   // Disaster recovery (docs/decisions/0026): where the database's automated backups are copied.
   const dr = createDisasterRecovery(config);
-  const keys = createKeys(config, provider, dr);
+  const keys = await createKeys(config, provider, dr);
   const zones = config.network.availabilityZones ?? (await lookupAvailabilityZones(config, provider));
   const network = createNetwork(config, provider, keys.kms, zones);
-  const cluster = createCluster(config, provider, network, keys.kms);
-  const data = createDataTier(config, provider, { network, cluster, keys, dr });
+  // Created with the VPC, attached to the nodes, admitted by the data stores: the data tier does not
+  // wait for the EKS control plane (docs/decisions/0121).
+  const dataClients = createDataClientsGroup(config, provider, network);
+  const cluster = createCluster(config, provider, network, keys.kms, dataClients);
+  const data = createDataTier(config, provider, { network, dataClients, keys, dr });
 
   const edge = createEdge(config, provider, keys.kms);
   createRegistry(config, provider, { kms: keys.kms, cluster });

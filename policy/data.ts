@@ -23,6 +23,14 @@ export const rdsNotPublic: PlatformResourcePolicy = {
   }),
 };
 
+/**
+ * A read replica whose source is given by identifier (not ARN): RDS resolves it in the replica's own
+ * region. A source ARN may name another region, where the replica needs a key of its own region.
+ */
+function isSameRegionReplica(source: string | undefined): boolean {
+  return typeof source === "string" && source !== "" && !source.startsWith("arn:");
+}
+
 export const rdsEncryptedCmk: PlatformResourcePolicy = {
   name: "rds-encrypted-cmk",
   description: "RDS storage and Performance Insights are encrypted with a customer-managed KMS key.",
@@ -31,7 +39,9 @@ export const rdsEncryptedCmk: PlatformResourcePolicy = {
   category: "Storage and Backup",
   references: ["AWS FSBP RDS.3", "Checkov CKV_AWS_16", "Checkov CKV_AWS_354"],
   validateResource: validateResourceOfType(aws.rds.Instance, (db, args, report) => {
-    if (db.storageEncrypted !== true || !db.kmsKeyId) {
+    // A replica of an instance named by identifier is in the same region: RDS encrypts it with its
+    // source's key and refuses a kmsKeyId (InvalidParameterCombination). The source is judged itself.
+    if (db.storageEncrypted !== true || (!db.kmsKeyId && !isSameRegionReplica(db.replicateSourceDb))) {
       report(
         violation(
           `Database '${args.name}' storage is not encrypted with a customer-managed key`,
@@ -99,13 +109,15 @@ export const rdsBackupRetention: PlatformResourcePolicy = {
 
 export const rdsDeletionProtection: PlatformResourcePolicy = {
   name: "rds-deletion-protection",
-  description: "RDS instances have deletion protection on and take a final snapshot when deleted.",
+  description:
+    "RDS instances (not read replicas) have deletion protection on and take a final snapshot when deleted.",
   severity: "high",
   enforcementLevel: "mandatory",
   category: "Disaster Recovery",
   references: ["AWS FSBP RDS.8", "Checkov CKV_AWS_293"],
   validateResource: validateResourceOfType(aws.rds.Instance, (db, args, report) => {
-    if (db.deletionProtection !== true) {
+    // A read replica holds no data of its own and must stay removable (lowering the replica count).
+    if (db.deletionProtection !== true && !db.replicateSourceDb) {
       report(
         violation(
           `Database '${args.name}' can be deleted without protection`,

@@ -19,7 +19,6 @@ import "./offline/fast-start";
 import { mkdirSync, readFileSync, writeFileSync } from "fs";
 import { dirname } from "path";
 import { parseArgs } from "util";
-import { previewStack } from "./offline/preview-stack";
 import { type PlanFile, toPlan } from "./offline/plan";
 import { comparisonLines, comparisonSummary, renderPreviewMarkdown } from "./offline/markdown";
 import { renderCounts, renderOutputs, renderTree } from "./offline/render";
@@ -88,6 +87,8 @@ async function main(argv: string[]): Promise<number> {
   progress.update(`previewing ${stack}: loading the program...`);
   let preview;
   try {
+    // Loaded here, not at the top: usage errors and --help answer without loading the SDKs.
+    const { previewStack } = await import("./offline/preview-stack");
     preview = await previewStack(stack, values.dir, (n) =>
       progress.update(`previewing ${stack}: ${n} resources registered`),
     );
@@ -99,37 +100,40 @@ async function main(argv: string[]): Promise<number> {
   const plan = toPlan(run);
   const heading = (text: string) => paint(style.colour, "bold", text);
 
+  // Blocks of stdout, separated by blank lines; nothing here depends on timing or the terminal's state.
+  const blocks: string[] = [];
   if (!values.quiet) {
-    console.log(
-      heading(elide(`Offline preview of stack '${stack}', project ${preview.project}`, style.width)),
+    blocks.push(
+      `${heading(elide(`Offline preview of stack '${stack}', project ${preview.project}`, style.width))}\n` +
+        "Mocked providers: no Pulumi CLI, no credentials, no network.",
+      renderTree(run, style),
+      `${heading("Resources by type")}\n${renderCounts(run, style)}`,
+      `${heading("Outputs (secrets masked)")}\n${renderOutputs(run, style)}`,
     );
-    console.log("Mocked providers: no Pulumi CLI, no credentials, no network.");
-    console.log(`\n${renderTree(run, style)}`);
-    console.log(`\n${heading("Resources by type")}\n${renderCounts(run, style)}`);
-    console.log(`\n${heading("Outputs (secrets masked)")}\n${renderOutputs(run, style)}`);
   }
   if (base !== undefined) {
     const comparison = comparePlans(base, plan);
     const title = `Against ${values.compare}: ${comparisonSummary(comparison)}`;
-    console.log(`\n${heading(elide(title, style.width))}`);
-    for (const line of comparisonLines(comparison)) {
-      console.log(elide(line, style.width));
-    }
+    blocks.push(
+      [
+        heading(elide(title, style.width)),
+        ...comparisonLines(comparison).map((l) => elide(l, style.width)),
+      ].join("\n"),
+    );
   }
   if (values.json !== undefined) {
     write(values.json, `${JSON.stringify(plan, null, 2)}\n`);
-    console.log(`\nPlan written to ${values.json}`);
+    blocks.push(`Plan written to ${values.json}`);
   }
   if (values.markdown !== undefined) {
     write(
       values.markdown,
       renderPreviewMarkdown(stack, plan, base && { label: values.compare!, plan: base }),
     );
-    console.log(`\nSummary written to ${values.markdown}`);
+    blocks.push(`Summary written to ${values.markdown}`);
   }
-  console.log(
-    `${values.quiet && base === undefined && !values.json && !values.markdown ? "" : "\n"}${run.resources.length} resources to create`,
-  );
+  blocks.push(`${run.resources.length} resources to create`);
+  console.log(blocks.join("\n\n"));
   if (values.timing || process.stderr.isTTY) {
     console.error(
       `program ${(programMs / 1000).toFixed(2)} s, total ${process.uptime().toFixed(2)} s since process start`,

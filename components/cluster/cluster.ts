@@ -15,6 +15,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { adminEntryKey, createAdminAccess } from "./access";
+import { apiAccessCidrProblem, apiAccessKey, createApiAccessRules } from "./api-access";
 import {
   type AddonName,
   NODE_DEPENDENT_ADDONS,
@@ -68,6 +69,20 @@ export interface EksClusterArgs {
   readonly endpointPublicAccess?: boolean;
   /** CIDRs allowed on the public endpoint; required when it is on, ignored otherwise. */
   readonly publicAccessCidrs?: readonly string[];
+  /**
+   * Private CIDRs admitted on 443 to the private endpoint (operator VPN, CI runners, peered
+   * networks, or the subnet of a runner inside the VPC): one ingress rule each on the control
+   * plane's security group. With the public endpoint off, whoever runs `pulumi up` must be in one
+   * of them, or the Kubernetes provider and every Helm release time out (docs/decisions/0120).
+   * @default none: only the nodes reach the API
+   */
+  readonly apiAccessCidrs?: readonly string[];
+  /**
+   * More security groups for every node (and so every pod), e.g. the platform's data-clients group
+   * that the data stores admit (docs/decisions/0121). Attached through the launch templates.
+   * @default none
+   */
+  readonly additionalNodeSecurityGroupIds?: readonly pulumi.Input<string>[];
   /**
    * IAM role ARNs mapped to AmazonEKSClusterAdminPolicy through access entries.
    * @default none: then the identity that creates the cluster keeps admin access (bootstrap)
@@ -137,6 +152,16 @@ export function validateEksClusterArgs(args: EksClusterArgs): string[] {
       "endpointPublicAccess is on but publicAccessCidrs is empty; list the CIDRs allowed (EKS would open 0.0.0.0/0)",
     );
   }
+  for (const cidr of args.apiAccessCidrs ?? []) {
+    const problem = apiAccessCidrProblem(cidr);
+    if (problem !== undefined) {
+      problems.push(`apiAccessCidrs entry '${cidr}' ${problem}`);
+    }
+  }
+  const apiKeys = (args.apiAccessCidrs ?? []).map(apiAccessKey);
+  if (new Set(apiKeys).size !== apiKeys.length) {
+    problems.push("apiAccessCidrs lists a CIDR twice; list each once (each is one rule)");
+  }
   const adminKeys = new Map<string, string>();
   for (const arn of args.adminRoleArns ?? []) {
     if (!IAM_ROLE_ARN.test(arn)) {
@@ -187,6 +212,8 @@ export type ResolvedEksClusterArgs = EksClusterArgs &
       EksClusterArgs,
       | "endpointPublicAccess"
       | "publicAccessCidrs"
+      | "apiAccessCidrs"
+      | "additionalNodeSecurityGroupIds"
       | "adminRoleArns"
       | "logRetentionDays"
       | "deletionProtection"
@@ -205,6 +232,8 @@ export function resolveEksClusterArgs(name: string, args: EksClusterArgs): Resol
     ...args,
     endpointPublicAccess: args.endpointPublicAccess ?? false,
     publicAccessCidrs: args.publicAccessCidrs ?? [],
+    apiAccessCidrs: args.apiAccessCidrs ?? [],
+    additionalNodeSecurityGroupIds: args.additionalNodeSecurityGroupIds ?? [],
     adminRoleArns: args.adminRoleArns ?? [],
     logRetentionDays: args.logRetentionDays ?? 90,
     deletionProtection: args.deletionProtection ?? true,
@@ -252,12 +281,13 @@ export class EksCluster extends pulumi.ComponentResource {
     // Control plane: its role, the security groups of the control plane and the nodes, the cluster.
     const role = createControlPlaneRole(name, a.keys.eksSecretsKeyArn, this);
     const securityGroups = createClusterSecurityGroups(name, a.vpcId, a.clusterName, this);
+    const apiAccess = createApiAccessRules(name, securityGroups.controlPlane.id, a.apiAccessCidrs, this);
     const controlPlane = createControlPlane(name, a, role, securityGroups.controlPlane, this);
     const cluster = controlPlane.cluster;
     const clusterName = cluster.name;
 
-    // Access: admin roles through access entries.
-    createAdminAccess(name, clusterName, a.adminRoleArns, this);
+    // Access: admin roles through access entries (the deployer's among them when any are listed).
+    const adminAccess = createAdminAccess(name, clusterName, a.adminRoleArns, this);
 
     // Add-ons nodes need (networking, credentials), the node groups, then the add-ons that need nodes.
     const addons = {
@@ -278,9 +308,17 @@ export class EksCluster extends pulumi.ComponentResource {
     const nodes = Object.values(nodeGroups);
     const nodeDependent = createAddons(name, addons, NODE_DEPENDENT_ADDONS, nodes, this);
 
-    // Kubernetes: the provider waits for the nodes and their add-ons; then the cluster's own objects.
+    // Kubernetes: the provider waits for the nodes and their add-ons, for the admin access policy
+    // associations (until the deployer's is in place its calls are refused) and for the API access
+    // rules (until then its calls time out).
     const clusterReady = [...nodes, ...nodeDependent];
-    const kubernetes = createKubernetesProvider(name, cluster, a.region, clusterReady, this);
+    const kubernetes = createKubernetesProvider(
+      name,
+      cluster,
+      a.region,
+      [...clusterReady, ...adminAccess, ...apiAccess],
+      this,
+    );
     const inCluster = { parent: this, provider: kubernetes.provider, dependsOn: clusterReady };
     const storageClass = createDefaultStorageClass(
       `${name}-gp3-encrypted`,

@@ -58,7 +58,8 @@ export function buildKubeconfig(inputs: KubeconfigInputs): pulumi.Output<string>
 
 /**
  * The cluster's kubeconfig (a secret) and `${name}-k8s`, its Kubernetes provider. The provider waits
- * for `clusterReady` (the nodes and the add-ons that need them: DNS, EBS CSI), so every object
+ * for `clusterReady` (the nodes, the add-ons that need them: DNS, EBS CSI, and the admin access
+ * policy associations, so the deployer is authorised before its first call), so every object
  * deployed through it, by this component or by others (ALB controller, services, Vault), waits too,
  * and on destroy those objects go before the nodes that run their controllers.
  */

@@ -67,6 +67,8 @@ export interface NodeGroupInputs {
   readonly nodeRoleArn: pulumi.Input<string>;
   readonly subnetIds: pulumi.Input<string>[];
   readonly nodeSecurityGroupId: pulumi.Input<string>;
+  /** More groups for every node and pod (e.g. the data-clients group), after the node group. */
+  readonly additionalSecurityGroupIds: readonly pulumi.Input<string>[];
   readonly ebsKeyArn: pulumi.Input<string>;
   readonly tags: Readonly<Record<string, string>>;
 }
@@ -106,7 +108,7 @@ export function createNodeGroup(
           },
         },
       ],
-      vpcSecurityGroupIds: [inputs.nodeSecurityGroupId],
+      vpcSecurityGroupIds: [inputs.nodeSecurityGroupId, ...inputs.additionalSecurityGroupIds],
       tagSpecifications: [
         { resourceType: "instance", tags: instanceTags },
         { resourceType: "volume", tags: instanceTags },
@@ -179,6 +181,8 @@ export interface NodeGroupsSettings {
   /** Node groups by stable key. */
   readonly nodeGroups: Readonly<Record<string, NodeGroupSpec>>;
   readonly privateSubnetIds: pulumi.Input<string>[];
+  /** Security groups every node gets besides the cluster's node group (see EksClusterArgs). */
+  readonly additionalNodeSecurityGroupIds: readonly pulumi.Input<string>[];
   readonly keys: { readonly ebsKeyArn: pulumi.Input<string> };
   readonly tags: Readonly<Record<string, string>>;
 }
@@ -203,6 +207,7 @@ export function createNodeGroups(
     nodeRoleArn: nodeRole.role.arn,
     subnetIds: settings.privateSubnetIds,
     nodeSecurityGroupId: nodeSecurityGroup.id,
+    additionalSecurityGroupIds: settings.additionalNodeSecurityGroupIds,
     ebsKeyArn: settings.keys.ebsKeyArn,
     tags: settings.tags,
   };

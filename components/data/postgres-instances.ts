@@ -34,7 +34,6 @@ function sharedInstanceArgs(a: ResolvedPostgresDatabaseArgs, deps: InstanceDepen
     storageType: "gp3",
     maxAllocatedStorage: a.maxAllocatedStorage,
     storageEncrypted: true,
-    kmsKeyId: a.kmsKeyArn,
     publiclyAccessible: false,
     vpcSecurityGroupIds: [deps.securityGroupId],
     parameterGroupName: deps.parameterGroupName,
@@ -45,7 +44,6 @@ function sharedInstanceArgs(a: ResolvedPostgresDatabaseArgs, deps: InstanceDepen
     allowMajorVersionUpgrade: a.allowMajorVersionUpgrade,
     applyImmediately: false,
     maintenanceWindow: a.maintenanceWindow,
-    deletionProtection: a.deletionProtection,
     copyTagsToSnapshot: true,
     performanceInsightsEnabled: true,
     performanceInsightsKmsKeyId: a.kmsKeyArn,
@@ -69,6 +67,8 @@ export function createPrimaryInstance(
     {
       ...sharedInstanceArgs(a, deps),
       identifier: a.identifier,
+      kmsKeyId: a.kmsKeyArn,
+      deletionProtection: a.deletionProtection,
       engine: "postgres",
       // A major version only: RDS picks the latest minor and auto-upgrades minors.
       engineVersion: String(a.engineMajorVersion),
@@ -93,7 +93,10 @@ export function createPrimaryInstance(
   );
 }
 
-/** `${name}-replica-1` to `-<readReplicas>`, same region as `primary`, each with its log groups. */
+/**
+ * `${name}-replica-1` to `-<readReplicas>`, same region as `primary`, each with its log groups;
+ * encrypted with the primary's key (inherited), removable (no deletion protection).
+ */
 export function createReadReplicas(
   name: string,
   a: ResolvedPostgresDatabaseArgs,
@@ -112,6 +115,12 @@ export function createReadReplicas(
           identifier,
           // Same region, no subnet group given: the replica joins the primary's subnet group.
           replicateSourceDb: primary.identifier,
+          // No kmsKeyId: a same-region replica is always encrypted with its source's key, and RDS
+          // refuses CreateDBInstanceReadReplica with one (InvalidParameterCombination). Only a
+          // cross-region replica names a key (of its own region); this component creates none.
+          // No deletion protection either: lowering `readReplicas` must be able to delete the
+          // highest-numbered replica (it holds no data of its own; the primary keeps protection).
+          deletionProtection: false,
           multiAz: false,
           // Replicas hold no data of their own; RDS refuses a final snapshot of a replica.
           skipFinalSnapshot: true,

@@ -83,7 +83,8 @@ export interface PostgresDatabaseArgs extends DataStoreArgs {
   /** Weekly UTC maintenance window `ddd:hh24:mi-ddd:hh24:mi`, at least 30 minutes. */
   readonly maintenanceWindow: string;
   /**
-   * Refuse `DeleteDBInstance` on the primary and replicas.
+   * Refuse `DeleteDBInstance` on the primary. Read replicas never get it: lowering `readReplicas`
+   * removes one (a replica holds no data of its own).
    * @default true
    */
   readonly deletionProtection?: boolean;

@@ -82,7 +82,11 @@ export interface RedisCacheArgs extends DataStoreArgs {
 export type ResolvedRedisCacheArgs = Required<Omit<RedisCacheArgs, keyof StatefulArgs>>;
 type Resolved = ResolvedRedisCacheArgs;
 
-const GROUP_ID = /^[a-z](?:[a-z0-9]|-(?!-))*[a-z0-9]$|^[a-z]$/;
+/** ElastiCache's limit on a replication group ID. */
+export const MAX_REPLICATION_GROUP_ID = 40;
+
+/** A valid replication group ID shape (length checked apart: at most {@link MAX_REPLICATION_GROUP_ID} characters). */
+export const GROUP_ID = /^[a-z](?:[a-z0-9]|-(?!-))*[a-z0-9]$|^[a-z]$/;
 
 function resolve(name: string, args: RedisCacheArgs): Resolved {
   const replicated = args.numCacheClusters >= 2;
@@ -104,7 +108,7 @@ export function redisCacheArgsProblems(args: Resolved): SettingProblem[] {
     ...wiringProblems(args),
     ...redisSettingsProblems(args as RedisSettings),
   ];
-  if (!GROUP_ID.test(args.replicationGroupId) || args.replicationGroupId.length > 40) {
+  if (!GROUP_ID.test(args.replicationGroupId) || args.replicationGroupId.length > MAX_REPLICATION_GROUP_ID) {
     problems.push({
       field: "replicationGroupId",
       received: args.replicationGroupId,

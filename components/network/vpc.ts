@@ -475,6 +475,14 @@ export class Network extends pulumi.ComponentResource {
               Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
               Resource: [logGroup.arn, pulumi.interpolate`${logGroup.arn}:*`],
             },
+            {
+              // As in AWS's flow-log role example: delivery checks the group exists before writing;
+              // without it the flow log can report "Access error". A list call: no resource-level scope.
+              Sid: "FindLogGroup",
+              Effect: "Allow",
+              Action: ["logs:DescribeLogGroups"],
+              Resource: "*",
+            },
           ],
         }),
       },

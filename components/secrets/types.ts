@@ -21,7 +21,8 @@ export interface VaultWorkload {
   readonly namespace: string;
   readonly serviceAccount: string;
   /**
-   * PostgreSQL group role dynamic database users join (created by the service's migrations).
+   * PostgreSQL group role dynamic database users join: created by the first login's creation
+   * statements (the platform owns it); the service's migrations grant it its privileges.
    * @default no database access
    */
   readonly databaseGroupRole?: string;

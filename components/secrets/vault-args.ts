@@ -2,6 +2,7 @@
  * Arguments of the {@link Vault} component, their validation (every problem at once, before any
  * resource exists) and the resolution of the platform conventions to their defaults.
  */
+import { FIRST_CHART_WITHOUT_DUPLICATE, versionBefore } from "./vault-chart-config";
 import type * as pulumi from "@pulumi/pulumi";
 import { KV_MOUNT, VAULT_CA_ISSUER, VAULT_NAMESPACE, VAULT_TOKEN_AUDIENCE } from "../shared/vault-names";
 import type { StatefulArgs } from "../shared/stateful";
@@ -226,7 +227,11 @@ export function validateVaultArgs(args: VaultArgs): string[] {
     );
   }
   if (!/^\d+\.\d+\.\d+$/.test(args.chartVersion)) {
-    p.push(`chartVersion '${args.chartVersion}' must be an exact version like 0.31.0`);
+    p.push(`chartVersion '${args.chartVersion}' must be an exact version like 0.32.0`);
+  } else if (versionBefore(args.chartVersion, FIRST_CHART_WITHOUT_DUPLICATE)) {
+    p.push(
+      `chartVersion '${args.chartVersion}' appends a second disable_mlock to the server config, which Vault 1.21+ refuses; use ${FIRST_CHART_WITHOUT_DUPLICATE} or newer`,
+    );
   }
   for (const [image, tag] of Object.entries(args.images)) {
     if (tag === "" || tag === "latest") {

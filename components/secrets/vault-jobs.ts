@@ -93,6 +93,14 @@ export function createJobServiceAccount(
   );
 }
 
+/**
+ * Cap of the volume the `vault` binary is copied into. The binary keeps its debug symbols and has
+ * grown past several hundred MB (179 MB in 1.13.2, 246 MB in 1.13.3, +44 % in 1.14.2: ~350 MB;
+ * 1.21 is larger still, hashicorp/vault#21069 and #22893): 1Gi leaves room for ~2x that, so a
+ * patch release does not get the pod evicted for exceeding its ephemeral storage.
+ */
+export const TOOLS_SIZE_LIMIT = "1Gi";
+
 /** One job pod: who it runs as, which script, its state volume and its extra environment. */
 export interface JobPodParams {
   readonly serviceAccountName: pulumi.Input<string>;
@@ -143,7 +151,7 @@ export function jobPodSpec(jobs: VaultJobs, p: JobPodParams): k8s.types.input.co
       },
     ],
     volumes: [
-      { name: "tools", emptyDir: { sizeLimit: "512Mi" } },
+      { name: "tools", emptyDir: { sizeLimit: TOOLS_SIZE_LIMIT } },
       {
         name: "scripts",
         configMap: { name: SCRIPTS_CONFIG_MAP, defaultMode: 0o555, items: jobs.items.map((i) => ({ ...i })) },

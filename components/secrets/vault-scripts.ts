@@ -42,12 +42,41 @@ export function fileKeyToPath(key: string): string {
   return file === undefined ? dir : `${dir === "policy" ? "policies" : dir}/${file}`;
 }
 
-/** SQL a dynamic user is created and dropped with; the user joins the service's group role only. */
+/**
+ * SQL a dynamic user is created and dropped with (decision 0123); the user joins the service's group
+ * role only.
+ *
+ * Creation first makes sure the group role exists: the platform owns it, so the first credential
+ * of a fresh stack works without anyone creating it by hand (`duplicate_object`, or `unique_violation`
+ * when two first logins race, means it is there). The group gets privileges from the service's
+ * migrations. Vault runs a text containing the word END as one statement (its PostgreSQL plugin
+ * splits on `;` otherwise) and splits the text of a statement field on commas: no commas here.
+ *
+ * Revocation first grants the dynamic role to the management user: since PostgreSQL 16 the role
+ * that creates a role only gets ADMIN on it, not its privileges, and `REASSIGN OWNED BY` /
+ * `DROP OWNED BY` need them; without the grant they fail and dynamic users pile up.
+ */
 export function databaseStatements(w: VaultWorkload): { creation: string; revocation: string } {
+  const group = w.databaseGroupRole;
   return {
-    creation: `CREATE ROLE "{{name}}" WITH LOGIN PASSWORD '{{password}}' VALID UNTIL '{{expiration}}' IN ROLE "${w.databaseGroupRole}";\n`,
-    revocation:
-      'REASSIGN OWNED BY "{{name}}" TO CURRENT_USER;\nDROP OWNED BY "{{name}}";\nDROP ROLE IF EXISTS "{{name}}";\n',
+    creation: [
+      "DO $$",
+      "BEGIN",
+      `  CREATE ROLE "${group}" NOLOGIN;`,
+      "EXCEPTION WHEN duplicate_object OR unique_violation THEN",
+      "  NULL;",
+      "END",
+      "$$;",
+      `CREATE ROLE "{{name}}" WITH LOGIN PASSWORD '{{password}}' VALID UNTIL '{{expiration}}' IN ROLE "${group}";`,
+      "",
+    ].join("\n"),
+    revocation: [
+      'GRANT "{{name}}" TO CURRENT_USER;',
+      'REASSIGN OWNED BY "{{name}}" TO CURRENT_USER;',
+      'DROP OWNED BY "{{name}}";',
+      'DROP ROLE IF EXISTS "{{name}}";',
+      "",
+    ].join("\n"),
   };
 }
 

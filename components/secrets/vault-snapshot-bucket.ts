@@ -4,7 +4,16 @@ import * as pulumi from "@pulumi/pulumi";
 import { statefulOptions } from "../shared/stateful";
 import type { VaultArgs } from "./vault-args";
 
-/** Creates the bucket (protected) and its settings (parented to it, so protected with it). */
+/**
+ * The bucket's own arguments. A protected bucket is never emptied by Pulumi; an unprotected one (dev,
+ * `protectStatefulResources: false`) is `forceDestroy`: it is versioned, so `pulumi destroy` could not
+ * delete it otherwise (S3 refuses to delete a bucket that still holds object versions).
+ */
+export function snapshotBucketArgs(protect: boolean | undefined): { forceDestroy: boolean } {
+  return { forceDestroy: protect === false };
+}
+
+/** Creates the bucket (protected unless `protect` is false) and its settings (parented to it, so protected with it). */
 export function createSnapshotBucket(
   name: string,
   args: Pick<VaultArgs, "backupKmsKeyArn" | "snapshotRetentionDays" | "protect">,
@@ -12,7 +21,7 @@ export function createSnapshotBucket(
 ): aws.s3.Bucket {
   const bucket = new aws.s3.Bucket(
     `${name}-snapshots`,
-    { forceDestroy: false },
+    snapshotBucketArgs(args.protect),
     statefulOptions(parent, args.protect),
   );
   const opts = { parent: bucket };

@@ -9,6 +9,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { lookupAutoScalingRoleArn } from "./autoscaling-role";
 import { type StatefulArgs, statefulOptions } from "../shared/stateful";
 
 /** Every purpose the platform encrypts with its own key. */
@@ -92,6 +93,13 @@ export interface KmsKeysArgs<P extends KeyPurpose = KeyPurpose> extends Stateful
   readonly deletionWindowInDays: number;
   /** Days between automatic rotations of the key material, 90 to 2560. Required. */
   readonly rotationPeriodInDays: number;
+  /**
+   * With the ebs key: ARN of the Auto Scaling service-linked role its policy names, resolved by the
+   * caller, either `await lookupAutoScalingRoleArn()` (rejects with the command that creates a
+   * missing role) or `createAutoScalingServiceLinkedRole(...).arn` (autoscaling-role.ts).
+   * @default looked up by the component (a missing role then fails the program with the same message)
+   */
+  readonly autoScalingRoleArn?: pulumi.Input<string>;
 }
 
 /** One key and its alias. */
@@ -186,6 +194,8 @@ interface PolicyContext {
   readonly partition: pulumi.Output<string>;
   readonly dnsSuffix: pulumi.Output<string>;
   readonly region: string;
+  /** ARN of the Auto Scaling service-linked role (looked up or created); only with the ebs key. */
+  readonly autoScalingRoleArn?: pulumi.Output<string>;
 }
 
 /** One key policy statement; key order is the order written below, so the JSON never churns. */
@@ -243,9 +253,10 @@ function keyPolicyStatements(purpose: KeyPurpose, ctx: PolicyContext): Statement
   if (purpose === "ebs") {
     // Managed node groups launch their encrypted volumes through the Auto Scaling service-linked
     // role; without these two statements the instances fail to launch with a customer-managed key.
-    // KMS refuses a policy naming a role that does not exist (MalformedPolicyDocument), so that role
-    // must exist in the account before the first `pulumi up` (docs/decisions/0024).
-    const autoScalingRole = pulumi.interpolate`arn:${partition}:iam::${accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
+    // KMS refuses a policy naming a role that does not exist (MalformedPolicyDocument), so the role
+    // is looked up or created first (docs/decisions/0024, 0122).
+    // Resolved before the key (looked up or created, autoscaling-role.ts), never assumed.
+    const autoScalingRole = ctx.autoScalingRoleArn!;
     statements.push(
       {
         Sid: "AutoScalingServiceLinkedRoleUse",
@@ -314,6 +325,9 @@ export class KmsKeys<P extends KeyPurpose = KeyPurpose> extends pulumi.Component
       partition: partition.partition,
       dnsSuffix: partition.dnsSuffix,
       region: args.region,
+      autoScalingRoleArn: (args.purposes ?? KEY_PURPOSES).includes("ebs" as P)
+        ? pulumi.output(args.autoScalingRoleArn ?? lookupAutoScalingRoleArn({ parent: this }))
+        : undefined,
     };
 
     // In KEY_PURPOSES order, whatever order they were asked in.

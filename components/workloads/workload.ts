@@ -7,6 +7,7 @@ import { createHash } from "crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_RUN_AS_USER } from "./declaration";
+import { firstStartAnnotations } from "./first-start";
 import { PRE_STOP_SECONDS, TERMINATION_GRACE_SECONDS } from "./graceful-shutdown";
 import { scalingPlan } from "./scaling-plan";
 import type { ServiceScope } from "./scope";
@@ -43,6 +44,12 @@ export function configHash(data: Readonly<Record<string, string>>): string {
   return createHash("sha256").update(JSON.stringify(stable)).digest("hex").slice(0, 10);
 }
 
+/** The Deployment's metadata: not awaited when its first start needs secrets CI writes later (first-start.ts). */
+function deploymentMetadata(s: ServiceScope) {
+  const annotations = firstStartAnnotations(s.args.vault);
+  return Object.keys(annotations).length > 0 ? { ...s.meta(s.service), annotations } : s.meta(s.service);
+}
+
 /**
  * Rollout safety (decision 0078): a new pod counts as available only after this many seconds ready,
  * so a pod that crashes right after its first readiness success does not advance the rollout.
@@ -68,7 +75,7 @@ export function createWorkload(s: ServiceScope, inputs: WorkloadInputs): Workloa
   const deployment = new k8s.apps.v1.Deployment(
     `${s.name}-deployment`,
     {
-      metadata: s.meta(s.service),
+      metadata: deploymentMetadata(s),
       spec: {
         // With an HPA the count is left to it (Kubernetes' advice): re-applying a fixed count
         // would scale the service down on every update.

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { parseCidr } from "../../components/network/cidr";
 import { instanceTypeProblem } from "./aws";
 import { retentionDays } from "./network";
+import { apiAccessProblems } from "./api-access";
 import type { ConfigProblem } from "./problems";
 
 /**
@@ -124,6 +125,11 @@ export const clusterSchema = z.strictObject({
   endpointPublicAccess: z.boolean({ message: "must be true or false" }),
   /** CIDRs allowed to reach the public endpoint; required when it is on. */
   publicAccessCidrs: z.array(z.string()).default([]),
+  /**
+   * Private CIDRs admitted on 443 to the private endpoint (infra/config/api-access.ts); required
+   * when the public endpoint is off.
+   */
+  apiAccessCidrs: z.array(z.string({ message: "must be a CIDR string" })).default([]),
   /** IAM role ARNs given AmazonEKSClusterAdminPolicy through access entries. */
   adminRoleArns: z
     .array(
@@ -388,5 +394,6 @@ export function checkCluster(cluster: ClusterConfig, environment: string): Confi
     ...versionProblems(cluster),
     ...endpointProblems(cluster, production),
     ...accessAndProductionProblems(cluster, production),
+    ...apiAccessProblems(cluster),
   ];
 }

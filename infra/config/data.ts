@@ -116,6 +116,11 @@ export const redisSchema = z
       .enum(MAXMEMORY_POLICIES, { message: `must be one of ${MAXMEMORY_POLICIES.join(", ")}` })
       .default("volatile-lru"),
     logRetentionDays: retentionDays,
+    /**
+     * ElastiCache replication group ID (at most 40 characters). Default `${project}-${stack}`; set it
+     * when that is longer (infra/config/names.ts). Changing it replaces the cache.
+     */
+    replicationGroupId: z.string({ message: "must be a string" }).optional(),
     /** Raise by one to generate a new AUTH token. */
     authTokenVersion: int("an integer of 1 or more").default(1),
     authTokenUpdateStrategy: z

@@ -15,6 +15,7 @@ import { deliverySchema } from "./delivery";
 import { regionProblem } from "./aws";
 import { keyProblems } from "./keys";
 import { checkKms, kmsSchema } from "./kms";
+import { nameProblems } from "./names";
 import { checkNetwork, networkSchema } from "./network";
 import { imageRegistryProblems, registrySchema } from "./registry";
 import { type ConfigProblem, ConfigError, parseSection } from "./problems";
@@ -40,6 +41,8 @@ export interface CheckContext {
   /** `aws:region`; empty when that key is invalid, and the rules comparing against it are skipped. */
   readonly region: string;
   readonly project: string;
+  /** The stack's name (part of default physical names). */
+  readonly stack: string;
 }
 
 interface Section<S extends z.ZodType = z.ZodType> {
@@ -66,7 +69,10 @@ export const SECTIONS = {
   network: section(networkSchema, (v, ctx) => checkNetwork(v, ctx.environment, ctx.region)),
   kms: section(kmsSchema, (v, ctx) => checkKms(v, ctx.environment)),
   cluster: section(clusterSchema, (v, ctx) => checkCluster(v, ctx.environment)),
-  data: section(dataSchema, (v, ctx) => checkData(v, ctx.environment, ctx.region)),
+  data: section(dataSchema, (v, ctx) => [
+    ...checkData(v, ctx.environment, ctx.region),
+    ...nameProblems(v, ctx.project, ctx.stack),
+  ]),
   services: section(servicesSchema, (v, ctx) => [
     ...checkServices(v, ctx.environment),
     ...(ctx.region === "" ? [] : certificateRegionProblems(v, ctx.region)),
@@ -187,6 +193,7 @@ export function parseConfig(raw: RawConfig, project: string, stack: string): Pla
     environmentKnown: environment !== undefined,
     region: badRegion === undefined ? (region as string) : "",
     project,
+    stack,
   };
   for (const [sec, value] of parsedSections) {
     problems.push(...(sec.check?.(value, ctx) ?? []));

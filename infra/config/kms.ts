@@ -21,6 +21,11 @@ export const kmsSchema = z.strictObject({
     .min(90, { message: PERIOD })
     .max(2560, { message: PERIOD })
     .default(365),
+  /**
+   * Create the Auto Scaling service-linked role the ebs key names (only in an account that has never
+   * had it); default false: it is looked up and a missing one fails the preview (decision 0122).
+   */
+  createAutoScalingServiceLinkedRole: z.boolean({ message: "must be true or false" }).default(false),
 });
 
 export type KmsConfig = z.infer<typeof kmsSchema>;

@@ -4,6 +4,7 @@
  * declare `vault` in `platform:services` (decision 0056). See docs/runbooks/vault.md.
  */
 import { z } from "zod";
+import { FIRST_CHART_WITHOUT_DUPLICATE, versionBefore } from "../../components/secrets/vault-chart-config";
 import type { ConfigProblem } from "./problems";
 
 /** AWS recovery quorum limits Vault accepts, narrowed by the seeds: 3 to 10 shares. */
@@ -44,7 +45,10 @@ export const vaultSchema = z.strictObject({
   /** Version of the `vault` chart from https://helm.releases.hashicorp.com. */
   chartVersion: z
     .string()
-    .regex(/^\d+\.\d+\.\d+$/, { message: "must be an exact chart version like 0.31.0" }),
+    .regex(/^\d+\.\d+\.\d+$/, { message: "must be an exact chart version like 0.32.0", abort: true })
+    .refine((v) => !versionBefore(v, FIRST_CHART_WITHOUT_DUPLICATE), {
+      message: `must be ${FIRST_CHART_WITHOUT_DUPLICATE} or newer: older charts append a second disable_mlock to the server config, which Vault 1.21+ refuses`,
+    }),
   /** Version of the `cert-manager` chart from https://charts.jetstack.io that issues Vault's TLS certificates. */
   certManagerChartVersion: z
     .string()

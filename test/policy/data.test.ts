@@ -221,6 +221,35 @@ test("rds-multi-az, rds-backup-retention and the final snapshot do not judge rea
   expect(await messages(rdsDeletionProtection, [noFinal])).toEqual([]);
 });
 
+test("a same-region replica passes without kmsKeyId or deletion protection; a replica of an ARN needs its key", async () => {
+  const replica = res(RDS, "replica", {
+    ...db,
+    kmsKeyId: undefined,
+    deletionProtection: false,
+    skipFinalSnapshot: true,
+    replicateSourceDb: "db",
+  });
+  expect(await messages(rdsEncryptedCmk, [replica])).toEqual([]);
+  expect(await messages(rdsDeletionProtection, [replica])).toEqual([]);
+  const unencrypted = res(RDS, "replica", {
+    ...db,
+    kmsKeyId: undefined,
+    storageEncrypted: false,
+    replicateSourceDb: "db",
+  });
+  expect(await messages(rdsEncryptedCmk, [unencrypted])).toEqual([
+    "Database 'replica' storage is not encrypted with a customer-managed key. Remediation: set 'storageEncrypted: true' and 'kmsKeyId' on database 'replica'.",
+  ]);
+  const crossRegion = res(RDS, "replica", {
+    ...db,
+    kmsKeyId: undefined,
+    replicateSourceDb: "arn:aws:rds:us-east-1:123456789012:db:db",
+  });
+  expect(await messages(rdsEncryptedCmk, [crossRegion])).toEqual([
+    "Database 'replica' storage is not encrypted with a customer-managed key. Remediation: set 'storageEncrypted: true' and 'kmsKeyId' on database 'replica'.",
+  ]);
+});
+
 test("rds-tls-enforced follows the instance to its parameter group", async () => {
   const group = (value: string) =>
     res("aws:rds/parameterGroup:ParameterGroup", "pg", {

@@ -16,6 +16,8 @@ export interface RunOptions {
   /** Extra config, full keys (`aws:region` defaults to us-west-2). */
   readonly config?: Record<string, string>;
   readonly secretKeys?: string[];
+  /** IAM role names the mocked account lacks: `aws.iam.getRole` fails for them. */
+  readonly absentRoles?: string[];
 }
 
 /**
@@ -34,6 +36,7 @@ export async function runProgram(
       stack: options.stack ?? "test",
       config: { "aws:region": "us-west-2", ...(options.config ?? {}) },
       secretKeys: options.secretKeys,
+      absentRoles: options.absentRoles,
       program: async () => build(),
     });
   });

@@ -5,7 +5,6 @@ import { join } from "path";
 import type { PlanFile } from "../../tools/offline/plan";
 
 const root = join(__dirname, "..", "..");
-const tsx = join(root, "node_modules", ".bin", "tsx");
 
 function preview(args: string[], env: NodeJS.ProcessEnv = {}) {
   const clean: NodeJS.ProcessEnv = { ...process.env, CI: "true" };
@@ -13,7 +12,12 @@ function preview(args: string[], env: NodeJS.ProcessEnv = {}) {
     delete clean[name];
   }
   Object.assign(clean, env);
-  return spawnSync(tsx, ["tools/preview.ts", ...args], { cwd: root, encoding: "utf8", env: clean });
+  // As `npm run preview` runs it (package.json).
+  return spawnSync(process.execPath, ["--require", "./tools/ts-hook.js", "tools/preview.ts", ...args], {
+    cwd: root,
+    encoding: "utf8",
+    env: clean,
+  });
 }
 
 const ANSI = /\u001b\[\d+m/g;

@@ -49,6 +49,8 @@ export interface OfflineRunOptions {
   readonly config: Readonly<Record<string, string>>;
   /** Keys whose values are secrets. */
   readonly secretKeys?: readonly string[];
+  /** IAM role names the mocked account lacks (see `MockOptions.absentRoles`). */
+  readonly absentRoles?: readonly string[];
   /** Loads the program; the returned object (or the value of a returned function) is the stack's outputs. */
   readonly program: () => Promise<unknown>;
   /** Called after each resource is recorded, with the count so far (progress reports). */
@@ -144,7 +146,12 @@ interface OutputsRequest {
 export async function runOffline(options: OfflineRunOptions): Promise<OfflineRun> {
   const region = options.config["aws:region"] ?? "us-east-1";
   pulumi.runtime.setAllConfig({ ...options.config }, [...(options.secretKeys ?? [])]);
-  await pulumi.runtime.setMocks(new PlatformMocks({ region }), options.project, options.stack, false);
+  await pulumi.runtime.setMocks(
+    new PlatformMocks({ region, absentRoles: options.absentRoles }),
+    options.project,
+    options.stack,
+    false,
+  );
 
   const monitor = pulumi.runtime.getMonitor() as unknown as MonitorLike;
   // Every URN the SDK receives (and so every parent, dependency and reference) is the engine's.

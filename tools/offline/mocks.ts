@@ -16,6 +16,18 @@ export const MOCK_PARTITION = "aws";
 export interface MockOptions {
   /** `aws:region` of the stack being previewed. */
   readonly region: string;
+  /**
+   * IAM role names the mocked account does not have: `aws.iam.getRole` fails for them as the
+   * provider does. Default none: every role looked up exists (the usual account).
+   */
+  readonly absentRoles?: readonly string[];
+}
+
+/** Path of an AWS service-linked role: `aws-service-role/<service principal>/`. */
+function serviceLinkedRolePath(roleName: string): string {
+  const services: Record<string, string> = { AWSServiceRoleForAutoScaling: "autoscaling.amazonaws.com" };
+  const service = services[roleName];
+  return service ? `/aws-service-role/${service}/` : "/";
 }
 
 /** A short, stable hex digest: same resource name, same fake ID, so plans do not churn. */
@@ -43,7 +55,13 @@ const EC2_ID_PREFIX: Record<string, string> = {
 };
 
 /** ARN resource segment per type where it is not `<resource>/<name>`. */
-function arnFor(type: string, physicalName: string, id: string, region: string): string | undefined {
+function arnFor(
+  type: string,
+  physicalName: string,
+  id: string,
+  region: string,
+  inputs: Record<string, unknown> = {},
+): string | undefined {
   const [pkg, modAndRes] = type.split(":");
   if (pkg !== "aws" || !modAndRes) {
     return undefined;
@@ -53,6 +71,12 @@ function arnFor(type: string, physicalName: string, id: string, region: string):
   switch (type) {
     case "aws:iam/role:Role":
       return `arn:${MOCK_PARTITION}:iam::${acct}:role/${physicalName}`;
+    case "aws:iam/serviceLinkedRole:ServiceLinkedRole": {
+      // AWS names it after the service: autoscaling.amazonaws.com -> AWSServiceRoleForAutoScaling.
+      const names: Record<string, string> = { "autoscaling.amazonaws.com": "AWSServiceRoleForAutoScaling" };
+      const service = String(inputs.awsServiceName);
+      return `arn:${MOCK_PARTITION}:iam::${acct}:role/aws-service-role/${service}/${names[service] ?? physicalName}`;
+    }
     case "aws:iam/policy:Policy":
       return `arn:${MOCK_PARTITION}:iam::${acct}:policy/${physicalName}`;
     case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
@@ -182,8 +206,25 @@ const ARN_IS_ID = [
 /** Invoke handlers by token. Anything else throws. */
 function invokeHandlers(
   region: string,
+  absentRoles: readonly string[],
 ): Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>> {
   return {
+    // Like the provider: the role with its path and ARN, or its "couldn't find resource" error.
+    "aws:iam/getRole:getRole": (inputs) => {
+      const name = String(inputs.name);
+      if (absentRoles.includes(name)) {
+        const message = `reading IAM Role (${name}): couldn't find resource`;
+        throw Object.assign(new Error(message), { details: message });
+      }
+      const path = serviceLinkedRolePath(name);
+      return {
+        id: name,
+        name,
+        path,
+        arn: `arn:${MOCK_PARTITION}:iam::${MOCK_ACCOUNT_ID}:role${path}${name}`,
+        uniqueId: `AROA${stableHex(name, 17).toUpperCase()}`,
+      };
+    },
     "aws:index/getAvailabilityZones:getAvailabilityZones": () => {
       const letters = ["a", "b", "c", "d"];
       return {
@@ -238,7 +279,7 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
   private readonly invokes: ReturnType<typeof invokeHandlers>;
 
   constructor(private readonly options: MockOptions) {
-    this.invokes = invokeHandlers(options.region);
+    this.invokes = invokeHandlers(options.region, options.absentRoles ?? []);
   }
 
   /** Region of each explicit AWS provider, by provider ID: its resources live there. */
@@ -263,7 +304,7 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
     if (args.type === "pulumi:providers:aws" && typeof inputs.region === "string" && inputs.region !== "") {
       this.providerRegions.set(id, inputs.region);
     }
-    const arn = arnFor(args.type, physicalName, id, region);
+    const arn = arnFor(args.type, physicalName, id, region, inputs);
     if (ARN_IS_ID.includes(args.type) && arn) {
       id = arn;
     }

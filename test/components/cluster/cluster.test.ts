@@ -527,6 +527,18 @@ describe("EksCluster with the production values", () => {
       }
     });
 
+    test("the provider waits for every admin access policy association (the deployer's first call is authorised)", () => {
+      const provider = byName(run, "pulumi:providers:kubernetes", "eks-k8s");
+      const associations = ofType(run, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation");
+      expect(associations.map((a) => a.name).sort()).toEqual([
+        "eks-admin-BreakGlass",
+        "eks-admin-PlatformAdmin",
+      ]);
+      for (const association of associations) {
+        expect(provider.dependencies).toContain(association.urn);
+      }
+    });
+
     test("the kubeconfig is a secret that authenticates with aws eks get-token", () => {
       expect(run.secretOutputs).toContain("kubeconfig");
       const provider = byName(run, "pulumi:providers:kubernetes", "eks-k8s");
@@ -713,6 +725,18 @@ describe("validateEksClusterArgs", () => {
       }),
     ).toEqual([
       "adminRoleArns entries 'arn:aws:iam::123456789012:role/PlatformAdmin' and 'arn:aws:iam::123456789012:role/ops/PlatformAdmin' share the role name 'PlatformAdmin'; list each role once (two roles of one name would collide as children)",
+    ]);
+  });
+
+  test("API access CIDRs: private ranges only, each once", () => {
+    expect(
+      validateEksClusterArgs({
+        ...PRODUCTION_ARGS,
+        apiAccessCidrs: ["10.100.0.0/16", "0.0.0.0/0", "10.100.0.0/16"],
+      }),
+    ).toEqual([
+      "apiAccessCidrs entry '0.0.0.0/0' must lie inside a private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10): the endpoint is private, so a public range (let alone 0.0.0.0/0) can never reach it; use endpointPublicAccess with publicAccessCidrs for that",
+      "apiAccessCidrs lists a CIDR twice; list each once (each is one rule)",
     ]);
   });
 

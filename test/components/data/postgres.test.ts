@@ -197,7 +197,7 @@ describe("PostgresDatabase with the production seeds", () => {
     }
   });
 
-  test("replicas follow the primary, encrypted with the same key, private, no final snapshot", () => {
+  test("replicas follow the primary, encrypted with its key (inherited), private, removable, no final snapshot", () => {
     for (const n of [1, 2]) {
       const replica = byName(run, INSTANCE, `db-replica-${n}`);
       expect(replica.inputs).toMatchObject({
@@ -205,17 +205,19 @@ describe("PostgresDatabase with the production seeds", () => {
         replicateSourceDb: "platform-production",
         instanceClass: "db.r6g.xlarge",
         storageEncrypted: true,
-        kmsKeyId: RDS_KEY,
         publiclyAccessible: false,
         vpcSecurityGroupIds: [byName(run, SG, "db-sg").id],
         multiAz: false,
         skipFinalSnapshot: true,
-        deletionProtection: true,
+        // Lowering readReplicas deletes the highest-numbered replica: protection would refuse it.
+        deletionProtection: false,
         iamDatabaseAuthenticationEnabled: true,
         performanceInsightsKmsKeyId: RDS_KEY,
         caCertIdentifier: "rds-ca-rsa2048-g1",
       });
+      // kmsKeyId: RDS refuses a key for a same-region replica (InvalidParameterCombination).
       for (const absent of [
+        "kmsKeyId",
         "username",
         "manageMasterUserPassword",
         "finalSnapshotIdentifier",

@@ -290,6 +290,8 @@ describe("Network, 3 AZs, NAT per AZ, cluster tags", () => {
           Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
           Resource: [group, `${group}:*`],
         },
+        // AWS's example flow-log role has both Describe calls; without them delivery can show "Access error".
+        { Sid: "FindLogGroup", Effect: "Allow", Action: ["logs:DescribeLogGroups"], Resource: "*" },
       ],
     });
   });

@@ -12,6 +12,7 @@ import { join } from "path";
 import { TLS_DIR } from "../../../components/secrets/vault-layout";
 import {
   configureEnvironment,
+  databaseStatements,
   databaseConnectionUrl,
   databaseSyncEnvironment,
   inlineScript,
@@ -411,7 +412,48 @@ describe("script files", () => {
         readFileSync(join(root, "components", "secrets", "scripts", script), "utf8"),
       );
     }
-    expect(files["sql--api-create.sql"]).toContain('IN ROLE "api_rw"');
+    expect(files["sql--api-create.sql"]).toBe(databaseStatements(BASE_API).creation);
+    expect(files["sql--api-revoke.sql"]).toBe(databaseStatements(BASE_API).revocation);
     expect(Object.keys(scriptFiles([], "platform", false))).not.toContain("db-sync.sh");
+  });
+});
+
+const BASE_API = { name: "api", namespace: "api", serviceAccount: "api", databaseGroupRole: "api_rw" };
+
+describe("the SQL of a service's dynamic database users", () => {
+  const sql = databaseStatements(BASE_API);
+
+  test("creation makes sure the platform-owned group role exists, then creates the user in it", () => {
+    expect(sql.creation).toBe(
+      [
+        "DO $$",
+        "BEGIN",
+        '  CREATE ROLE "api_rw" NOLOGIN;',
+        "EXCEPTION WHEN duplicate_object OR unique_violation THEN",
+        "  NULL;",
+        "END",
+        "$$;",
+        `CREATE ROLE "{{name}}" WITH LOGIN PASSWORD '{{password}}' VALID UNTIL '{{expiration}}' IN ROLE "api_rw";`,
+        "",
+      ].join("\n"),
+    );
+  });
+
+  test("revocation grants the user to the management role before REASSIGN/DROP OWNED (PostgreSQL 16+)", () => {
+    expect(sql.revocation.split("\n")).toEqual([
+      'GRANT "{{name}}" TO CURRENT_USER;',
+      'REASSIGN OWNED BY "{{name}}" TO CURRENT_USER;',
+      'DROP OWNED BY "{{name}}";',
+      'DROP ROLE IF EXISTS "{{name}}";',
+      "",
+    ]);
+  });
+
+  test("Vault runs them as written: the DO block is recognised (the word END), and no comma splits a field", () => {
+    // Vault's PostgreSQL plugin runs a statement containing END as one; otherwise it splits on ';'.
+    expect(sql.creation).toMatch(/\bEND\b/);
+    // creation_statements/revocation_statements are string lists: a comma would split the text.
+    expect(sql.creation).not.toContain(",");
+    expect(sql.revocation).not.toContain(",");
   });
 });

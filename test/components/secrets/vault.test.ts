@@ -15,6 +15,7 @@ import {
 } from "../../../components/secrets/vault-helm-values";
 import { ciPolicyHcl, workloadPolicyHcl } from "../../../components/secrets/vault-policies";
 import { readScript } from "../../../components/secrets/vault-scripts";
+import { snapshotBucketArgs } from "../../../components/secrets/vault-snapshot-bucket";
 
 /** Recorded JSON (objects and arrays), walked by key in assertions. */
 interface Tree extends Iterable<Tree> {
@@ -34,8 +35,8 @@ const BASE = {
   backupKmsKeyArn: BACKUP_KEY,
   secretsKmsKeyArn: SECRETS_KEY,
   storageClassName: "gp3-encrypted",
-  chartVersion: "0.31.0",
-  images: { vault: "1.20.1", injector: "1.7.0", awsCli: "2.27.50" },
+  chartVersion: "0.32.0",
+  images: { vault: "1.21.2", injector: "1.7.2", awsCli: "2.27.50" },
   replicas: 3,
   injectorReplicas: 2,
   recoveryShares: 5,
@@ -230,7 +231,7 @@ describe("Vault component", () => {
     expect(release().inputs).toMatchObject({
       name: "vault",
       chart: "vault",
-      version: "0.31.0",
+      version: "0.32.0",
       namespace: "vault",
       repositoryOpts: { repo: "https://helm.releases.hashicorp.com" },
       skipAwait: true,
@@ -347,8 +348,8 @@ describe("Vault component", () => {
     const v = values();
     expect(v.injector.enabled).toBe(true);
     expect(v.injector.replicas).toBe(2);
-    expect(v.injector.image).toEqual({ repository: "hashicorp/vault-k8s", tag: "1.7.0" });
-    expect(v.injector.agentImage).toEqual({ repository: "hashicorp/vault", tag: "1.20.1" });
+    expect(v.injector.image).toEqual({ repository: "hashicorp/vault-k8s", tag: "1.7.2" });
+    expect(v.injector.agentImage).toEqual({ repository: "hashicorp/vault", tag: "1.21.2" });
     expect(v.injector.webhook).toEqual({
       failurePolicy: "Fail",
       namespaceSelector: {
@@ -463,6 +464,8 @@ describe("Vault component", () => {
   });
 
   test("snapshot bucket: SSE-KMS with the backup key, versioned, private, TLS-only, 30-day expiry", () => {
+    // Protected: Pulumi never empties it.
+    expect(byName(run, "aws:s3/bucket:Bucket", "vault-snapshots").inputs.forceDestroy).toBe(false);
     const b = (type: string, n: string) => byName(run, type, `vault-snapshots-${n}`).inputs;
     expect(
       b(
@@ -684,6 +687,17 @@ describe("IRSA mechanism", () => {
 
 describe("pure helpers", () => {
   test.each([
+    [undefined, false],
+    [true, false],
+    [false, true],
+  ])(
+    "snapshot bucket with protect %p: forceDestroy %p (a versioned bucket blocks destroy otherwise)",
+    (protect, force) => {
+      expect(snapshotBucketArgs(protect)).toEqual({ forceDestroy: force });
+    },
+  );
+
+  test.each([
     [1, 1],
     [3, 1],
     [5, 2],
@@ -707,7 +721,7 @@ describe("pure helpers", () => {
       storageSize: "10Gi",
       replicas: 3,
       injectorReplicas: 1,
-      vaultImageTag: "1.20.1",
+      vaultImageTag: "1.21.2",
       injectorImageTag: "1.7.0",
       resources: BASE.resources,
       nodeSelector: {},
@@ -777,6 +791,10 @@ describe("validateVaultArgs", () => {
       "images.vault 'latest' must be a pinned tag, never empty or 'latest'",
     ],
     [{ storageSize: "ten" }, "storageSize 'ten' must be a Kubernetes quantity like 10Gi"],
+    [
+      { chartVersion: "0.31.0" },
+      "chartVersion '0.31.0' appends a second disable_mlock to the server config, which Vault 1.21+ refuses; use 0.32.0 or newer",
+    ],
     [{ snapshotSchedule: "@daily" }, "snapshotSchedule '@daily' must be a 5-field cron expression"],
     [
       { workloads: [{ name: "vault", namespace: "a", serviceAccount: "a" }] },

@@ -226,6 +226,10 @@ describe("KmsKeys", () => {
       });
     });
 
+    test("the role is looked up, not created (the usual account already has it)", () => {
+      expect(ofType(run, "aws:iam/serviceLinkedRole:ServiceLinkedRole")).toEqual([]);
+    });
+
     test.each([
       ["rds", `rds.${REGION}.amazonaws.com`],
       ["elasticache", `elasticache.${REGION}.amazonaws.com`],
@@ -473,5 +477,66 @@ describe("validateKmsKeysArgs", () => {
         "- rotationPeriodInDays 3000 must be an integer from 90 to 2560 (the range AWS accepts)",
       ].join("\n"),
     );
+  });
+});
+
+describe("the Auto Scaling service-linked role the ebs key names", () => {
+  const MISSING =
+    "The IAM role AWSServiceRoleForAutoScaling does not exist in this account (reading IAM Role (AWSServiceRoleForAutoScaling): couldn't find resource). The ebs key's policy names it, and KMS refuses a policy whose principal does not exist. Create it once per account with `aws iam create-service-linked-role --aws-service-name autoscaling.amazonaws.com`, or set platform:kms.createAutoScalingServiceLinkedRole: true to let this stack create it (docs/decisions/0122).";
+
+  test("looked up before the keys: a missing role stops the program with the command that creates it", async () => {
+    await expect(
+      runProgram(
+        async () => {
+          const { lookupAutoScalingRoleArn } = await import("../../../components/security/autoscaling-role");
+          const { KmsKeys } = await import("../../../components/security/kms");
+          new KmsKeys("kms", { ...VALID, autoScalingRoleArn: await lookupAutoScalingRoleArn() });
+        },
+        { absentRoles: ["AWSServiceRoleForAutoScaling"] },
+      ),
+    ).rejects.toThrow(MISSING);
+  });
+
+  test("an existing role is found with its service-linked path", async () => {
+    const run = await runProgram(async () => {
+      const { lookupAutoScalingRoleArn } = await import("../../../components/security/autoscaling-role");
+      return { arn: await lookupAutoScalingRoleArn() };
+    });
+    expect(run.outputs.arn).toBe(AUTOSCALING_ROLE);
+  });
+
+  test("without an ebs key the component looks nothing up", async () => {
+    const run = await runProgram(
+      async () => {
+        const { KmsKeys } = await import("../../../components/security/kms");
+        new KmsKeys("kms-dr", { ...VALID, purposes: ["rds"] });
+      },
+      { absentRoles: ["AWSServiceRoleForAutoScaling"] },
+    );
+    expect(ofType(run, KEY).map((k) => k.name)).toEqual(["kms-dr-rds"]);
+  });
+
+  test("created when asked: kept on destroy, and the key policy names the created role", async () => {
+    const run = await runProgram(
+      async () => {
+        const { createAutoScalingServiceLinkedRole } =
+          await import("../../../components/security/autoscaling-role");
+        const { KmsKeys } = await import("../../../components/security/kms");
+        const role = createAutoScalingServiceLinkedRole("autoscaling-role");
+        new KmsKeys("kms", { ...VALID, autoScalingRoleArn: role.arn });
+      },
+      { absentRoles: ["AWSServiceRoleForAutoScaling"] },
+    );
+    const [role] = ofType(run, "aws:iam/serviceLinkedRole:ServiceLinkedRole");
+    expect(role.name).toBe("autoscaling-role");
+    expect(role.inputs).toEqual({
+      awsServiceName: "autoscaling.amazonaws.com",
+      description: "Auto Scaling launches EKS node volumes encrypted with the ebs key",
+    });
+    expect(role.retainOnDelete).toBe(true);
+    expect(byName(run, KEY, "kms-ebs").dependencies).toContain(role.urn);
+    expect(statement(policyOf(run, "ebs"), "AutoScalingServiceLinkedRoleUse").Principal).toEqual({
+      AWS: AUTOSCALING_ROLE,
+    });
   });
 });

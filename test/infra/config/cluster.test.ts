@@ -5,6 +5,7 @@ const PRODUCTION = {
   name: "platform-production",
   version: "1.33",
   endpointPublicAccess: false,
+  apiAccessCidrs: ["10.100.0.0/16", "172.20.8.0/24"],
   adminRoleArns: ["arn:aws:iam::123456789012:role/PlatformAdmin"],
   logRetentionDays: 90,
   addonVersions: {
@@ -230,6 +231,31 @@ describe("platform:cluster", () => {
       "bad CIDR",
       { ...PRODUCTION, endpointPublicAccess: true, publicAccessCidrs: ["10.0.0.0/33"] },
       "platform:cluster.publicAccessCidrs[0]: is not an IPv4 CIDR block of the form a.b.c.d/n",
+    ],
+    [
+      "private endpoint and no network allowed to reach it",
+      { ...PRODUCTION, apiAccessCidrs: [] },
+      "platform:cluster.apiAccessCidrs: must list the private networks `pulumi up` runs from (operator VPN, CI runners, peered networks, or a runner's subnet inside the VPC): the endpoint is private and the stack manages Kubernetes objects, so the Kubernetes provider and every Helm release would time out",
+    ],
+    [
+      "API access from anywhere",
+      { ...PRODUCTION, apiAccessCidrs: ["0.0.0.0/0"] },
+      "platform:cluster.apiAccessCidrs[0]: must lie inside a private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10): the endpoint is private, so a public range (let alone 0.0.0.0/0) can never reach it; use endpointPublicAccess with publicAccessCidrs for that",
+    ],
+    [
+      "API access from a public range",
+      { ...PRODUCTION, apiAccessCidrs: ["10.100.0.0/16", "203.0.113.0/24"] },
+      "platform:cluster.apiAccessCidrs[1]: must lie inside a private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10): the endpoint is private, so a public range (let alone 0.0.0.0/0) can never reach it; use endpointPublicAccess with publicAccessCidrs for that",
+    ],
+    [
+      "API access CIDR not a CIDR",
+      { ...PRODUCTION, apiAccessCidrs: ["10.100.0.1/16"] },
+      "platform:cluster.apiAccessCidrs[0]: has host bits set; the network address is 10.100.0.0/16",
+    ],
+    [
+      "API access CIDR twice",
+      { ...PRODUCTION, apiAccessCidrs: ["10.100.0.0/16", "10.100.0.0/16"] },
+      "platform:cluster.apiAccessCidrs: lists a CIDR twice",
     ],
     [
       "production without admins",

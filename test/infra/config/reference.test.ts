@@ -237,6 +237,7 @@ function problemsAt(probe: Probe, value: Json | undefined, checks = false): stri
     environmentKnown: true,
     region: "us-west-2",
     project: "platform",
+    stack: "dev",
   };
   return check(result.data, ctx)
     .filter((p) => p.key === joinPath(`platform:${probe.section}`, probe.path))

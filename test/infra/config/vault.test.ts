@@ -1,9 +1,9 @@
 import { checkVault, vaultSchema, type VaultConfig } from "../../../infra/config/vault";
 
 const SEED = {
-  chartVersion: "0.31.0",
+  chartVersion: "0.32.0",
   certManagerChartVersion: "v1.18.2",
-  images: { vault: "1.20.1", injector: "1.7.0", awsCli: "2.27.50" },
+  images: { vault: "1.21.2", injector: "1.7.2", awsCli: "2.27.50" },
   replicas: 3,
   injectorReplicas: 2,
   recoveryShares: 5,
@@ -53,7 +53,13 @@ describe("platform:vault schema", () => {
       { images: { vault: "latest", injector: "1.7.0", awsCli: "2.27.50" } },
       ["images.vault: must be a pinned version, never 'latest'"],
     ],
-    [{ chartVersion: "0.31" }, ["chartVersion: must be an exact chart version like 0.31.0"]],
+    [{ chartVersion: "0.31" }, ["chartVersion: must be an exact chart version like 0.32.0"]],
+    [
+      { chartVersion: "0.31.0" },
+      [
+        "chartVersion: must be 0.32.0 or newer: older charts append a second disable_mlock to the server config, which Vault 1.21+ refuses",
+      ],
+    ],
   ])("rejects %j", (over, messages) => {
     expect(schemaMessages(over)).toEqual(messages);
   });
