@@ -7,6 +7,7 @@
  * parallel) -> ingress controller -> cert-manager and Vault -> services -> outputs.
  */
 import type { PlatformConfig } from "./config";
+import { createAdmissionGuardrails } from "./admission";
 import { createCluster } from "./cluster";
 import { createCostControls } from "./cost";
 import { createDataTier } from "./data";
@@ -19,6 +20,7 @@ import { createNetwork, lookupAvailabilityZones } from "./network";
 import { platformOutputs } from "./outputs";
 import { createAwsProvider, createDisasterRecovery, kubernetesOptions } from "./providers";
 import { createSecrets } from "./secrets";
+import { createThreatDetection } from "./threat-detection";
 import { createIngressController, createServices } from "./workloads";
 
 export { createAwsProvider } from "./providers";
@@ -40,6 +42,9 @@ export async function createPlatform(config: PlatformConfig) {
   createRegistry(config, provider, { kms: keys.kms, cluster });
 
   const k8sOpts = kubernetesOptions(cluster, provider);
+  // Admission guardrails and GuardDuty's EKS protection (docs/decisions/0132, 0134).
+  createAdmissionGuardrails(config, k8sOpts, provider);
+  createThreatDetection(config, provider, cluster);
   const albController = createIngressController(config, k8sOpts, { cluster, network });
   const secrets = createSecrets(config, k8sOpts, {
     cluster,

@@ -7,6 +7,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { checkTags, environmentSchema, type Environment, tagsSchema } from "./core";
+import {
+  admissionAgainstThreatDetection,
+  admissionSchema,
+  checkAdmission,
+  checkThreatDetection,
+  threatDetectionSchema,
+} from "./admission";
 import { checkCluster, clusterSchema } from "./cluster";
 import { checkCost, checkCostAgainstStack, costSchema } from "./cost";
 import { checkData, dataSchema } from "./data";
@@ -80,6 +87,8 @@ export const SECTIONS = {
   vault: section(vaultSchema, (v, ctx) => checkVault(v, ctx.environment)),
   edge: section(edgeSchema, (v, ctx) => checkEdge(v, ctx.environment)),
   registry: section(registrySchema),
+  admission: section(admissionSchema, (v, ctx) => checkAdmission(v, ctx.environment)),
+  threatDetection: section(threatDetectionSchema, (v, ctx) => checkThreatDetection(v, ctx.environment)),
   delivery: section(deliverySchema),
   cost: section(costSchema, (v, ctx) => checkCost(v, ctx.environment)),
 };
@@ -204,9 +213,12 @@ export function parseConfig(raw: RawConfig, project: string, stack: string): Pla
       problems.push(...check(sections as Partial<SectionValues>, ctx));
     }
   }
-  const { cost, tags, data } = sections as Partial<SectionValues>;
+  const { cost, tags, data, admission, threatDetection } = sections as Partial<SectionValues>;
   if (cost && tags && data) {
     problems.push(...checkCostAgainstStack(cost, tags, data));
+  }
+  if (admission && threatDetection) {
+    problems.push(...admissionAgainstThreatDetection(admission, threatDetection));
   }
 
   if (problems.length > 0) {
