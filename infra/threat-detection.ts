@@ -27,6 +27,7 @@ export function createThreatDetection(
       alertEmails,
       namePrefix: `${config.project}-${config.stack}`,
       keyDeletionWindowInDays: config.kms.deletionWindowInDays,
+      protect: config.protectStatefulResources,
     },
     { providers: [provider] },
   );

@@ -2,6 +2,7 @@
  * Every policy of the pack, and their metadata. Safe to import anywhere (tests, tools): unlike
  * `policy/index.ts`, it does not construct the PolicyPack, which would start the analyzer server.
  */
+import { admissionPolicies } from "./admission";
 import { costPolicies } from "./cost";
 import { dataPolicies } from "./data";
 import { edgePolicies } from "./edge";
@@ -27,6 +28,7 @@ export const ALL_POLICIES: readonly PlatformPolicy[] = [
   ...governancePolicies,
   ...edgePolicies,
   ...registryPolicies,
+  ...admissionPolicies,
   ...secretsPolicies,
   ...deliveryPolicies,
   ...costPolicies,

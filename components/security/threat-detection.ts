@@ -9,8 +9,9 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { type StatefulArgs, statefulOptions } from "../shared/stateful";
 
-export interface ThreatDetectionArgs {
+export interface ThreatDetectionArgs extends StatefulArgs {
   /**
    * Create the account's GuardDuty detector in this region with the EKS features on. False when
    * another stack or the organization's delegated administrator owns it: findings are still routed.
@@ -156,7 +157,7 @@ export class ThreatDetection extends pulumi.ComponentResource {
           ],
         }),
       },
-      { parent: this },
+      statefulOptions(this, args.protect),
     );
     const topic = new aws.sns.Topic(
       `${name}-topic`,
@@ -185,7 +186,7 @@ export class ThreatDetection extends pulumi.ComponentResource {
     );
     for (const email of args.alertEmails ?? []) {
       new aws.sns.TopicSubscription(
-        `${name}-${email}`,
+        `${name}-subscription-${email}`,
         { topic: topic.arn, protocol: "email", endpoint: email },
         { parent: this },
       );
