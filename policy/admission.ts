@@ -31,26 +31,25 @@ export const workloadNoDefaultServiceAccount: PlatformResourcePolicy = {
     "Checkov CKV_K8S_41",
     "EKS Best Practices Guide: use dedicated service accounts",
   ],
-  validateResource: WORKLOADS.map(
-    (cls): ResourceValidation =>
-      validateResourceOfType(cls as typeof k8s.apps.v1.Deployment, (props, args, report) => {
-        const spec = args.type.endsWith(":Pod")
-          ? asRecord((props as Obj).spec)
-          : podTemplate(args.type, props as Obj).spec;
-        const what = `${args.type.split(":").pop()} '${args.name}'`;
-        if (containersOf(spec).length === 0) {
-          args.notApplicable(`${what} has no containers`);
-        }
-        const account = spec.serviceAccountName ?? spec.serviceAccount;
-        if (typeof account !== "string" || account === "" || account === "default") {
-          report(
-            violation(
-              `${what} runs as the namespace's default service account`,
-              `create a ServiceAccount for ${what} and set 'serviceAccountName' in its pod spec.`,
-            ),
-          );
-        }
-      }),
+  validateResource: WORKLOADS.map((cls): ResourceValidation =>
+    validateResourceOfType(cls as typeof k8s.apps.v1.Deployment, (props, args, report) => {
+      const spec = args.type.endsWith(":Pod")
+        ? asRecord((props as Obj).spec)
+        : podTemplate(args.type, props as Obj).spec;
+      const what = `${args.type.split(":").pop()} '${args.name}'`;
+      if (containersOf(spec).length === 0) {
+        args.notApplicable(`${what} has no containers`);
+      }
+      const account = spec.serviceAccountName ?? spec.serviceAccount;
+      if (typeof account !== "string" || account === "" || account === "default") {
+        report(
+          violation(
+            `${what} runs as the namespace's default service account`,
+            `create a ServiceAccount for ${what} and set 'serviceAccountName' in its pod spec.`,
+          ),
+        );
+      }
+    }),
   ),
 };
 
@@ -63,7 +62,10 @@ function validatesCore(policy: PolicyResource, resource: string): boolean {
   const rules = asArray(asRecord(asRecord(policy.props.spec).matchConstraints).resourceRules);
   return rules.some((r) => {
     const rule = asRecord(r);
-    return asStrings(rule.apiGroups).includes("") && asStrings(rule.resources).some((x) => x === resource || x === "*");
+    return (
+      asStrings(rule.apiGroups).includes("") &&
+      asStrings(rule.resources).some((x) => x === resource || x === "*")
+    );
   });
 }
 
@@ -192,7 +194,9 @@ function detectorGaps(resources: readonly PolicyResource[], detector: PolicyReso
 /** An EventBridge rule on GuardDuty findings with a target. */
 function routesFindings(resources: readonly PolicyResource[], rule: PolicyResource): boolean {
   const pattern = asRecord(parseJsonish(rule.props.eventPattern));
-  return asStrings(pattern.source).includes("aws.guardduty") && dependents(resources, rule, TARGET).length > 0;
+  return (
+    asStrings(pattern.source).includes("aws.guardduty") && dependents(resources, rule, TARGET).length > 0
+  );
 }
 
 export const guarddutyEksProtection: PlatformStackPolicy = {
@@ -233,4 +237,8 @@ export const guarddutyEksProtection: PlatformStackPolicy = {
   },
 };
 
-export const admissionPolicies = [workloadNoDefaultServiceAccount, admissionGuardrailsPresent, guarddutyEksProtection];
+export const admissionPolicies = [
+  workloadNoDefaultServiceAccount,
+  admissionGuardrailsPresent,
+  guarddutyEksProtection,
+];

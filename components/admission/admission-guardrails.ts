@@ -69,7 +69,9 @@ export function admissionGuardrailsArgsProblems(args: AdmissionGuardrailsArgs): 
   }
   const badNamespaces = args.exemptNamespaces.filter((ns) => !DNS_LABEL.test(ns));
   if (badNamespaces.length > 0) {
-    problems.push(`exemptNamespaces ${badNamespaces.map((n) => `'${n}'`).join(", ")} are not namespace names`);
+    problems.push(
+      `exemptNamespaces ${badNamespaces.map((n) => `'${n}'`).join(", ")} are not namespace names`,
+    );
   }
   if (args.allowedImagePrefixes.length === 0) {
     problems.push("allowedImagePrefixes must hold at least the platform registry's prefix");
@@ -85,7 +87,11 @@ function namespaceSelector(exempt: readonly string[]) {
 }
 
 function validations(rules: readonly CelRule[]) {
-  return rules.map((r) => ({ expression: r.expression, messageExpression: r.messageExpression, reason: "Forbidden" }));
+  return rules.map((r) => ({
+    expression: r.expression,
+    messageExpression: r.messageExpression,
+    reason: "Forbidden",
+  }));
 }
 
 /** The ValidatingAdmissionPolicies, their bindings and the `default` namespace's Pod Security label. */
@@ -103,9 +109,7 @@ export class AdmissionGuardrails extends pulumi.ComponentResource {
     const selector = namespaceSelector(args.exemptNamespaces);
     const child = { parent: this };
 
-    const variables = pulumi
-      .all([...args.allowedImagePrefixes])
-      .apply((prefixes) => podVariables(prefixes));
+    const variables = pulumi.all([...args.allowedImagePrefixes]).apply((prefixes) => podVariables(prefixes));
     const pods = this.createPolicy(
       `${name}-pods`,
       {
@@ -127,7 +131,12 @@ export class AdmissionGuardrails extends pulumi.ComponentResource {
         failurePolicy: "Fail",
         matchConstraints: {
           resourceRules: [
-            { apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["namespaces"] },
+            {
+              apiGroups: [""],
+              apiVersions: ["v1"],
+              operations: ["CREATE", "UPDATE"],
+              resources: ["namespaces"],
+            },
           ],
         },
         validations: validations([NAMESPACE_RULE]),
@@ -143,7 +152,10 @@ export class AdmissionGuardrails extends pulumi.ComponentResource {
           metadata: {
             name: "default",
             labels: Object.fromEntries(
-              ["enforce", "audit", "warn"].map((mode) => [`pod-security.kubernetes.io/${mode}`, POD_SECURITY_LEVEL]),
+              ["enforce", "audit", "warn"].map((mode) => [
+                `pod-security.kubernetes.io/${mode}`,
+                POD_SECURITY_LEVEL,
+              ]),
             ),
           },
         },

@@ -88,7 +88,9 @@ export class ThreatDetection extends pulumi.ComponentResource {
       { parent: this },
     );
     const topicArn =
-      args.alertTopicArn !== undefined ? pulumi.output(args.alertTopicArn) : this.createTopic(name, args, rule);
+      args.alertTopicArn !== undefined
+        ? pulumi.output(args.alertTopicArn)
+        : this.createTopic(name, args, rule);
     new aws.cloudwatch.EventTarget(
       `${name}-findings-target`,
       { rule: rule.name, arn: topicArn },
@@ -124,7 +126,11 @@ export class ThreatDetection extends pulumi.ComponentResource {
   }
 
   /** A topic encrypted with its own key, which EventBridge (and only this rule) may publish to. */
-  private createTopic(name: string, args: ThreatDetectionArgs, rule: aws.cloudwatch.EventRule): pulumi.Output<string> {
+  private createTopic(
+    name: string,
+    args: ThreatDetectionArgs,
+    rule: aws.cloudwatch.EventRule,
+  ): pulumi.Output<string> {
     const identity = aws.getCallerIdentityOutput({}, { parent: this });
     const partition = aws.getPartitionOutput({}, { parent: this });
     const key = new aws.kms.Key(
@@ -142,7 +148,9 @@ export class ThreatDetection extends pulumi.ComponentResource {
             {
               Sid: "AccountAdministers",
               Effect: "Allow",
-              Principal: { AWS: pulumi.interpolate`arn:${partition.partition}:iam::${identity.accountId}:root` },
+              Principal: {
+                AWS: pulumi.interpolate`arn:${partition.partition}:iam::${identity.accountId}:root`,
+              },
               Action: "kms:*",
               Resource: "*",
             },

@@ -48,7 +48,11 @@ export function checkAdmission(admission: AdmissionConfig, environment: string):
     problems.push({ key, received: actions, message: "names an action twice" });
   }
   if (actions.includes("Deny") && actions.includes("Warn")) {
-    problems.push({ key, received: actions, message: "may not hold both Deny and Warn (the API refuses it)" });
+    problems.push({
+      key,
+      received: actions,
+      message: "may not hold both Deny and Warn (the API refuses it)",
+    });
   }
   if (environment === "production" && !actions.includes("Deny")) {
     problems.push({ key, received: actions, message: "production refuses violations: include Deny" });
@@ -76,7 +80,11 @@ export const threatDetectionSchema = z.strictObject({
    */
   mode: z.enum(["manage", "external", "off"], { message: "must be manage, external or off" }),
   /** Lowest severity routed to the alert topic. */
-  minSeverity: z.number({ message: SEVERITY }).min(1, { message: SEVERITY }).max(10, { message: SEVERITY }).default(7),
+  minSeverity: z
+    .number({ message: SEVERITY })
+    .min(1, { message: SEVERITY })
+    .max(10, { message: SEVERITY })
+    .default(7),
   /** The alert topic (the platform's critical topic); none: a topic of the stack's own. */
   alertTopicArn: z
     .string()
@@ -96,14 +104,16 @@ export function checkThreatDetection(td: ThreatDetectionConfig, environment: str
     problems.push({
       key: "platform:threatDetection.mode",
       received: "off",
-      message: "production watches its cluster for threats: use manage, or external when another stack owns the detector",
+      message:
+        "production watches its cluster for threats: use manage, or external when another stack owns the detector",
     });
   }
   if (td.alertTopicArn !== undefined && td.alertEmails.length > 0) {
     problems.push({
       key: "platform:threatDetection.alertEmails",
       received: td.alertEmails,
-      message: "subscribe the stack's own topic: with alertTopicArn, subscribe to that topic instead (leave this empty)",
+      message:
+        "subscribe the stack's own topic: with alertTopicArn, subscribe to that topic instead (leave this empty)",
     });
   }
   return problems;

@@ -81,11 +81,20 @@ describe("AdmissionGuardrails", () => {
       failurePolicy: "Fail",
       matchConstraints: {
         resourceRules: [
-          { apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["namespaces"] },
+          {
+            apiGroups: [""],
+            apiVersions: ["v1"],
+            operations: ["CREATE", "UPDATE"],
+            resources: ["namespaces"],
+          },
         ],
       },
       validations: [
-        { expression: NAMESPACE_RULE.expression, messageExpression: NAMESPACE_RULE.messageExpression, reason: "Forbidden" },
+        {
+          expression: NAMESPACE_RULE.expression,
+          messageExpression: NAMESPACE_RULE.messageExpression,
+          reason: "Forbidden",
+        },
       ],
     });
   });
@@ -104,7 +113,9 @@ describe("AdmissionGuardrails", () => {
   });
 
   test("the default namespace enforces, audits and warns on restricted", () => {
-    expect(byName(run, "kubernetes:core/v1:NamespacePatch", "guardrails-default-namespace").inputs.metadata).toEqual({
+    expect(
+      byName(run, "kubernetes:core/v1:NamespacePatch", "guardrails-default-namespace").inputs.metadata,
+    ).toEqual({
       name: "default",
       labels: {
         "pod-security.kubernetes.io/enforce": "restricted",
@@ -115,7 +126,11 @@ describe("AdmissionGuardrails", () => {
   });
 
   test("Warn and Audit where given; no namespace patch when default is exempt", async () => {
-    const other = await build({ ...ARGS, validationActions: ["Warn", "Audit"], exemptNamespaces: ["default"] });
+    const other = await build({
+      ...ARGS,
+      validationActions: ["Warn", "Audit"],
+      exemptNamespaces: ["default"],
+    });
     expect(byName(other, BINDING, "guardrails-pods-binding").inputs.spec).toMatchObject({
       validationActions: ["Warn", "Audit"],
     });
@@ -134,12 +149,12 @@ describe("admissionGuardrailsArgsProblems", () => {
       ["validationActions may not hold both Deny and Warn (the API refuses it)"],
     ],
     [{ validationActions: ["Audit", "Audit"] }, ["validationActions [Audit, Audit] repeat an action"]],
-    [
-      { validationActions: ["Block" as never] },
-      ["validationActions Block unknown: use Deny, Warn or Audit"],
-    ],
+    [{ validationActions: ["Block" as never] }, ["validationActions Block unknown: use Deny, Warn or Audit"]],
     [{ exemptNamespaces: ["Kube_System"] }, ["exemptNamespaces 'Kube_System' are not namespace names"]],
-    [{ allowedImagePrefixes: [] }, ["allowedImagePrefixes must hold at least the platform registry's prefix"]],
+    [
+      { allowedImagePrefixes: [] },
+      ["allowedImagePrefixes must hold at least the platform registry's prefix"],
+    ],
   ])("%j", (change, expected) => {
     expect(admissionGuardrailsArgsProblems({ ...ARGS, ...change })).toEqual(expected);
   });

@@ -120,7 +120,9 @@ describe("pod rules", () => {
       "no memory limit",
       {
         containers: [
-          container("app", `${REGISTRY}api:1.0.0`, { resources: { requests: RESOURCES.requests, limits: { cpu: "1" } } }),
+          container("app", `${REGISTRY}api:1.0.0`, {
+            resources: { requests: RESOURCES.requests, limits: { cpu: "1" } },
+          }),
         ],
       },
       "resources-set",
@@ -190,11 +192,14 @@ describe("pod match condition", () => {
 });
 
 describe("namespace rule", () => {
-  const ns = (labels?: Record<string, string>) => toCel({ metadata: { name: "team-a", ...(labels ? { labels } : {}) } });
+  const ns = (labels?: Record<string, string>) =>
+    toCel({ metadata: { name: "team-a", ...(labels ? { labels } : {}) } });
   test("a namespace enforcing restricted passes", () => {
-    expect(evaluate(NAMESPACE_RULE.expression, { object: ns({ "pod-security.kubernetes.io/enforce": "restricted" }) })).toBe(
-      true,
-    );
+    expect(
+      evaluate(NAMESPACE_RULE.expression, {
+        object: ns({ "pod-security.kubernetes.io/enforce": "restricted" }),
+      }),
+    ).toBe(true);
   });
   test.each([
     ["no labels", undefined],

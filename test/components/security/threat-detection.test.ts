@@ -63,11 +63,17 @@ describe("ThreatDetection managing the detector, with a topic of its own", () =>
   test("EKS audit logs and Runtime Monitoring with the agent managed as an EKS add-on", () => {
     const detector = byName(run, "aws:guardduty/detector:Detector", "threats-detector");
     expect(detector.inputs).toEqual({ enable: true, findingPublishingFrequency: "FIFTEEN_MINUTES" });
-    expect(byName(run, "aws:guardduty/detectorFeature:DetectorFeature", "threats-eks-audit-logs").inputs).toMatchObject({
+    expect(
+      byName(run, "aws:guardduty/detectorFeature:DetectorFeature", "threats-eks-audit-logs").inputs,
+    ).toMatchObject({
       name: "EKS_AUDIT_LOGS",
       status: "ENABLED",
     });
-    const runtime = byName(run, "aws:guardduty/detectorFeature:DetectorFeature", "threats-runtime-monitoring");
+    const runtime = byName(
+      run,
+      "aws:guardduty/detectorFeature:DetectorFeature",
+      "threats-runtime-monitoring",
+    );
     expect(runtime.inputs).toMatchObject({
       name: "RUNTIME_MONITORING",
       status: "ENABLED",
@@ -98,7 +104,9 @@ describe("ThreatDetection managing the detector, with a topic of its own", () =>
         Action: "sns:Publish",
         Resource: "arn:aws:sns:us-west-2:123456789012:platform-production-threat-findings",
         Condition: {
-          ArnEquals: { "aws:SourceArn": "arn:aws:events:us-west-2:123456789012:rule/platform-production-eks-findings" },
+          ArnEquals: {
+            "aws:SourceArn": "arn:aws:events:us-west-2:123456789012:rule/platform-production-eks-findings",
+          },
         },
       },
     ]);
@@ -122,7 +130,9 @@ test("external detector with the platform's alert topic: the rule and its target
     "aws:cloudwatch/eventRule:EventRule threats-findings",
     "aws:cloudwatch/eventTarget:EventTarget threats-findings-target",
   ]);
-  expect(byName(run, "aws:cloudwatch/eventTarget:EventTarget", "threats-findings-target").inputs.arn).toBe(TOPIC);
+  expect(byName(run, "aws:cloudwatch/eventTarget:EventTarget", "threats-findings-target").inputs.arn).toBe(
+    TOPIC,
+  );
   expect(run.outputs).toEqual({ topic: TOPIC });
 });
 
