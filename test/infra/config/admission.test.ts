@@ -1,4 +1,4 @@
-import { ConfigError, parseConfig, type RawConfig } from "../../../infra/config";
+import { ConfigError, parseConfig } from "../../../infra/config";
 import {
   admissionAgainstThreatDetection,
   admissionSchema,
@@ -141,7 +141,7 @@ describe("platform:threatDetection", () => {
 });
 
 describe("the stack files", () => {
-  const raw = (stack: string): RawConfig => ({ ...readStackFiles(PROJECT_DIR, stack).config });
+  const raw = (stack: string): Record<string, string> => ({ ...readStackFiles(PROJECT_DIR, stack).config });
 
   test.each(["dev", "staging", "production"])(
     "%s: the cluster admits every upstream image the pack admits (one rule on both sides)",
