@@ -125,6 +125,7 @@ describe("components/index.ts as a library", () => {
     test("exports the public components, their validators and helpers, and nothing else at runtime", () => {
       expect(run.outputs.exportNames).toEqual([
         "ADDONS",
+        "AdmissionGuardrails",
         "AwsLoadBalancerController",
         "CertManager",
         "ContainerRegistry",
@@ -136,8 +137,11 @@ describe("components/index.ts as a library", () => {
         "PlatformService",
         "PostgresDatabase",
         "RedisCache",
+        "ThreatDetection",
+        "VALIDATION_ACTIONS",
         "Vault",
         "WorkloadIdentity",
+        "admissionGuardrailsArgsProblems",
         "clusterNameFor",
         "containerRegistryArgsProblems",
         "createNodeGroup",
@@ -146,6 +150,7 @@ describe("components/index.ts as a library", () => {
         "networkArgsProblems",
         "nodeLabels",
         "resolveEksClusterArgs",
+        "threatDetectionArgsProblems",
         "tolerationsFor",
         "validateEksClusterArgs",
         "validateKmsKeysArgs",

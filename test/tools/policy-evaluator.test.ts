@@ -371,12 +371,12 @@ describe("CLI", () => {
     const out = join(dir, "out.json");
     const result = cli("--plan", join(ROOT, "test/fixtures/insecure-plan.json"), "--json", out);
     expect(result.status).toBe(1);
-    expect(result.stdout).toContain("insecure: 14 mandatory and 3 advisory violation(s)");
+    expect(result.stdout).toContain("insecure: 14 mandatory and 7 advisory violation(s)");
     const data = JSON.parse(readFileSync(out, "utf8")) as {
       scorecard: { verdict: string };
       violations: unknown[];
     };
     expect(data.scorecard.verdict).toBe("no-go");
-    expect(data.violations).toHaveLength(17);
+    expect(data.violations).toHaveLength(21);
   });
 });

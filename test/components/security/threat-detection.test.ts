@@ -18,7 +18,7 @@ async function build(args: ThreatDetectionArgs): Promise<OfflineRun> {
   return runProgram(async () => {
     const { ThreatDetection } = await import("../../../components/security/threat-detection");
     const td = new ThreatDetection("threats", args);
-    return { topic: td.alertTopicArn, detector: td.detectorId };
+    return { topic: td.alertTopicArn, ...(td.detectorId ? { detector: td.detectorId } : {}) };
   });
 }
 
