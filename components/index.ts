@@ -61,6 +61,18 @@ export type { LoadBalancerProtection } from "./shared/load-balancer";
 export { ContainerRegistry, containerRegistryArgsProblems } from "./registry/registry";
 export type { ContainerRegistryArgs } from "./registry/registry";
 
+// --- Admission: the cluster's guardrails (ValidatingAdmissionPolicy) ------------------------------
+export {
+  AdmissionGuardrails,
+  admissionGuardrailsArgsProblems,
+  VALIDATION_ACTIONS,
+} from "./admission/admission-guardrails";
+export type { AdmissionGuardrailsArgs, ValidationAction } from "./admission/admission-guardrails";
+
+// --- Security: GuardDuty's EKS protection ---------------------------------------------------------
+export { ThreatDetection, threatDetectionArgsProblems } from "./security/threat-detection";
+export type { ThreatDetectionArgs } from "./security/threat-detection";
+
 // --- Workloads: services and the ingress controller ----------------------------------------------
 export { PlatformService } from "./workloads/service";
 export type { DataEndpoint, PlatformServiceArgs } from "./workloads/service";

@@ -8,6 +8,7 @@
  * logs, traces) -> backup -> services -> outputs.
  */
 import type { PlatformConfig } from "./config";
+import { createAdmissionGuardrails } from "./admission";
 import { createBackup } from "./backup";
 import { createCluster } from "./cluster";
 import { createCostControls } from "./cost";
@@ -22,6 +23,7 @@ import { createObservability } from "./observability";
 import { platformOutputs } from "./outputs";
 import { createAwsProvider, createDisasterRecovery, kubernetesOptions } from "./providers";
 import { createSecrets } from "./secrets";
+import { createThreatDetection } from "./threat-detection";
 import { createIngressController, createServices } from "./workloads";
 
 export { createAwsProvider } from "./providers";
@@ -43,6 +45,8 @@ export async function createPlatform(config: PlatformConfig) {
   createRegistry(config, provider, { kms: keys.kms, cluster });
 
   const k8sOpts = kubernetesOptions(cluster, provider);
+  // Admission guardrails and GuardDuty's EKS protection (docs/decisions/0132, 0134).
+  createAdmissionGuardrails(config, k8sOpts, provider);
   const albController = createIngressController(config, k8sOpts, { cluster, network });
   const secrets = createSecrets(config, k8sOpts, {
     cluster,
@@ -51,6 +55,8 @@ export async function createPlatform(config: PlatformConfig) {
     postgres: data.postgres,
   });
   const observability = createObservability(config, provider, k8sOpts, { cluster, network, keys });
+  // GuardDuty's findings about this cluster page through the same critical topic (decision 0134).
+  createThreatDetection(config, provider, cluster, observability.alarms.topicArns.critical);
   // AWS Backup of everything tagged BackupRequired=true, copies in the DR region (decision 0111);
   // failed jobs and restore tests page through the observability tier's critical topic.
   const backup = createBackup(config, provider, {

@@ -47,7 +47,19 @@ export const CAPABILITIES: readonly Capability[] = [
     group: "Security",
     title:
       "Namespaces enforce the restricted Pod Security Standard; service accounts do not automount tokens.",
-    policies: ["namespace-pod-security-restricted", "service-account-no-automount"],
+    policies: [
+      "namespace-pod-security-restricted",
+      "service-account-no-automount",
+      "workload-no-default-service-account",
+    ],
+  },
+  {
+    id: "admission-guardrails",
+    category: "Container Orchestration",
+    group: "Security",
+    title:
+      "The cluster itself refuses what the pack forbids (registry, pinned images, resources, service accounts, restricted namespaces), outside a few system namespaces.",
+    policies: ["admission-guardrails-present"],
   },
   {
     id: "cluster-hardening",
@@ -271,6 +283,13 @@ export const CAPABILITIES: readonly Capability[] = [
     group: "Security",
     title: "The EKS control plane sends every log type to CloudWatch.",
     policies: ["eks-control-plane-logging"],
+  },
+  {
+    id: "threat-detection",
+    category: "Monitoring and Observability",
+    group: "Security",
+    title: "GuardDuty watches the cluster's audit logs and runtime, and its findings reach the alert topic.",
+    policies: ["guardduty-eks-protection"],
   },
 
   // ---- CI/CD ------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
  * Every policy of the pack, and their metadata. Safe to import anywhere (tests, tools): unlike
  * `policy/index.ts`, it does not construct the PolicyPack, which would start the analyzer server.
  */
+import { admissionPolicies } from "./admission";
 import { backupPolicies } from "./backup";
 import { dataPolicies } from "./data";
 import { recoveryPolicies } from "./recovery";
@@ -30,6 +31,7 @@ export const ALL_POLICIES: readonly PlatformPolicy[] = [
   ...governancePolicies,
   ...edgePolicies,
   ...registryPolicies,
+  ...admissionPolicies,
   ...secretsPolicies,
   ...deliveryPolicies,
   ...costPolicies,

@@ -56,7 +56,19 @@ export function validateCertManagerArgs(args: CertManagerArgs): string[] {
   return problems;
 }
 
-/** Helm values: restricted security contexts everywhere, CRDs installed and kept on uninstall. */
+/**
+ * Requests and limits of cert-manager's containers (the chart sets none; the admission guardrails
+ * refuse a container without them, docs/decisions/0132). Sized from the project's own defaults for
+ * a cluster with a handful of certificates.
+ */
+export const CERT_MANAGER_RESOURCES = {
+  controller: { requests: { cpu: "10m", memory: "64Mi" }, limits: { cpu: "200m", memory: "256Mi" } },
+  webhook: { requests: { cpu: "10m", memory: "32Mi" }, limits: { cpu: "100m", memory: "128Mi" } },
+  cainjector: { requests: { cpu: "10m", memory: "64Mi" }, limits: { cpu: "100m", memory: "256Mi" } },
+  startupapicheck: { requests: { cpu: "10m", memory: "32Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
+} as const;
+
+/** Helm values: restricted security contexts and resources everywhere, CRDs installed and kept on uninstall. */
 export function certManagerHelmValues(args: CertManagerArgs): Record<string, unknown> {
   const replicas = args.replicas ?? 2;
   const placement = {
@@ -70,9 +82,11 @@ export function certManagerHelmValues(args: CertManagerArgs): Record<string, unk
   return {
     crds: { enabled: true, keep: true },
     ...placement,
-    webhook: { ...placement },
-    cainjector: { ...placement },
+    resources: CERT_MANAGER_RESOURCES.controller,
+    webhook: { ...placement, resources: CERT_MANAGER_RESOURCES.webhook },
+    cainjector: { ...placement, resources: CERT_MANAGER_RESOURCES.cainjector },
     startupapicheck: {
+      resources: CERT_MANAGER_RESOURCES.startupapicheck,
       securityContext: restrictedPodSecurityContext(1000, 1000),
       containerSecurityContext: restrictedContainerSecurityContext(),
       nodeSelector: placement.nodeSelector,

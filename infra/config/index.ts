@@ -7,6 +7,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { checkTags, environmentSchema, type Environment, tagsSchema } from "./core";
+import {
+  admissionAgainstThreatDetection,
+  admissionSchema,
+  checkAdmission,
+  checkThreatDetection,
+  threatDetectionSchema,
+} from "./admission";
 import { checkCluster, clusterSchema } from "./cluster";
 import { checkCost, checkCostAgainstStack, costSchema } from "./cost";
 import { checkData, dataSchema } from "./data";
@@ -85,6 +92,8 @@ export const SECTIONS = {
   recovery: section(recoverySchema),
   edge: section(edgeSchema, (v, ctx) => checkEdge(v, ctx.environment)),
   registry: section(registrySchema),
+  admission: section(admissionSchema, (v, ctx) => checkAdmission(v, ctx.environment)),
+  threatDetection: section(threatDetectionSchema, (v, ctx) => checkThreatDetection(v, ctx.environment)),
   delivery: section(deliverySchema),
   cost: section(costSchema, (v, ctx) => checkCost(v, ctx.environment)),
   observability: section(observabilitySchema, (v, ctx) => checkObservability(v, ctx.environment)),
@@ -210,12 +219,15 @@ export function parseConfig(raw: RawConfig, project: string, stack: string): Pla
       problems.push(...check(sections as Partial<SectionValues>, ctx));
     }
   }
-  const { cost, tags, data, cluster, network } = sections as Partial<SectionValues>;
+  const { cost, tags, data, cluster, network, admission, threatDetection } = sections as Partial<SectionValues>;
   if (cost && tags && data) {
     problems.push(...checkCostAgainstStack(cost, tags, data));
   }
   if (cluster && network) {
     problems.push(...apiAccessRouteProblems(cluster, network));
+  }
+  if (admission && threatDetection) {
+    problems.push(...admissionAgainstThreatDetection(admission, threatDetection));
   }
 
   if (problems.length > 0) {

@@ -126,6 +126,7 @@ describe("components/index.ts as a library", () => {
     test("exports the public components, their validators and helpers, and nothing else at runtime", () => {
       expect(run.outputs.exportNames).toEqual([
         "ADDONS",
+        "AdmissionGuardrails",
         "AwsLoadBalancerController",
         "Backup",
         "BucketReplica",
@@ -142,9 +143,12 @@ describe("components/index.ts as a library", () => {
         "PlatformService",
         "PostgresDatabase",
         "RedisCache",
+        "ThreatDetection",
         "TraceCollector",
+        "VALIDATION_ACTIONS",
         "Vault",
         "WorkloadIdentity",
+        "admissionGuardrailsArgsProblems",
         "backupArgsProblems",
         "clusterNameFor",
         "containerRegistryArgsProblems",
@@ -155,6 +159,7 @@ describe("components/index.ts as a library", () => {
         "nodeLabels",
         "platformRuleGroups",
         "resolveEksClusterArgs",
+        "threatDetectionArgsProblems",
         "tolerationsFor",
         "validateBackupArgs",
         "validateEksClusterArgs",

@@ -102,6 +102,15 @@ export const FREE_TYPES: readonly string[] = [
   // WAF logging is billed through its log group's ingestion; a resource policy costs nothing.
   "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration",
   "aws:cloudwatch/logResourcePolicy:LogResourcePolicy",
+  // GuardDuty bills by usage (listed in NOT_ESTIMATED); EventBridge delivers AWS service events to
+  // rules for free; SNS topics and e-mail notifications cost nothing at the platform's alert volume.
+  "aws:guardduty/detector:Detector",
+  "aws:guardduty/detectorFeature:DetectorFeature",
+  "aws:cloudwatch/eventRule:EventRule",
+  "aws:cloudwatch/eventTarget:EventTarget",
+  "aws:sns/topic:Topic",
+  "aws:sns/topicPolicy:TopicPolicy",
+  "aws:sns/topicSubscription:TopicSubscription",
 ];
 
 /** What the estimate leaves out, always printed with it. */
@@ -112,6 +121,7 @@ export const NOT_ESTIMATED: readonly string[] = [
   "CloudWatch metrics, alarms, dashboards and the log ingestion of RDS enhanced monitoring",
   "ECR image storage, EBS snapshots outside AWS Backup, ElastiCache snapshots beyond the free one per node",
   "EKS extended support (6 × the control-plane price) if a cluster stays on a version past standard support",
+  "GuardDuty (per analysed EKS audit-log event and per monitored vCPU of Runtime Monitoring)",
   "KMS keys older than a year (each yearly rotation adds 1 USD a month, up to 3 USD per key)",
   "Savings Plans, Reserved Instances and the free tier (they lower the bill); taxes and support plans",
 ];

@@ -94,6 +94,10 @@ function arnFor(
       return `arn:${MOCK_PARTITION}:rds:${region}:${acct}:db:${physicalName}`;
     case "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication":
       return `arn:${MOCK_PARTITION}:rds:${region}:${acct}:auto-backup:ab-${stableHex(physicalName, 26)}`;
+    case "aws:cloudwatch/eventRule:EventRule":
+      return `arn:${MOCK_PARTITION}:events:${region}:${acct}:rule/${physicalName}`;
+    case "aws:sns/topic:Topic":
+      return `arn:${MOCK_PARTITION}:sns:${region}:${acct}:${physicalName}`;
     case "aws:secretsmanager/secret:Secret":
       return `arn:${MOCK_PARTITION}:secretsmanager:${region}:${acct}:secret:${physicalName}-${id.slice(0, 6)}`;
     default:
