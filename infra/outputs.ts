@@ -76,6 +76,8 @@ export function platformOutputs(config: PlatformConfig, built: BuiltPlatform) {
     postgresReadReplicaAddresses: postgres.readReplicaAddresses,
     postgresSecurityGroupId: postgres.securityGroupId,
     postgresMasterUserSecretArn: postgres.masterUserSecretArn,
+    // What a standby stack replicates (docs/decisions/0140).
+    postgresArn: postgres.arn,
     // Disaster recovery: absent without platform:data.postgres.crossRegionBackup.
     ...(dr && drKms
       ? {
@@ -89,8 +91,17 @@ export function platformOutputs(config: PlatformConfig, built: BuiltPlatform) {
     redisPort: redis.port,
     redisSecurityGroupId: redis.securityGroupId,
     redisAuthTokenSecretArn: redis.authTokenSecretArn,
+    ...(redis.globalReplicationGroupId
+      ? { redisGlobalReplicationGroupId: redis.globalReplicationGroupId }
+      : {}),
     // Workloads
     albControllerRoleArn: albController.roleArn,
+    // Load balancer hostname of each exposed service: what DNS failover records point to.
+    publicEndpoints: Object.fromEntries(
+      services.flatMap((s, i) =>
+        s.loadBalancerHostname ? [[declared[i].name, s.loadBalancerHostname]] : [],
+      ),
+    ),
     services: Object.fromEntries(
       services.map((s, i) => [declared[i].name, { namespace: s.namespace, clusterHost: s.clusterHost }]),
     ),

@@ -18,6 +18,7 @@ import { createNetwork, lookupAvailabilityZones } from "./network";
 import { platformOutputs } from "./outputs";
 import { createAwsProvider, createDisasterRecovery, kubernetesOptions } from "./providers";
 import { createSecrets } from "./secrets";
+import { referencePrimaryStack } from "./standby";
 import { createIngressController, createServices } from "./workloads";
 
 export { createAwsProvider } from "./providers";
@@ -33,7 +34,9 @@ export async function createPlatform(config: PlatformConfig) {
   // wait for the EKS control plane (docs/decisions/0121).
   const dataClients = createDataClientsGroup(config, provider, network);
   const cluster = createCluster(config, provider, network, keys.kms, dataClients);
-  const data = createDataTier(config, provider, { network, dataClients, keys, dr });
+  // A standby stack's data tier replicates its primary stack's (docs/decisions/0140).
+  const primary = referencePrimaryStack(config);
+  const data = createDataTier(config, provider, { network, dataClients, keys, dr, primary });
 
   const k8sOpts = kubernetesOptions(cluster, provider);
   const albController = createIngressController(config, k8sOpts, { cluster, network });

@@ -20,6 +20,7 @@ import { type ConfigProblem, ConfigError, parseSection } from "./problems";
 import { checkServices, servicesSchema } from "./services";
 import { checkVault, vaultSchema } from "./vault";
 import { backupSchema, checkBackup, recoverySchema } from "./backup";
+import { checkStandby, type StandbyConfig, standbySchema } from "./standby";
 
 export { ConfigError } from "./problems";
 export type { ConfigProblem } from "./problems";
@@ -42,6 +43,8 @@ export interface CheckContext {
   readonly project: string;
   /** The stack's name (part of default physical names). */
   readonly stack: string;
+  /** `platform:standby.role` when that section is valid: a standby's data tier is replicas. */
+  readonly standbyRole?: StandbyConfig["role"];
 }
 
 interface Section<S extends z.ZodType = z.ZodType> {
@@ -69,7 +72,7 @@ export const SECTIONS = {
   kms: section(kmsSchema, (v, ctx) => checkKms(v, ctx.environment)),
   cluster: section(clusterSchema, (v, ctx) => checkCluster(v, ctx.environment)),
   data: section(dataSchema, (v, ctx) => [
-    ...checkData(v, ctx.environment, ctx.region),
+    ...checkData(v, ctx.environment, ctx.region, ctx.standbyRole),
     ...nameProblems(v, ctx.project, ctx.stack),
   ]),
   services: section(servicesSchema, (v, ctx) => checkServices(v, ctx.environment)),
@@ -78,6 +81,14 @@ export const SECTIONS = {
   recovery: section(recoverySchema),
   delivery: section(deliverySchema),
   cost: section(costSchema, (v, ctx) => checkCost(v, ctx.environment)),
+};
+
+/**
+ * Structured keys a stack may leave out: absent means the feature is off. `platform:standby`: the
+ * stack's part in a warm-standby pair (docs/decisions/0140).
+ */
+export const OPTIONAL_SECTIONS = {
+  standby: section(standbySchema),
 };
 
 /** Scalar keys (`platform:<key>`), declared with type and default in Pulumi.yaml. */
@@ -89,9 +100,12 @@ export const SCALARS = {
 
 type SectionValues = { readonly [K in keyof typeof SECTIONS]: z.infer<(typeof SECTIONS)[K]["schema"]> };
 type ScalarValues = { readonly [K in keyof typeof SCALARS]: z.infer<(typeof SCALARS)[K]> };
+type OptionalValues = {
+  readonly [K in keyof typeof OPTIONAL_SECTIONS]?: z.infer<(typeof OPTIONAL_SECTIONS)[K]["schema"]>;
+};
 
 /** The whole validated configuration of one stack. */
-export interface PlatformConfig extends SectionValues, ScalarValues {
+export interface PlatformConfig extends SectionValues, ScalarValues, OptionalValues {
   readonly project: string;
   readonly stack: string;
   /** `aws:region`. */
@@ -123,7 +137,9 @@ function decode(key: string, text: string, expectObject: boolean, problems: Conf
  * first), each section's schema problems before its cross-field ones. Stable otherwise.
  */
 function bySection(problems: readonly ConfigProblem[], prefix: string): ConfigProblem[] {
-  const order = [...Object.keys(SCALARS), ...Object.keys(SECTIONS)].map((name) => prefix + name);
+  const order = [...Object.keys(SCALARS), ...Object.keys(SECTIONS), ...Object.keys(OPTIONAL_SECTIONS)].map(
+    (name) => prefix + name,
+  );
   const rank = (key: string) => order.findIndex((k) => key === k || key.startsWith(`${k}.`));
   return problems
     .map((problem, index) => ({ problem, index, rank: rank(problem.key) }))
@@ -144,7 +160,13 @@ export function parseConfig(raw: RawConfig, project: string, stack: string): Pla
   if (badRegion !== undefined) {
     problems.push({ key: "aws:region", received: region, message: badRegion });
   }
-  problems.push(...keyProblems(raw, project, [...Object.keys(SECTIONS), ...Object.keys(SCALARS)]));
+  problems.push(
+    ...keyProblems(raw, project, [
+      ...Object.keys(SECTIONS),
+      ...Object.keys(OPTIONAL_SECTIONS),
+      ...Object.keys(SCALARS),
+    ]),
+  );
 
   const scalars: Record<string, unknown> = {};
   for (const [name, schema] of Object.entries(SCALARS)) {
@@ -156,9 +178,13 @@ export function parseConfig(raw: RawConfig, project: string, stack: string): Pla
 
   const sections: Record<string, unknown> = {};
   const parsedSections: [Section, unknown][] = [];
-  for (const [name, sec] of Object.entries(SECTIONS) as [string, Section][]) {
+  const optional = Object.keys(OPTIONAL_SECTIONS);
+  for (const [name, sec] of Object.entries({ ...SECTIONS, ...OPTIONAL_SECTIONS }) as [string, Section][]) {
     const key = prefix + name;
     const text = raw[key];
+    if (text === undefined && optional.includes(name)) {
+      continue;
+    }
     if (text === undefined) {
       problems.push({
         key,
@@ -179,19 +205,24 @@ export function parseConfig(raw: RawConfig, project: string, stack: string): Pla
   }
 
   const environment = scalars.environment as Environment | undefined;
+  const standby = sections.standby as StandbyConfig | undefined;
   const ctx: CheckContext = {
     environment: environment ?? "dev",
     environmentKnown: environment !== undefined,
     region: badRegion === undefined ? (region as string) : "",
     project,
     stack,
+    standbyRole: standby?.role,
   };
   for (const [sec, value] of parsedSections) {
     problems.push(...(sec.check?.(value, ctx) ?? []));
   }
-  const { cost, tags, data } = sections as Partial<SectionValues>;
+  const { cost, tags, data, services } = sections as Partial<SectionValues>;
   if (cost && tags && data) {
     problems.push(...checkCostAgainstStack(cost, tags, data));
+  }
+  if (standby && data && services) {
+    problems.push(...checkStandby(standby, data, services.services));
   }
 
   if (problems.length > 0) {
@@ -202,7 +233,7 @@ export function parseConfig(raw: RawConfig, project: string, stack: string): Pla
     stack,
     region: region as string,
     ...(scalars as ScalarValues),
-    ...(sections as SectionValues),
+    ...(sections as SectionValues & OptionalValues),
   };
 }
 
