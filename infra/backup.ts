@@ -60,7 +60,10 @@ export function createBackup(
         },
       },
       alertTopicArn: platform.alertTopicArn,
-      recoveryObjectives: config.recovery,
+      recoveryObjectives: {
+        ...config.recovery,
+        standbyStack: config.standby?.role === "primary" ? config.standby.standbyStack : undefined,
+      },
       protect: config.protectStatefulResources,
     },
     awsOpts,

@@ -14,6 +14,7 @@ import { kubernetesPolicies } from "./kubernetes";
 import { networkPolicies } from "./network";
 import { readinessExclusions } from "./readiness";
 import { secretsPolicies } from "./secrets";
+import { standbyReplicasPromotable } from "./standby";
 import type { PlatformPolicy, PolicyMetadata } from "./lib/types";
 
 export const PACK_NAME = "platform-readiness";
@@ -31,6 +32,7 @@ export const ALL_POLICIES: readonly PlatformPolicy[] = [
   readinessExclusions,
   ...backupPolicies,
   ...recoveryPolicies,
+  standbyReplicasPromotable,
 ];
 
 export const POLICY_METADATA: Readonly<Record<string, PolicyMetadata>> = Object.fromEntries(

@@ -308,6 +308,20 @@ export const elasticacheEncrypted: PlatformResourcePolicy = {
     "Checkov CKV_AWS_31",
   ],
   validateResource: validateResourceOfType(aws.elasticache.ReplicationGroup, (rg, args, report) => {
+    // A Global Datastore secondary inherits encryption at rest, TLS and the AUTH token from the
+    // Global Datastore (ElastiCache refuses them on it; they are judged on the primary in its stack);
+    // its data is still encrypted with a key of its own region, which it must name.
+    if (rg.globalReplicationGroupId) {
+      if (!rg.kmsKeyId) {
+        report(
+          violation(
+            `Cache '${args.name}' (a Global Datastore secondary) is not encrypted with a customer-managed key of its region`,
+            `set 'kmsKeyId' to a KMS key of the secondary's region on cache '${args.name}'.`,
+          ),
+        );
+      }
+      return;
+    }
     if (rg.atRestEncryptionEnabled !== true || !rg.kmsKeyId) {
       report(
         violation(

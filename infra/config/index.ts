@@ -66,7 +66,12 @@ function section<S extends z.ZodType>(
  */
 export const SECTIONS = {
   tags: section(tagsSchema, (v, ctx) =>
-    checkTags(v, ctx.environmentKnown ? ctx.environment : undefined, ctx.project),
+    checkTags(
+      v,
+      ctx.environmentKnown ? ctx.environment : undefined,
+      ctx.project,
+      ctx.standbyRole === "standby" ? ctx.stack : undefined,
+    ),
   ),
   network: section(networkSchema, (v, ctx) => checkNetwork(v, ctx.environment, ctx.region)),
   kms: section(kmsSchema, (v, ctx) => checkKms(v, ctx.environment)),
