@@ -137,6 +137,16 @@ function decode(key: string, text: string, expectObject: boolean, problems: Conf
   }
 }
 
+/** `role` of a `platform:standby` value that did not validate, when it is one of the roles. */
+function declaredRole(text: string | undefined): StandbyConfig["role"] | undefined {
+  try {
+    const role = (JSON.parse(text ?? "null") as { role?: unknown } | null)?.role;
+    return role === "primary" || role === "standby" ? role : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Problems grouped by key in the order of the stack file's sections (provider and unknown keys
  * first), each section's schema problems before its cross-field ones. Stable otherwise.
@@ -211,13 +221,16 @@ export function parseConfig(raw: RawConfig, project: string, stack: string): Pla
 
   const environment = scalars.environment as Environment | undefined;
   const standby = sections.standby as StandbyConfig | undefined;
+  // The role counts even when another field of the section is wrong: a mistyped stack name must not
+  // also report the rules of the other role (a standby judged as a primary).
+  const standbyRole = standby?.role ?? declaredRole(raw[`${prefix}standby`]);
   const ctx: CheckContext = {
     environment: environment ?? "dev",
     environmentKnown: environment !== undefined,
     region: badRegion === undefined ? (region as string) : "",
     project,
     stack,
-    standbyRole: standby?.role,
+    standbyRole,
   };
   for (const [sec, value] of parsedSections) {
     problems.push(...(sec.check?.(value, ctx) ?? []));
