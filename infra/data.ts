@@ -62,6 +62,7 @@ export function createDataTier(
           sourceDbArn: primary.postgresArn,
           engineMajorVersion: pg.engineMajorVersion,
           instanceClass: pg.instanceClass,
+          allocatedStorage: pg.allocatedStorage,
           maxAllocatedStorage: pg.maxAllocatedStorage,
           multiAz: pg.multiAz,
           backupRetentionDays: pg.backupRetentionDays,

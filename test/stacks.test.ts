@@ -20,16 +20,30 @@ import { type OfflineRun, byName, json, ofType, runStack } from "./support/offli
 import { recoveryModel } from "../policy/recovery";
 import { stackResources } from "../tools/policy/evaluate";
 
-const STACKS = ["dev", "staging", "production"] as const;
+const STACKS = ["dev", "staging", "production", "dr"] as const;
 const runs: Partial<Record<(typeof STACKS)[number], OfflineRun>> = {};
 const results: Partial<Record<(typeof STACKS)[number], PolicyRun>> = {};
 const plans: Partial<Record<(typeof STACKS)[number], PlanInput>> = {};
 /** Policies with nothing to judge, and why: no readiness exclusions; protection is off outside
- * production; dev runs single replicas without autoscaling; only dev sleeps (AutoShutdown=true). */
+ * production; dev runs single replicas without autoscaling; only dev sleeps (AutoShutdown=true);
+ * only the standby holds cross-region replicas, and it has no primary database, hence no database
+ * of its own to back up, check TLS on, copy or rotate (they are production's, decision 0140). */
 const IDLE: Record<(typeof STACKS)[number], string[]> = {
-  dev: ["readiness-exclusions", "stateful-resources-protected", "workload-has-hpa", "workload-has-pdb"],
-  staging: ["auto-shutdown-scheduled", "readiness-exclusions", "stateful-resources-protected"],
-  production: ["auto-shutdown-scheduled", "readiness-exclusions"],
+  dev: [
+    "readiness-exclusions",
+    "standby-replicas-promotable",
+    "stateful-resources-protected",
+    "workload-has-hpa",
+    "workload-has-pdb",
+  ],
+  staging: [
+    "auto-shutdown-scheduled",
+    "readiness-exclusions",
+    "standby-replicas-promotable",
+    "stateful-resources-protected",
+  ],
+  production: ["auto-shutdown-scheduled", "readiness-exclusions", "standby-replicas-promotable"],
+  dr: [],
 };
 
 beforeAll(async () => {

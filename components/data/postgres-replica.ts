@@ -42,7 +42,12 @@ export interface PostgresReplicaArgs extends DataStoreArgs {
   readonly engineMajorVersion: number;
   /** Instance class; the primary's, so that the promoted replica carries the production load. */
   readonly instanceClass: string;
-  /** Storage autoscaling limit in GiB (the storage itself is the source's). */
+  /**
+   * The source's allocated storage in GiB: a replica's storage is at least its source's (storage
+   * autoscaling then grows both up to `maxAllocatedStorage`).
+   */
+  readonly allocatedStorage: number;
+  /** Storage autoscaling limit in GiB. */
   readonly maxAllocatedStorage: number;
   /**
    * A synchronous standby of the replica in a second AZ (carried over by a promotion).
@@ -118,6 +123,9 @@ export function postgresReplicaArgsProblems(a: Resolved): SettingProblem[] {
   }
   if (!(POSTGRES_MAJOR_VERSIONS as readonly number[]).includes(a.engineMajorVersion)) {
     add("engineMajorVersion", a.engineMajorVersion, `must be one of ${POSTGRES_MAJOR_VERSIONS.join(", ")}`);
+  }
+  if (!Number.isInteger(a.allocatedStorage) || a.allocatedStorage < 20 || a.allocatedStorage > a.maxAllocatedStorage) {
+    add("allocatedStorage", a.allocatedStorage, `must be an integer number of GiB from 20 to maxAllocatedStorage (${a.maxAllocatedStorage})`);
   }
   if (!DB_INSTANCE_FAMILIES.some((f) => a.instanceClass.startsWith(`${f}.`))) {
     add("instanceClass", a.instanceClass, `must be of a family of ${DB_INSTANCE_FAMILIES.join(", ")}`);
@@ -196,6 +204,7 @@ export class PostgresReplica extends pulumi.ComponentResource {
         storageEncrypted: true,
         instanceClass: a.instanceClass,
         storageType: "gp3",
+        allocatedStorage: a.allocatedStorage,
         maxAllocatedStorage: a.maxAllocatedStorage,
         multiAz: a.multiAz,
         dbSubnetGroupName: subnetGroup.name,

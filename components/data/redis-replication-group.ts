@@ -124,7 +124,13 @@ export function createReplicationGroup(
         logType: REDIS_LOG_TYPES[i],
       })),
       // The declared AUTH token rotation period (docs/decisions/0113), read by the policy pack.
-      tags: { Name: id, AuthTokenRotationDays: String(a.authTokenRotationDays) },
+      tags: {
+        Name: id,
+        AuthTokenRotationDays: String(a.authTokenRotationDays),
+        // A secondary inherits its node type (ElastiCache refuses it as an input): the type the
+        // stack expects, recorded for the cost estimate.
+        ...(a.secondaryOf ? { GlobalDatastoreNodeType: a.nodeType } : {}),
+      },
     },
     statefulOptions(parent, protect),
   );

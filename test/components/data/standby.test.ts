@@ -23,6 +23,7 @@ const REPLICA: PostgresReplicaArgs = {
   sourceDbArn: SOURCE,
   engineMajorVersion: 17,
   instanceClass: "db.r6g.xlarge",
+  allocatedStorage: 100,
   maxAllocatedStorage: 1000,
   backupRetentionDays: 35,
   backupWindow: "03:00-04:00",
@@ -89,7 +90,8 @@ describe("PostgresReplica", () => {
       tags: { Name: "platform-dr", BackupRequired: "false", StandbyRole: "replica" },
     });
     // The source's: never set on a replica.
-    for (const field of ["username", "password", "passwordWo", "dbName", "engine", "allocatedStorage"]) {
+    expect(db.inputs.allocatedStorage).toBe(100);
+    for (const field of ["username", "password", "passwordWo", "dbName", "engine", "engineVersion"]) {
       expect([field, db.inputs[field]]).toEqual([field, undefined]);
     }
     expect(db.protect).toBe(true);
@@ -187,6 +189,7 @@ describe("RedisCache in a Global Datastore", () => {
       numCacheClusters: 2,
       automaticFailoverEnabled: true,
       multiAzEnabled: true,
+      tags: { Name: "platform-dr", AuthTokenRotationDays: "30", GlobalDatastoreNodeType: "cache.r6g.large" },
     });
     for (const field of [
       "engine",

@@ -68,7 +68,7 @@ test("without platform:standby, production still needs its replicas and copies",
   const raw = { ...files("production") };
   delete raw["platform:standby"];
   const noCopies = edit(raw, "platform:data", (d) => {
-    const pg = { ...(d.postgres as Record<string, unknown>), readReplicas: 0 };
+    const pg: Record<string, unknown> = { ...(d.postgres as Record<string, unknown>), readReplicas: 0 };
     delete pg.crossRegionBackup;
     return { ...d, postgres: pg };
   });
