@@ -13,6 +13,7 @@ import type { PlatformConfig } from "./config";
 import type { DataTier } from "./data";
 import type { PlatformKeys } from "./keys";
 import type { DisasterRecovery } from "./providers";
+import type { DnsFailover } from "../components/dns/failover";
 import type { SecretsTier } from "./secrets";
 import type { BackupTier } from "./backup";
 
@@ -29,6 +30,7 @@ export interface BuiltPlatform {
   readonly backup: BackupTier;
   readonly delivery: GithubDeliveryIdentity;
   readonly cost: { readonly budgetName: pulumi.Output<string> };
+  readonly dns?: DnsFailover;
 }
 
 export function platformOutputs(config: PlatformConfig, built: BuiltPlatform) {
@@ -125,5 +127,7 @@ export function platformOutputs(config: PlatformConfig, built: BuiltPlatform) {
     deliveryDeployRoleArn: delivery.deployRoleArn,
     // Cost
     costBudgetName: built.cost.budgetName,
+    // A standby's DNS failover: the health check to invert to force a failover (docs/runbooks/failover.md).
+    ...(built.dns ? { dnsFailoverHealthCheckIds: built.dns.healthCheckIds } : {}),
   };
 }

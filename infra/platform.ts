@@ -13,6 +13,7 @@ import { createCostControls } from "./cost";
 import { createDataTier } from "./data";
 import { createDataClientsGroup } from "./data-clients";
 import { createDelivery } from "./delivery";
+import { createDnsFailover } from "./dns";
 import { createKeys } from "./keys";
 import { createNetwork, lookupAvailabilityZones } from "./network";
 import { platformOutputs } from "./outputs";
@@ -56,6 +57,9 @@ export async function createPlatform(config: PlatformConfig) {
     vault: secrets.vault,
   });
 
+  // A standby's public hostnames: Route 53 failover from the primary's load balancers (decision 0142).
+  const dns = createDnsFailover(config, provider, { primary, services });
+
   // The identities the GitHub Actions pipeline assumes (docs/delivery.md).
   const delivery = createDelivery(
     config,
@@ -78,5 +82,6 @@ export async function createPlatform(config: PlatformConfig) {
     backup,
     delivery,
     cost,
+    dns,
   });
 }

@@ -47,9 +47,7 @@ export const dnsFailoverSchema = z.strictObject({
     .min(10, { message: "must be an integer number of seconds from 10 to 300" })
     .max(300, { message: "must be an integer number of seconds from 10 to 300" })
     .default(60),
-  /** Path the health check requests on the primary's load balancer (a 2xx or 3xx is healthy). */
-  healthCheckPath: text.regex(/^\/\S*$/, { message: "must be a path starting with /" }).default("/health"),
-  /** Failed checks in a row before the primary is unhealthy (1 to 10; 3 x 30 s = 90 s). */
+  /** Failed TCP checks in a row (every 30 s) before the primary is unhealthy, 1 to 10 (3: 90 s). */
   failureThreshold: int("an integer from 1 to 10")
     .min(1, { message: "must be an integer from 1 to 10" })
     .max(10, { message: "must be an integer from 1 to 10" })

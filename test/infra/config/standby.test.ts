@@ -38,7 +38,6 @@ test("the stack files are valid: production declares its standby, dr is one, dev
     dns: {
       hostedZoneId: "Z0123456789EXAMPLE0AB",
       ttlSeconds: 60,
-      healthCheckPath: "/health",
       failureThreshold: 3,
       records: [{ name: "api.example.com", service: "api" }],
     },
