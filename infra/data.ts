@@ -76,7 +76,15 @@ export function createDataTier(
         },
         awsOpts,
       )
-    : createPrimaryDatabase(config, dataAccess, kms.keyArns.rds, network.privateSubnetIds, dr, drKms, awsOpts);
+    : createPrimaryDatabase(
+        config,
+        dataAccess,
+        kms.keyArns.rds,
+        network.privateSubnetIds,
+        dr,
+        drKms,
+        awsOpts,
+      );
   const standby = config.standby;
   const redis = new RedisCache(
     "redis",

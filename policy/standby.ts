@@ -135,7 +135,11 @@ export function vaultRegionRecovery(
 
 /** An RDS instance replicating a source in another region (named by ARN). */
 export function isCrossRegionReplica(r: PolicyResource): boolean {
-  return r.type === RDS && typeof r.props.replicateSourceDb === "string" && r.props.replicateSourceDb.startsWith("arn:");
+  return (
+    r.type === RDS &&
+    typeof r.props.replicateSourceDb === "string" &&
+    r.props.replicateSourceDb.startsWith("arn:")
+  );
 }
 
 export const standbyReplicasPromotable: PlatformStackPolicy = {
@@ -156,7 +160,9 @@ export const standbyReplicasPromotable: PlatformStackPolicy = {
     const replicas = args.resources.filter(isCrossRegionReplica);
     const secondaries = args.resources.filter((r) => r.type === CACHE && r.props.globalReplicationGroupId);
     if (!requireStandby && replicas.length + secondaries.length === 0) {
-      args.notApplicable("No cross-region replica in the stack, and the stack is not required to be a standby");
+      args.notApplicable(
+        "No cross-region replica in the stack, and the stack is not required to be a standby",
+      );
     }
     for (const db of replicas) {
       if (!(Number(db.props.backupRetentionPeriod ?? 0) > 0)) {
@@ -180,9 +186,15 @@ export const standbyReplicasPromotable: PlatformStackPolicy = {
     }
     if (requireStandby) {
       const missing = [
-        ...(replicas.length === 0 ? ["a cross-region PostgreSQL read replica (replicateSourceDb = the primary's ARN)"] : []),
-        ...(secondaries.length === 0 ? ["a Redis Global Datastore secondary (globalReplicationGroupId)"] : []),
-        ...(args.resources.some((r) => r.type === RELEASE && r.props.chart === "vault") ? [] : ["a Vault release"]),
+        ...(replicas.length === 0
+          ? ["a cross-region PostgreSQL read replica (replicateSourceDb = the primary's ARN)"]
+          : []),
+        ...(secondaries.length === 0
+          ? ["a Redis Global Datastore secondary (globalReplicationGroupId)"]
+          : []),
+        ...(args.resources.some((r) => r.type === RELEASE && r.props.chart === "vault")
+          ? []
+          : ["a Vault release"]),
       ];
       if (missing.length > 0) {
         report(

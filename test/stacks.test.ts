@@ -359,19 +359,27 @@ describe("the warm standby (dr, decision 0140)", () => {
 
   test("Redis: production's group leads the Global Datastore, dr's joins it as secondary", () => {
     const primary = byName(runs.production!, GROUP, "redis-group");
-    const global = byName(runs.production!, "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup", "redis-global");
+    const global = byName(
+      runs.production!,
+      "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup",
+      "redis-global",
+    );
     expect(global.inputs.primaryReplicationGroupId).toBe(primary.id);
     expect(global.inputs.globalReplicationGroupIdSuffix).toBe("platform");
     const id = runs.production!.outputs.redisGlobalReplicationGroupId;
     expect(id).toMatch(/^[a-z]{5}-platform$/);
     const secondary = byName(runs.dr!, GROUP, "redis-group");
     expect(secondary.inputs.globalReplicationGroupId).toBe(id);
-    expect(secondary.inputs.kmsKeyId).toBe((runs.dr!.outputs.kmsKeyArns as Record<string, string>).elasticache);
+    expect(secondary.inputs.kmsKeyId).toBe(
+      (runs.dr!.outputs.kmsKeyArns as Record<string, string>).elasticache,
+    );
     expect(secondary.inputs.authToken).toBeUndefined();
     expect(runs.dr!.outputs.redisAuthTokenSecretArn).toBe(runs.production!.outputs.redisAuthTokenSecretArn);
     // Only production (role: primary) creates a Global Datastore; dev and staging have none.
     for (const stack of ["dev", "staging", "dr"] as const) {
-      expect(ofType(runs[stack]!, "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup")).toEqual([]);
+      expect(ofType(runs[stack]!, "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup")).toEqual(
+        [],
+      );
     }
   });
 
@@ -380,7 +388,11 @@ describe("the warm standby (dr, decision 0140)", () => {
     const dr = (runs.dr!.outputs.publicEndpoints as Record<string, string>).api;
     expect(production).toMatch(/\.us-west-2\.elb\.amazonaws\.com$/);
     expect(dr).toMatch(/\.us-east-1\.elb\.amazonaws\.com$/);
-    const health = byName(runs.dr!, "aws:route53/healthCheck:HealthCheck", "dns-api-example-com-primary-health");
+    const health = byName(
+      runs.dr!,
+      "aws:route53/healthCheck:HealthCheck",
+      "dns-api-example-com-primary-health",
+    );
     expect(health.inputs).toEqual({
       type: "TCP",
       fqdn: production,
@@ -433,7 +445,12 @@ describe("recovery objectives with and without the standby (decision 0143)", () 
     expect(region).toEqual([
       ["postgres-primary", 1, 10, "promotion of the cross-region read replica in example-org/platform/dr"],
       ["redis-group", 1, 2, "Global Datastore failover to the secondary in example-org/platform/dr"],
-      ["vault-release", 360, 5, "restore of the replicated Raft snapshot into the Vault of example-org/platform/dr"],
+      [
+        "vault-release",
+        360,
+        5,
+        "restore of the replicated Raft snapshot into the Vault of example-org/platform/dr",
+      ],
     ]);
     expect(
       results.production!.evaluation.violations.filter((v) => v.policy === "recovery-objectives-achievable"),

@@ -106,7 +106,8 @@ function resolve(name: string, args: PostgresReplicaArgs): Resolved {
 /** Every problem with the (resolved) args; empty when valid. */
 export function postgresReplicaArgsProblems(a: Resolved): SettingProblem[] {
   const problems: SettingProblem[] = [...wiringProblems(a)];
-  const add = (field: string, received: unknown, message: string) => problems.push({ field, received, message });
+  const add = (field: string, received: unknown, message: string) =>
+    problems.push({ field, received, message });
   if (typeof a.sourceDbArn === "string" && !DB_ARN.test(a.sourceDbArn)) {
     add(
       "sourceDbArn",
@@ -124,8 +125,16 @@ export function postgresReplicaArgsProblems(a: Resolved): SettingProblem[] {
   if (!(POSTGRES_MAJOR_VERSIONS as readonly number[]).includes(a.engineMajorVersion)) {
     add("engineMajorVersion", a.engineMajorVersion, `must be one of ${POSTGRES_MAJOR_VERSIONS.join(", ")}`);
   }
-  if (!Number.isInteger(a.allocatedStorage) || a.allocatedStorage < 20 || a.allocatedStorage > a.maxAllocatedStorage) {
-    add("allocatedStorage", a.allocatedStorage, `must be an integer number of GiB from 20 to maxAllocatedStorage (${a.maxAllocatedStorage})`);
+  if (
+    !Number.isInteger(a.allocatedStorage) ||
+    a.allocatedStorage < 20 ||
+    a.allocatedStorage > a.maxAllocatedStorage
+  ) {
+    add(
+      "allocatedStorage",
+      a.allocatedStorage,
+      `must be an integer number of GiB from 20 to maxAllocatedStorage (${a.maxAllocatedStorage})`,
+    );
   }
   if (!DB_INSTANCE_FAMILIES.some((f) => a.instanceClass.startsWith(`${f}.`))) {
     add("instanceClass", a.instanceClass, `must be of a family of ${DB_INSTANCE_FAMILIES.join(", ")}`);

@@ -145,7 +145,8 @@ export function redisCacheArgsProblems(args: Resolved): SettingProblem[] {
     problems.push({
       field: "globalDatastore",
       received: args.globalDatastore,
-      message: "must be left out with secondaryOf: a group is the primary or a secondary of a Global Datastore, not both",
+      message:
+        "must be left out with secondaryOf: a group is the primary or a secondary of a Global Datastore, not both",
     });
   }
   if ((args.globalDatastore || args.secondaryOf) && args.nodeType.startsWith("cache.t")) {

@@ -18,7 +18,8 @@ const text = z.string({ message: "must be a string" });
 /** `<organization>/<project>/<stack>`, the fully qualified name a StackReference takes. */
 export const STACK_NAME = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 const stackName = text.regex(STACK_NAME, {
-  message: "must be a fully qualified stack name <organization>/<project>/<stack>, e.g. example-org/platform/dr",
+  message:
+    "must be a fully qualified stack name <organization>/<project>/<stack>, e.g. example-org/platform/dr",
 });
 
 /** ElastiCache's limit on a Global Datastore ID suffix (AWS adds a 5-letter prefix). */
@@ -41,7 +42,9 @@ export const failoverRecordSchema = z.strictObject({
 /** Route 53 failover routing of the public hostnames (docs/decisions/0142). */
 export const dnsFailoverSchema = z.strictObject({
   /** The public hosted zone the names live in. */
-  hostedZoneId: text.regex(HOSTED_ZONE_ID, { message: "must be a Route 53 hosted zone ID such as Z0123456789ABCDEFGHIJ" }),
+  hostedZoneId: text.regex(HOSTED_ZONE_ID, {
+    message: "must be a Route 53 hosted zone ID such as Z0123456789ABCDEFGHIJ",
+  }),
   /** TTL of the failover records: how long resolvers keep answering with the failed region. */
   ttlSeconds: int("an integer number of seconds from 10 to 300")
     .min(10, { message: "must be an integer number of seconds from 10 to 300" })

@@ -3,7 +3,12 @@
  * (`regionLoss`), `standby-replicas-promotable`, and how the data policies judge cross-region
  * replicas and Global Datastore secondaries.
  */
-import { rdsBackupRetention, rdsDeletionProtection, rdsMultiAz, elasticacheEncrypted } from "../../policy/data";
+import {
+  rdsBackupRetention,
+  rdsDeletionProtection,
+  rdsMultiAz,
+  elasticacheEncrypted,
+} from "../../policy/data";
 import { recoveryObjectivesAchievable } from "../../policy/recovery";
 import { standbyReplicasPromotable } from "../../policy/standby";
 import type { PlanResource } from "../../tools/policy/plan-input";
@@ -26,8 +31,17 @@ const plan = (standby?: string) =>
     },
     { provider: true },
   );
-const db = res(RDS, "db", { engine: "postgres", multiAz: true, backupRetentionPeriod: 35, allocatedStorage: 100 }, { provider: true });
-const cache = res(CACHE, "cache", { numCacheClusters: 3, automaticFailoverEnabled: true, snapshotRetentionLimit: 7 });
+const db = res(
+  RDS,
+  "db",
+  { engine: "postgres", multiAz: true, backupRetentionPeriod: 35, allocatedStorage: 100 },
+  { provider: true },
+);
+const cache = res(CACHE, "cache", {
+  numCacheClusters: 3,
+  automaticFailoverEnabled: true,
+  snapshotRetentionLimit: 7,
+});
 const global = res(
   "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup",
   "cache-global",
@@ -39,7 +53,11 @@ const REGION = { "recovery-objectives-achievable": { regionLoss: true } };
 describe("recovery-objectives-achievable with regionLoss", () => {
   test("a declared standby and the Global Datastore: RTO 15 holds when the region is lost", async () => {
     expect(
-      await messages(recoveryObjectivesAchievable, [provider, plan("org/platform/dr"), db, cache, global], REGION),
+      await messages(
+        recoveryObjectivesAchievable,
+        [provider, plan("org/platform/dr"), db, cache, global],
+        REGION,
+      ),
     ).toEqual([]);
   });
 
@@ -48,14 +66,20 @@ describe("recovery-objectives-achievable with regionLoss", () => {
   });
 
   test("no standby declared: the database and the cache miss the RTO when the region is lost", async () => {
-    expect(await messages(recoveryObjectivesAchievable, [provider, plan(), db, cache, global], REGION)).toEqual([
+    expect(
+      await messages(recoveryObjectivesAchievable, [provider, plan(), db, cache, global], REGION),
+    ).toEqual([
       "PostgreSQL (RDS) 'db' is back after never when its region is lost (RTO 15 min): its recovery relies on nothing outside the region. Remediation: give the stack a warm standby (platform:standby, docs/runbooks/failover.md) that holds a promotable replica of 'db', or declare an RTO its copies can meet.",
       "Redis (ElastiCache) 'cache' is back after never when its region is lost (RTO 15 min): its recovery relies on a Global Datastore without a declared standby stack. Remediation: give the stack a warm standby (platform:standby, docs/runbooks/failover.md) that holds a promotable replica of 'cache', or declare an RTO its copies can meet.",
     ]);
   });
 
   test("a declared standby without the Global Datastore: the cache has no counterpart there", async () => {
-    const msgs = await messages(recoveryObjectivesAchievable, [provider, plan("org/platform/dr"), db, cache], REGION);
+    const msgs = await messages(
+      recoveryObjectivesAchievable,
+      [provider, plan("org/platform/dr"), db, cache],
+      REGION,
+    );
     expect(msgs).toEqual([
       "Redis (ElastiCache) 'cache' is back after never when its region is lost (RTO 15 min): its recovery relies on nothing outside the region. Remediation: give the stack a warm standby (platform:standby, docs/runbooks/failover.md) that holds a promotable replica of 'cache', or declare an RTO its copies can meet.",
     ]);
@@ -83,11 +107,16 @@ const secondary = res(CACHE, "secondary", {
 });
 const vault = res("kubernetes:helm.sh/v3:Release", "vault", { chart: "vault" });
 const STANDBY = { "standby-replicas-promotable": { requireStandby: true } };
-const change = (r: PlanResource, path: string, value: unknown) => ({ ...r, props: withPath(r.props, path, value) });
+const change = (r: PlanResource, path: string, value: unknown) => ({
+  ...r,
+  props: withPath(r.props, path, value),
+});
 
 describe("standby-replicas-promotable", () => {
   test("a promotable replica, a secondary and Vault make a standby", async () => {
-    expect(await messages(standbyReplicasPromotable, [provider, replica, secondary, vault], STANDBY)).toEqual([]);
+    expect(await messages(standbyReplicasPromotable, [provider, replica, secondary, vault], STANDBY)).toEqual(
+      [],
+    );
   });
 
   test.each<[string, PlanResource, string]>([
@@ -102,7 +131,9 @@ describe("standby-replicas-promotable", () => {
       "Cross-region replica 'replica' names no KMS key of its region. Remediation: set 'storageEncrypted: true' and 'kmsKeyId' to a key of the replica's region on 'replica'.",
     ],
   ])("a replica without %s is reported", async (_field, broken, message) => {
-    expect(await messages(standbyReplicasPromotable, [provider, broken, secondary, vault], STANDBY)).toEqual([message]);
+    expect(await messages(standbyReplicasPromotable, [provider, broken, secondary, vault], STANDBY)).toEqual([
+      message,
+    ]);
   });
 
   test("a required standby without its replicas is reported at once", async () => {
@@ -122,10 +153,14 @@ describe("data policies on a standby's replicas", () => {
     expect(await messages(rdsMultiAz, [provider, change(replica, "multiAz", false)])).toEqual([
       "Database 'replica' runs in a single availability zone. Remediation: set 'multiAz: true' on database 'replica'.",
     ]);
-    expect(await messages(rdsBackupRetention, [provider, change(replica, "backupRetentionPeriod", 3)])).toEqual([
+    expect(
+      await messages(rdsBackupRetention, [provider, change(replica, "backupRetentionPeriod", 3)]),
+    ).toEqual([
       "Database 'replica' keeps backups 3 day(s), less than 7. Remediation: set 'backupRetentionPeriod' to at least 7 on database 'replica'.",
     ]);
-    expect(await messages(rdsDeletionProtection, [provider, change(replica, "deletionProtection", false)])).toEqual([
+    expect(
+      await messages(rdsDeletionProtection, [provider, change(replica, "deletionProtection", false)]),
+    ).toEqual([
       "Database 'replica' can be deleted without protection. Remediation: set 'deletionProtection: true' on database 'replica'.",
     ]);
     // A same-region replica still follows its source.
@@ -135,7 +170,9 @@ describe("data policies on a standby's replicas", () => {
 
   test("a Global Datastore secondary inherits TLS and AUTH but names a key of its region", async () => {
     expect(await messages(elasticacheEncrypted, [provider, secondary])).toEqual([]);
-    expect(await messages(elasticacheEncrypted, [provider, change(secondary, "kmsKeyId", undefined)])).toEqual([
+    expect(
+      await messages(elasticacheEncrypted, [provider, change(secondary, "kmsKeyId", undefined)]),
+    ).toEqual([
       "Cache 'secondary' (a Global Datastore secondary) is not encrypted with a customer-managed key of its region. Remediation: set 'kmsKeyId' to a KMS key of the secondary's region on cache 'secondary'.",
     ]);
   });

@@ -93,7 +93,13 @@ export const healthCheck: PricingRule = {
   price(ctx, r) {
     const b = new LineBuilder(ctx, r);
     if (b.prices) {
-      b.add("Route 53", "health check of an AWS endpoint", 1, "check-month", b.prices.route53.healthCheckMonth);
+      b.add(
+        "Route 53",
+        "health check of an AWS endpoint",
+        1,
+        "check-month",
+        b.prices.route53.healthCheckMonth,
+      );
     }
     return b.result();
   },

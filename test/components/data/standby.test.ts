@@ -95,7 +95,9 @@ describe("PostgresReplica", () => {
       expect([field, db.inputs[field]]).toEqual([field, undefined]);
     }
     expect(db.protect).toBe(true);
-    expect(byName(run, "aws:rds/parameterGroup:ParameterGroup", "postgres-params").inputs.family).toBe("postgres17");
+    expect(byName(run, "aws:rds/parameterGroup:ParameterGroup", "postgres-params").inputs.family).toBe(
+      "postgres17",
+    );
   });
 
   test("admits only the given security groups on 5432", () => {
@@ -110,7 +112,7 @@ describe("PostgresReplica", () => {
     [
       "a source that is not an ARN",
       { sourceDbArn: "platform-production" },
-      "sourceDbArn (received \"platform-production\"): must be the ARN of the source DB instance, arn:aws:rds:<region>:<account>:db:<identifier>: a cross-region replica names its source by ARN",
+      'sourceDbArn (received "platform-production"): must be the ARN of the source DB instance, arn:aws:rds:<region>:<account>:db:<identifier>: a cross-region replica names its source by ARN',
     ],
     [
       "no backups",

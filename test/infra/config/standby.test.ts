@@ -53,7 +53,12 @@ test("a standby's database is a replica: no replicas, no copies of its own; the 
     const pg = d.postgres as Record<string, unknown>;
     return {
       ...d,
-      postgres: { ...pg, readReplicas: 1, crossRegionBackup: { region: "us-west-2", retentionDays: 7 }, multiAz: false },
+      postgres: {
+        ...pg,
+        readReplicas: 1,
+        crossRegionBackup: { region: "us-west-2", retentionDays: 7 },
+        multiAz: false,
+      },
     };
   });
   expect(problems(raw, "dr")).toEqual([
@@ -99,7 +104,11 @@ test.each<[string, string, (v: Record<string, unknown>) => unknown, string[]]>([
     "dr",
     (s) => ({
       ...s,
-      dns: { hostedZoneId: "example.com", ttlSeconds: 5, records: [{ name: "web.example.com", service: "web" }] },
+      dns: {
+        hostedZoneId: "example.com",
+        ttlSeconds: 5,
+        records: [{ name: "web.example.com", service: "web" }],
+      },
     }),
     [
       'platform:standby.dns.hostedZoneId: must be a Route 53 hosted zone ID such as Z0123456789ABCDEFGHIJ (received "example.com")',
@@ -110,7 +119,9 @@ test.each<[string, string, (v: Record<string, unknown>) => unknown, string[]]>([
     "a record naming a service the stack does not run",
     "dr",
     (s) => ({ ...s, dns: { ...(s.dns as object), records: [{ name: "web.example.com", service: "web" }] } }),
-    ['platform:standby.dns.records[0].service: must name a service of platform:services (api, worker) (received "web")'],
+    [
+      'platform:standby.dns.records[0].service: must name a service of platform:services (api, worker) (received "web")',
+    ],
   ],
   [
     "a field of the other role",
