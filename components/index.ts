@@ -35,7 +35,11 @@ export type { WorkloadIdentityArgs } from "./cluster/workload-identity";
 export { PostgresDatabase, validatePostgresDatabaseArgs } from "./data/postgres";
 export type { CrossRegionBackupArgs, PostgresDatabaseArgs } from "./data/postgres";
 export { RedisCache, validateRedisCacheArgs } from "./data/redis";
-export type { RedisCacheArgs } from "./data/redis";
+export type { RedisCacheArgs, RedisSecondaryArgs } from "./data/redis";
+export { PostgresReplica, validatePostgresReplicaArgs } from "./data/postgres-replica";
+export type { PostgresReplicaArgs } from "./data/postgres-replica";
+export { DnsFailover, dnsFailoverArgsProblems } from "./dns/failover";
+export type { DnsFailoverArgs, FailoverRecordArgs } from "./dns/failover";
 
 // --- Backup: AWS Backup vaults, plans, restore tests; bucket copies in another region ------------
 export { Backup } from "./backup/backup";

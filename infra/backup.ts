@@ -68,7 +68,10 @@ export function createBackup(
         rds: { subnetGroupName: data.postgres.subnetGroupName, vpcId: network.vpcId },
       },
       alertTopicArn: platform.alertTopicArn,
-      recoveryObjectives: config.recovery,
+      recoveryObjectives: {
+        ...config.recovery,
+        standbyStack: config.standby?.role === "primary" ? config.standby.standbyStack : undefined,
+      },
       manageRegionSettings,
       protect: config.protectStatefulResources,
     },

@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { EksCluster } from "../components/cluster/cluster";
 import { CostBudget } from "../components/cost/budget";
 import { SleepSchedule } from "../components/cost/sleep-schedule";
-import type { PostgresDatabase } from "../components/data/postgres";
+import type { DataTier } from "./data";
 import type { PlatformConfig } from "./config";
 import { workingHoursOf } from "./config/cost";
 
@@ -31,7 +31,7 @@ function autoscalingGroupOf(cluster: EksCluster, key: string, provider: aws.Prov
 export function createCostControls(
   config: PlatformConfig,
   provider: aws.Provider,
-  built: { cluster: EksCluster; postgres: PostgresDatabase },
+  built: { cluster: EksCluster; postgres: DataTier["postgres"] },
 ): { budgetName: pulumi.Output<string> } {
   const opts = { providers: [provider] };
   const { budget, anomalyDetection } = config.cost;

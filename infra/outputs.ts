@@ -13,6 +13,7 @@ import type { PlatformConfig } from "./config";
 import type { DataTier } from "./data";
 import type { PlatformKeys } from "./keys";
 import type { DisasterRecovery } from "./providers";
+import type { DnsFailover } from "../components/dns/failover";
 import type { SecretsTier } from "./secrets";
 import type { BackupTier } from "./backup";
 
@@ -29,6 +30,7 @@ export interface BuiltPlatform {
   readonly backup: BackupTier;
   readonly delivery: GithubDeliveryIdentity;
   readonly cost: { readonly budgetName: pulumi.Output<string> };
+  readonly dns?: DnsFailover;
 }
 
 export function platformOutputs(config: PlatformConfig, built: BuiltPlatform) {
@@ -76,6 +78,8 @@ export function platformOutputs(config: PlatformConfig, built: BuiltPlatform) {
     postgresReadReplicaAddresses: postgres.readReplicaAddresses,
     postgresSecurityGroupId: postgres.securityGroupId,
     postgresMasterUserSecretArn: postgres.masterUserSecretArn,
+    // What a standby stack replicates (docs/decisions/0140).
+    postgresArn: postgres.arn,
     // Disaster recovery: absent without platform:data.postgres.crossRegionBackup.
     ...(dr && drKms
       ? {
@@ -89,8 +93,17 @@ export function platformOutputs(config: PlatformConfig, built: BuiltPlatform) {
     redisPort: redis.port,
     redisSecurityGroupId: redis.securityGroupId,
     redisAuthTokenSecretArn: redis.authTokenSecretArn,
+    ...(redis.globalReplicationGroupId
+      ? { redisGlobalReplicationGroupId: redis.globalReplicationGroupId }
+      : {}),
     // Workloads
     albControllerRoleArn: albController.roleArn,
+    // Load balancer hostname of each exposed service: what DNS failover records point to.
+    publicEndpoints: Object.fromEntries(
+      services.flatMap((s, i) =>
+        s.loadBalancerHostname ? [[declared[i].name, s.loadBalancerHostname]] : [],
+      ),
+    ),
     services: Object.fromEntries(
       services.map((s, i) => [declared[i].name, { namespace: s.namespace, clusterHost: s.clusterHost }]),
     ),
@@ -114,5 +127,7 @@ export function platformOutputs(config: PlatformConfig, built: BuiltPlatform) {
     deliveryDeployRoleArn: delivery.deployRoleArn,
     // Cost
     costBudgetName: built.cost.budgetName,
+    // A standby's DNS failover: the health check to invert to force a failover (docs/runbooks/failover.md).
+    ...(built.dns ? { dnsFailoverHealthCheckIds: built.dns.healthCheckIds } : {}),
   };
 }

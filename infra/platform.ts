@@ -17,6 +17,7 @@ import { createDataClientsGroup } from "./data-clients";
 import { createEdge } from "./edge";
 import { createRegistry } from "./registry";
 import { createDelivery } from "./delivery";
+import { createDnsFailover } from "./dns";
 import { createKeys } from "./keys";
 import { createNetwork, lookupAvailabilityZones } from "./network";
 import { createObservability } from "./observability";
@@ -24,6 +25,7 @@ import { platformOutputs } from "./outputs";
 import { createAwsProvider, createDisasterRecovery, kubernetesOptions } from "./providers";
 import { createSecrets } from "./secrets";
 import { createThreatDetection } from "./threat-detection";
+import { referencePrimaryStack } from "./standby";
 import { createIngressController, createServices } from "./workloads";
 
 export { createAwsProvider } from "./providers";
@@ -39,7 +41,9 @@ export async function createPlatform(config: PlatformConfig) {
   // wait for the EKS control plane (docs/decisions/0121).
   const dataClients = createDataClientsGroup(config, provider, network);
   const cluster = createCluster(config, provider, network, keys.kms, dataClients);
-  const data = createDataTier(config, provider, { network, dataClients, keys, dr });
+  // A standby stack's data tier replicates its primary stack's (docs/decisions/0140).
+  const primary = referencePrimaryStack(config);
+  const data = createDataTier(config, provider, { network, dataClients, keys, dr, primary });
 
   const edge = createEdge(config, provider, keys.kms);
   createRegistry(config, provider, { kms: keys.kms, cluster });
@@ -77,6 +81,9 @@ export async function createPlatform(config: PlatformConfig) {
     edge,
   });
 
+  // A standby's public hostnames: Route 53 failover from the primary's load balancers (decision 0142).
+  const dns = createDnsFailover(config, provider, { primary, services });
+
   // The identities the GitHub Actions pipeline assumes (docs/delivery.md).
   const delivery = createDelivery(
     config,
@@ -99,6 +106,7 @@ export async function createPlatform(config: PlatformConfig) {
     backup,
     delivery,
     cost,
+    dns,
   });
   return {
     ...outputs,

@@ -5,7 +5,7 @@
  */
 import { CERT_MANAGER_NAMESPACE, CertManager } from "../components/secrets/cert-manager";
 import { Vault } from "../components/secrets/vault";
-import type { PostgresDatabase } from "../components/data/postgres";
+import type { DataTier } from "./data";
 import type { Network } from "../components/network/vpc";
 import type { KmsKeys } from "../components/security/kms";
 import {
@@ -29,7 +29,7 @@ export interface SecretsTier {
 export function createSecrets(
   config: PlatformConfig,
   k8sOpts: KubernetesOptions,
-  platform: { cluster: EksCluster; network: Network; kms: KmsKeys; postgres: PostgresDatabase },
+  platform: { cluster: EksCluster; network: Network; kms: KmsKeys; postgres: DataTier["postgres"] },
 ): SecretsTier {
   const { cluster, network, kms, postgres } = platform;
   const placement = systemPlacement(config, cluster);

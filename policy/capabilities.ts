@@ -397,7 +397,7 @@ export const CAPABILITIES: readonly Capability[] = [
     category: "Disaster Recovery",
     group: "Reliability",
     title: "The stack states RTO and RPO targets its backups and replicas can achieve.",
-    policies: ["recovery-objectives-achievable"],
+    policies: ["recovery-objectives-achievable", "standby-replicas-promotable"],
   },
   {
     id: "deletion-safeguards",

@@ -18,6 +18,7 @@ import { observabilityPolicies } from "./observability";
 import { registryPolicies } from "./registry";
 import { readinessExclusions } from "./readiness";
 import { secretsPolicies } from "./secrets";
+import { standbyReplicasPromotable } from "./standby";
 import type { PlatformPolicy, PolicyMetadata } from "./lib/types";
 
 export const PACK_NAME = "platform-readiness";
@@ -39,6 +40,7 @@ export const ALL_POLICIES: readonly PlatformPolicy[] = [
   readinessExclusions,
   ...backupPolicies,
   ...recoveryPolicies,
+  standbyReplicasPromotable,
 ];
 
 export const POLICY_METADATA: Readonly<Record<string, PolicyMetadata>> = Object.fromEntries(

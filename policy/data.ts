@@ -68,7 +68,9 @@ export const rdsMultiAz: PlatformResourcePolicy = {
   category: "Disaster Recovery",
   references: ["AWS FSBP RDS.5", "Checkov CKV_AWS_157"],
   validateResource: validateResourceOfType(aws.rds.Instance, (db, args, report) => {
-    if (db.replicateSourceDb) {
+    // A same-region replica follows its source; a cross-region one is a standby to be promoted
+    // (decision 0143): its own availability counts.
+    if (isSameRegionReplica(db.replicateSourceDb)) {
       args.notApplicable("Read replicas follow their source's availability");
     }
     if (db.multiAz !== true) {
@@ -92,7 +94,8 @@ export const rdsBackupRetention: PlatformResourcePolicy = {
   configSchema: { properties: { minDays: { type: "integer", minimum: 1, maximum: 35, default: 7 } } },
   validateResource: validateResourceOfType(aws.rds.Instance, (db, args, report) => {
     const { minDays } = args.getConfig<{ minDays: number }>();
-    if (db.replicateSourceDb) {
+    // A cross-region replica keeps backups so that it is promoted with them (decision 0143).
+    if (isSameRegionReplica(db.replicateSourceDb)) {
       args.notApplicable("Read replicas have no automated backups of their own");
     }
     const days = db.backupRetentionPeriod ?? 1; // RDS default for the API
@@ -116,8 +119,9 @@ export const rdsDeletionProtection: PlatformResourcePolicy = {
   category: "Disaster Recovery",
   references: ["AWS FSBP RDS.8", "Checkov CKV_AWS_293"],
   validateResource: validateResourceOfType(aws.rds.Instance, (db, args, report) => {
-    // A read replica holds no data of its own and must stay removable (lowering the replica count).
-    if (db.deletionProtection !== true && !db.replicateSourceDb) {
+    // A read replica holds no data of its own and must stay removable (lowering the replica count);
+    // a cross-region replica is the standby the recovery time counts on (decision 0143).
+    if (db.deletionProtection !== true && !isSameRegionReplica(db.replicateSourceDb)) {
       report(
         violation(
           `Database '${args.name}' can be deleted without protection`,
@@ -186,9 +190,16 @@ export const rdsTlsEnforced: PlatformStackPolicy = {
   category: "Network Security",
   references: ["Checkov CKV2_AWS_69", "AWS FSBP RDS (encryption in transit)"],
   validateStack: (args, report) => {
+    // A replica names no engine: it is PostgreSQL when its parameter group's family is.
+    const postgresFamily = (r: PolicyResource) =>
+      dependenciesOfType(r, "aws:rds/parameterGroup:ParameterGroup").some((g) =>
+        String(g.props.family).startsWith("postgres"),
+      );
     const dbs = subjects(
       args,
-      (r) => r.type === "aws:rds/instance:Instance" && String(r.props.engine).startsWith("postgres"),
+      (r) =>
+        r.type === "aws:rds/instance:Instance" &&
+        (String(r.props.engine).startsWith("postgres") || (!!r.props.replicateSourceDb && postgresFamily(r))),
       "PostgreSQL database",
     );
     for (const db of dbs) {
@@ -308,6 +319,20 @@ export const elasticacheEncrypted: PlatformResourcePolicy = {
     "Checkov CKV_AWS_31",
   ],
   validateResource: validateResourceOfType(aws.elasticache.ReplicationGroup, (rg, args, report) => {
+    // A Global Datastore secondary inherits encryption at rest, TLS and the AUTH token from the
+    // Global Datastore (ElastiCache refuses them on it; they are judged on the primary in its stack);
+    // its data is still encrypted with a key of its own region, which it must name.
+    if (rg.globalReplicationGroupId) {
+      if (!rg.kmsKeyId) {
+        report(
+          violation(
+            `Cache '${args.name}' (a Global Datastore secondary) is not encrypted with a customer-managed key of its region`,
+            `set 'kmsKeyId' to a KMS key of the secondary's region on cache '${args.name}'.`,
+          ),
+        );
+      }
+      return;
+    }
     if (rg.atRestEncryptionEnabled !== true || !rg.kmsKeyId) {
       report(
         violation(

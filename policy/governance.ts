@@ -136,7 +136,10 @@ export const statefulResourcesProtected: PlatformResourcePolicy = {
     if (!requireProtect) {
       args.notApplicable("This stack does not require protection (requireProtect: false)");
     }
-    if (args.type === "aws:rds/instance:Instance" && args.props.replicateSourceDb) {
+    // A same-region replica can be recreated from its source; a cross-region replica (its source
+    // named by ARN) is the standby the recovery time counts on (decision 0143), protected.
+    const source = args.props.replicateSourceDb;
+    if (args.type === "aws:rds/instance:Instance" && source && !String(source).startsWith("arn:")) {
       args.notApplicable("A read replica is a copy that can be recreated from its source");
     }
     if (!args.opts.protect) {

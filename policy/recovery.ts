@@ -6,13 +6,16 @@
  * ElastiCache replication groups, Vault's Raft cluster) and gives, for two scenarios, the recovery
  * point (minutes of data lost) and time (minutes unavailable) its mechanisms deliver:
  * - `failover`: its instance, node or availability zone is lost (what the objectives are checked on);
- * - `restore`: its data must be rebuilt from backups (corruption, deletion); for the runbook.
+ * - `restore`: its data must be rebuilt from backups (corruption, deletion); for the runbook;
+ * - `region`: its whole region is lost (policy/standby.ts: a warm standby's replicas, or copies);
+ *   checked against the RTO when the policy's `regionLoss` is on (decision 0143).
  * The figures are planning estimates (table {@link RECOVERY_ESTIMATES}), not AWS guarantees.
  */
 import type { PolicyResource } from "@pulumi/policy";
 import { BACKUP_PLAN, rulesOf, selectionsOf, selectsByTag } from "./backup";
 import { asArray, asRecord, effectiveTags, parseJsonish, violation } from "./lib/props";
 import type { PlatformStackPolicy } from "./lib/types";
+import { postgresRegionRecovery, redisRegionRecovery, vaultRegionRecovery } from "./standby";
 
 /**
  * Minutes each mechanism delivers. Sources: RDS uploads transaction logs every 5 minutes (PITR
@@ -48,6 +51,7 @@ export interface ComponentRecovery {
   readonly urn: string;
   readonly failover: Recovery;
   readonly restore: Recovery;
+  readonly region: Recovery;
 }
 
 const RDS = "aws:rds/instance:Instance";
@@ -108,10 +112,11 @@ function postgres(db: PolicyResource, resources: readonly PolicyResource[]): Com
             how: "promotion of an asynchronous read replica",
           }
         : { ...restore, how: `no standby: ${restore.how}` };
-  return { component: db.name, kind: "PostgreSQL (RDS)", urn: db.urn, failover, restore };
+  const region = postgresRegionRecovery(db, resources);
+  return { component: db.name, kind: "PostgreSQL (RDS)", urn: db.urn, failover, restore, region };
 }
 
-function redis(rg: PolicyResource): ComponentRecovery {
+function redis(rg: PolicyResource, resources: readonly PolicyResource[]): ComponentRecovery {
   const e = RECOVERY_ESTIMATES;
   const snapshots = Number(rg.props.snapshotRetentionLimit ?? 0) > 0;
   const restore: Recovery = snapshots
@@ -129,7 +134,8 @@ function redis(rg: PolicyResource): ComponentRecovery {
         how: "asynchronous replica, automatic failover",
       }
     : { ...restore, how: `no replica: ${restore.how}` };
-  return { component: rg.name, kind: "Redis (ElastiCache)", urn: rg.urn, failover, restore };
+  const region = redisRegionRecovery(rg, resources);
+  return { component: rg.name, kind: "Redis (ElastiCache)", urn: rg.urn, failover, restore, region };
 }
 
 /** Hours between runs of a 5-field Kubernetes cron schedule (`0 *\/6 * * *` gives 6). */
@@ -172,7 +178,8 @@ function vault(release: PolicyResource, resources: readonly PolicyResource[]): C
     asRecord(ha.raft).enabled === true && replicas >= 3
       ? { rpoMinutes: 0, rtoMinutes: e.raftElection, how: `Raft quorum of ${replicas}, leader election` }
       : { ...restore, how: `single server: ${restore.how}` };
-  return { component: release.name, kind: "Vault (Raft)", urn: release.urn, failover, restore };
+  const region = vaultRegionRecovery(resources, hours.length ? Math.min(...hours) : undefined);
+  return { component: release.name, kind: "Vault (Raft)", urn: release.urn, failover, restore, region };
 }
 
 /** Every stateful component of the plan with what its mechanisms deliver. */
@@ -181,7 +188,10 @@ export function recoveryModel(resources: readonly PolicyResource[]): ComponentRe
     ...resources
       .filter((r) => r.type === RDS && !r.props.replicateSourceDb)
       .map((r) => postgres(r, resources)),
-    ...resources.filter((r) => r.type === CACHE).map(redis),
+    // A Global Datastore secondary is the standby of another stack's group, not a component here.
+    ...resources
+      .filter((r) => r.type === CACHE && !r.props.globalReplicationGroupId)
+      .map((r) => redis(r, resources)),
     ...resources
       .filter((r) => r.type === RELEASE && r.props.chart === "vault")
       .map((r) => vault(r, resources)),
@@ -217,7 +227,9 @@ export const recoveryObjectivesAchievable: PlatformStackPolicy = {
     "AWS Well-Architected REL13-BP01 (define recovery objectives)",
     "REL13-BP02 (recovery strategies that meet them)",
   ],
+  configSchema: { properties: { regionLoss: { type: "boolean", default: false } } },
   validateStack: (args, report) => {
+    const { regionLoss } = args.getConfig<{ regionLoss: boolean }>();
     const components = recoveryModel(args.resources);
     if (components.length === 0) {
       args.notApplicable("No stateful component (RDS, ElastiCache, Vault) in the stack");
@@ -249,6 +261,16 @@ export const recoveryObjectivesAchievable: PlatformStackPolicy = {
           violation(
             `${c.kind} '${c.component}' ${misses.join(" and ")}: its recovery relies on ${f.how}`,
             `add a standby or replica with automatic failover to '${c.component}' (Multi-AZ, replicas, Raft quorum), or declare objectives it can meet.`,
+          ),
+          c.urn,
+        );
+      }
+      // Losing the region: the time only (decision 0143); the data lost is in the failover runbook.
+      if (regionLoss && c.region.rtoMinutes > objectives.rto) {
+        report(
+          violation(
+            `${c.kind} '${c.component}' is back after ${fmt(c.region.rtoMinutes)} when its region is lost (RTO ${objectives.rto} min): its recovery relies on ${c.region.how}`,
+            `give the stack a warm standby (platform:standby, docs/runbooks/failover.md) that holds a promotable replica of '${c.component}', or declare an RTO its copies can meet.`,
           ),
           c.urn,
         );

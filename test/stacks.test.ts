@@ -20,17 +20,38 @@ import { type OfflineRun, byName, json, ofType, runStack } from "./support/offli
 import { recoveryModel } from "../policy/recovery";
 import { stackResources } from "../tools/policy/evaluate";
 import { planIamProblems } from "./support/iam-documents";
+import { STACK_OUTPUTS_DIR } from "../tools/offline/mocks";
 
-const STACKS = ["dev", "staging", "production"] as const;
+const STACKS = ["dev", "staging", "production", "dr"] as const;
 const runs: Partial<Record<(typeof STACKS)[number], OfflineRun>> = {};
 const results: Partial<Record<(typeof STACKS)[number], PolicyRun>> = {};
 const plans: Partial<Record<(typeof STACKS)[number], PlanInput>> = {};
 /** Policies with nothing to judge, and why: no readiness exclusions; protection is off outside
- * production; dev runs single replicas without autoscaling; only dev sleeps (AutoShutdown=true). */
+ * production; dev runs single replicas without autoscaling; only dev sleeps (AutoShutdown=true);
+ * only the standby holds cross-region replicas, and it has no primary database, hence no database
+ * of its own to back up, check TLS on, copy or rotate (they are production's, decision 0140). */
 const IDLE: Record<(typeof STACKS)[number], string[]> = {
-  dev: ["readiness-exclusions", "stateful-resources-protected", "workload-has-hpa", "workload-has-pdb"],
-  staging: ["auto-shutdown-scheduled", "readiness-exclusions", "stateful-resources-protected"],
-  production: ["auto-shutdown-scheduled", "readiness-exclusions"],
+  dev: [
+    "readiness-exclusions",
+    "standby-replicas-promotable",
+    "stateful-resources-protected",
+    "workload-has-hpa",
+    "workload-has-pdb",
+  ],
+  staging: [
+    "auto-shutdown-scheduled",
+    "readiness-exclusions",
+    "standby-replicas-promotable",
+    "stateful-resources-protected",
+  ],
+  production: ["auto-shutdown-scheduled", "readiness-exclusions", "standby-replicas-promotable"],
+  dr: [
+    "auto-shutdown-scheduled",
+    "backup-plan-coverage",
+    "rds-cross-region-backup",
+    "readiness-exclusions",
+    "secret-rotation-enabled",
+  ],
 };
 
 beforeAll(async () => {
@@ -364,5 +385,211 @@ describe.each(STACKS)("observability on stack %s", (stack) => {
       outcomes.map((o) => [o.policy, true, true]),
     );
     expect(outcomes).toHaveLength(6);
+  });
+});
+
+describe("the warm standby (dr, decision 0140)", () => {
+  const RDS = "aws:rds/instance:Instance";
+  const GROUP = "aws:elasticache/replicationGroup:ReplicationGroup";
+
+  test("the outputs its StackReference reads offline are production's offline outputs (npm run preview -- production --outputs ...)", () => {
+    const recorded = JSON.parse(readFileSync(join(STACK_OUTPUTS_DIR, "production.json"), "utf8")) as unknown;
+    expect(recorded).toEqual(runs.production!.outputs);
+  });
+
+  test("is composed from the same components as production: a replica in place of the primary database, DNS failover added", () => {
+    const components = (run: OfflineRun) =>
+      new Set(run.resources.filter((r) => !r.custom && r.type.startsWith("platform:")).map((r) => r.type));
+    const production = components(runs.production!);
+    const dr = components(runs.dr!);
+    expect([...dr].filter((t) => !production.has(t)).sort()).toEqual([
+      "platform:data:PostgresReplica",
+      "platform:dns:DnsFailover",
+    ]);
+    // The standby copies nothing to a DR region of its own (until promoted): no snapshot bucket replica.
+    expect([...production].filter((t) => !dr.has(t)).sort()).toEqual([
+      "platform:backup:BucketReplica",
+      "platform:data:PostgresDatabase",
+    ]);
+    expect(ofType(runs.dr!, "aws:ec2/vpc:Vpc")[0].inputs.cidrBlock).toBe("10.3.0.0/16");
+    expect(byName(runs.dr!, "pulumi:providers:aws", "aws").inputs.region).toBe("us-east-1");
+    // Small and warm: the failover runbook scales the application group out (docs/runbooks/failover.md).
+    const scaling = (run: OfflineRun) =>
+      Object.fromEntries(
+        ofType(run, "aws:eks/nodeGroup:NodeGroup").map((g) => [g.name, g.inputs.scalingConfig]),
+      );
+    expect(scaling(runs.dr!)).toEqual({
+      "platform-system": { minSize: 2, maxSize: 4, desiredSize: 2 },
+      "platform-application": { minSize: 2, maxSize: 20, desiredSize: 2 },
+    });
+  });
+
+  test("PostgreSQL: a cross-region replica of production's primary, by its ARN, with a key of us-east-1, promotable", () => {
+    const source = byName(runs.production!, RDS, "postgres-primary");
+    const replica = byName(runs.dr!, RDS, "postgres-replica");
+    const sourceArn = `arn:aws:rds:us-west-2:123456789012:db:${String(source.inputs.identifier)}`;
+    expect(runs.production!.outputs.postgresArn).toBe(sourceArn);
+    const drRdsKey = (runs.dr!.outputs.kmsKeyArns as Record<string, string>).rds;
+    expect(drRdsKey).toMatch(/^arn:aws:kms:us-east-1:/);
+    expect(replica.inputs).toMatchObject({
+      replicateSourceDb: sourceArn,
+      kmsKeyId: drRdsKey,
+      storageEncrypted: true,
+      backupRetentionPeriod: 35,
+      multiAz: true,
+      deletionProtection: true,
+    });
+    expect(replica.protect).toBe(true);
+    expect(ofType(runs.dr!, RDS).map((r) => r.name)).toEqual(["postgres-replica"]);
+  });
+
+  test("Redis: production's group leads the Global Datastore, dr's joins it as secondary", () => {
+    const primary = byName(runs.production!, GROUP, "redis-group");
+    const global = byName(
+      runs.production!,
+      "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup",
+      "redis-global",
+    );
+    expect(global.inputs.primaryReplicationGroupId).toBe(primary.id);
+    expect(global.inputs.globalReplicationGroupIdSuffix).toBe("platform");
+    const id = runs.production!.outputs.redisGlobalReplicationGroupId;
+    expect(id).toMatch(/^[a-z]{5}-platform$/);
+    const secondary = byName(runs.dr!, GROUP, "redis-group");
+    expect(secondary.inputs.globalReplicationGroupId).toBe(id);
+    expect(secondary.inputs.kmsKeyId).toBe(
+      (runs.dr!.outputs.kmsKeyArns as Record<string, string>).elasticache,
+    );
+    expect(secondary.inputs.authToken).toBeUndefined();
+    expect(runs.dr!.outputs.redisAuthTokenSecretArn).toBe(runs.production!.outputs.redisAuthTokenSecretArn);
+    // Only production (role: primary) creates a Global Datastore; dev and staging have none.
+    for (const stack of ["dev", "staging", "dr"] as const) {
+      expect(ofType(runs[stack]!, "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup")).toEqual(
+        [],
+      );
+    }
+  });
+
+  test("DNS: a health check on production's load balancer, PRIMARY to it and SECONDARY to dr's, TTL 60 s", () => {
+    const production = (runs.production!.outputs.publicEndpoints as Record<string, string>).api;
+    const dr = (runs.dr!.outputs.publicEndpoints as Record<string, string>).api;
+    expect(production).toMatch(/\.us-west-2\.elb\.amazonaws\.com$/);
+    expect(dr).toMatch(/\.us-east-1\.elb\.amazonaws\.com$/);
+    const health = byName(
+      runs.dr!,
+      "aws:route53/healthCheck:HealthCheck",
+      "dns-api-example-com-primary-health",
+    );
+    expect(health.inputs).toEqual({
+      type: "TCP",
+      fqdn: production,
+      port: 443,
+      requestInterval: 30,
+      failureThreshold: 3,
+      tags: { Name: "api.example.com primary" },
+    });
+    const record = (name: string) => byName(runs.dr!, "aws:route53/record:Record", name).inputs;
+    expect(record("dns-api-example-com-primary")).toEqual({
+      zoneId: "Z0123456789EXAMPLE0AB",
+      name: "api.example.com",
+      type: "CNAME",
+      ttl: 60,
+      setIdentifier: "api.example.com-primary",
+      failoverRoutingPolicies: [{ type: "PRIMARY" }],
+      healthCheckId: health.id,
+      records: [production],
+    });
+    expect(record("dns-api-example-com-secondary")).toEqual({
+      zoneId: "Z0123456789EXAMPLE0AB",
+      name: "api.example.com",
+      type: "CNAME",
+      ttl: 60,
+      setIdentifier: "api.example.com-secondary",
+      failoverRoutingPolicies: [{ type: "SECONDARY" }],
+      records: [dr],
+    });
+    expect(ofType(runs.production!, "aws:route53/record:Record")).toEqual([]);
+  });
+});
+
+describe("recovery objectives with and without the standby (decision 0143)", () => {
+  const withoutStandby = (): PlanInput => ({
+    ...plans.production!,
+    resources: plans.production!.resources.map((r) =>
+      r.type === "aws:backup/plan:Plan"
+        ? { ...r, props: { ...r.props, tags: { ...(r.props.tags as object), StandbyStack: undefined } } }
+        : r,
+    ),
+  });
+
+  test("with the standby, each stateful component is back within production's 15 minutes when us-west-2 is lost", () => {
+    const region = recoveryModel(stackResources(plans.production!)).map((c) => [
+      c.component,
+      c.region.rpoMinutes,
+      c.region.rtoMinutes,
+      c.region.how,
+    ]);
+    expect(region).toEqual([
+      ["postgres-primary", 1, 10, "promotion of the cross-region read replica in example-org/platform/dr"],
+      ["redis-group", 1, 2, "Global Datastore failover to the secondary in example-org/platform/dr"],
+      [
+        "vault-release",
+        360,
+        5,
+        "restore of the replicated Raft snapshot into the Vault of example-org/platform/dr",
+      ],
+    ]);
+    expect(
+      results.production!.evaluation.violations.filter((v) => v.policy === "recovery-objectives-achievable"),
+    ).toEqual([]);
+  });
+
+  test("without it, production may not declare RTO 15 minutes: each component misses it when the region is lost", async () => {
+    const plan = withoutStandby();
+    const region = recoveryModel(stackResources(plan)).map((c) => [c.component, c.region.rtoMinutes]);
+    expect(region).toEqual([
+      ["postgres-primary", 30],
+      ["redis-group", Infinity],
+      ["vault-release", Infinity],
+    ]);
+    const { evaluation } = await runPolicies(plan);
+    expect(
+      evaluation.violations
+        .filter((v) => v.policy === "recovery-objectives-achievable")
+        .map((v) => [v.enforcementLevel, v.message.split(". Remediation")[0]]),
+    ).toEqual([
+      [
+        "mandatory",
+        "PostgreSQL (RDS) 'postgres-primary' is back after 30 min when its region is lost (RTO 15 min): its recovery relies on point-in-time restore from the backups replicated to another region (100 GiB)",
+      ],
+      [
+        "mandatory",
+        "Redis (ElastiCache) 'redis-group' is back after never when its region is lost (RTO 15 min): its recovery relies on a Global Datastore without a declared standby stack",
+      ],
+      [
+        "mandatory",
+        "Vault (Raft) 'vault-release' is back after never when its region is lost (RTO 15 min): its recovery relies on replicated Raft snapshots but no cluster to restore them into",
+      ],
+    ]);
+  });
+
+  test("the standby's own pack run proves its replicas; without them it fails", async () => {
+    expect(
+      results.dr!.evaluation.outcomes.find((o) => o.policy === "standby-replicas-promotable")?.assessed,
+    ).toBeGreaterThan(0);
+    const broken: PlanInput = {
+      ...plans.dr!,
+      resources: plans.dr!.resources.filter((r) => r.type !== "aws:rds/instance:Instance"),
+    };
+    const { evaluation } = await runPolicies(broken);
+    expect(
+      evaluation.violations
+        .filter((v) => v.policy === "standby-replicas-promotable")
+        .map((v) => [v.enforcementLevel, v.message.split(". Remediation")[0]]),
+    ).toEqual([
+      [
+        "mandatory",
+        "The standby stack lacks a cross-region PostgreSQL read replica (replicateSourceDb = the primary's ARN)",
+      ],
+    ]);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * `npm run preview -- <stack> [--json FILE] [--markdown FILE] [--compare OLD.json] [--quiet] [--timing] [--dir DIR]`
+ * `npm run preview -- <stack> [--json FILE] [--markdown FILE] [--compare OLD.json] [--outputs FILE] [--quiet] [--timing] [--dir DIR]`
  *
  * Offline preview: runs the stack's program against mocked providers, from `Pulumi.<stack>.yaml`,
  * with no Pulumi CLI, no credentials and no network. Prints the resource tree, counts by type and
@@ -7,7 +7,9 @@
  * shape of `pulumi preview --json`; `--markdown FILE` a pull-request summary, which with
  * `--compare OLD.json` (a plan written by `--json` on the base branch) lists what the change adds,
  * removes and modifies. `--dir DIR` reads `Pulumi.yaml` and the stack file from another folder
- * (default: the repository root); the program is always this repository's `infra/`.
+ * (default: the repository root); the program is always this repository's `infra/`. `--outputs FILE`
+ * writes the stack outputs (secrets masked): what the offline `StackReference` of another stack reads
+ * (tools/offline/stack-outputs/<stack>.json, docs/decisions/0141).
  *
  * stdout is the same from run to run: progress and timings go to stderr, progress only on a
  * terminal outside CI, timings on a terminal or with `--timing`.
@@ -27,7 +29,7 @@ import { elide, paint, Progress, progressWanted, terminalStyle } from "./offline
 import { comparePlans } from "./plan/compare";
 
 const USAGE =
-  "usage: npm run preview -- <stack> [--json FILE] [--markdown FILE] [--compare OLD.json] [--quiet] [--timing] [--dir DIR]";
+  "usage: npm run preview -- <stack> [--json FILE] [--markdown FILE] [--compare OLD.json] [--outputs FILE] [--quiet] [--timing] [--dir DIR]";
 
 /** Thrown for a bad argument or an unreadable input file: exit 2 with the message. */
 class UsageError extends Error {}
@@ -41,6 +43,7 @@ function parse(argv: string[]) {
         json: { type: "string" },
         markdown: { type: "string" },
         compare: { type: "string" },
+        outputs: { type: "string" },
         quiet: { type: "boolean", default: false },
         timing: { type: "boolean", default: false },
         dir: { type: "string" },
@@ -131,6 +134,10 @@ async function main(argv: string[]): Promise<number> {
       renderPreviewMarkdown(stack, plan, base && { label: values.compare!, plan: base }),
     );
     blocks.push(`Summary written to ${values.markdown}`);
+  }
+  if (values.outputs !== undefined) {
+    write(values.outputs, `${JSON.stringify(run.outputs, null, 2)}\n`);
+    blocks.push(`Outputs written to ${values.outputs}`);
   }
   blocks.push(`${run.resources.length} resources to create`);
   console.log(blocks.join("\n\n"));

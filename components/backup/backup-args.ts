@@ -93,7 +93,16 @@ export interface BackupArgs extends StatefulArgs {
    * (`RecoveryPointObjectiveMinutes`, `RecoveryTimeObjectiveMinutes`) where the
    * `recovery-objectives-achievable` policy reads them.
    */
-  readonly recoveryObjectives: { readonly rpoMinutes: number; readonly rtoMinutes: number };
+  readonly recoveryObjectives: {
+    readonly rpoMinutes: number;
+    readonly rtoMinutes: number;
+    /**
+     * `<org>/<project>/<stack>` of the stack holding this one's warm standby, tagged `StandbyStack`
+     * on the plan: the policy then counts the standby for the loss of the region (decision 0143).
+     * @default none: no standby is counted
+     */
+    readonly standbyStack?: string;
+  };
   /**
    * Set AWS Backup's opt-in of this account and region (a singleton: one stack per account and
    * region may own it) so that tag-based selection covers RDS, EBS and S3; every other resource

@@ -19,6 +19,8 @@ export const BACKUP_ROLE_POLICIES = [
 export const OBJECTIVE_TAGS = {
   rpo: "RecoveryPointObjectiveMinutes",
   rto: "RecoveryTimeObjectiveMinutes",
+  /** The stack holding this stack's warm standby, when it has one (docs/decisions/0143). */
+  standby: "StandbyStack",
 } as const;
 
 /** `${name}-role`: assumed by AWS Backup, with the four managed policies. */
@@ -140,6 +142,9 @@ export function createSnapshotPlan(
       tags: {
         [OBJECTIVE_TAGS.rpo]: String(a.recoveryObjectives.rpoMinutes),
         [OBJECTIVE_TAGS.rto]: String(a.recoveryObjectives.rtoMinutes),
+        ...(a.recoveryObjectives.standbyStack
+          ? { [OBJECTIVE_TAGS.standby]: a.recoveryObjectives.standbyStack }
+          : {}),
       },
     },
     { parent },

@@ -287,6 +287,8 @@ export class PostgresDatabase extends pulumi.ComponentResource {
   /** Name of the DB subnet group (what a restore into the same subnets takes). */
   public readonly subnetGroupName: pulumi.Output<string>;
   public readonly instanceIdentifier: pulumi.Output<string>;
+  /** ARN of the primary instance: what a cross-region replica takes as its source (decision 0140). */
+  public readonly arn: pulumi.Output<string>;
   /**
    * ARN of the replicated automated backups in the destination region
    * (`arn:aws:rds:<region>:<account>:auto-backup:ab-...`, the replication's ID: what a
@@ -354,6 +356,7 @@ export class PostgresDatabase extends pulumi.ComponentResource {
     this.masterUserSecretArn = master.secret.arn;
     this.subnetGroupName = subnetGroup.name;
     this.instanceIdentifier = primary.identifier;
+    this.arn = primary.arn;
     this.crossRegionBackupArn = backupReplication?.id;
     this.registerOutputs({
       endpoint: this.endpoint,
@@ -364,6 +367,7 @@ export class PostgresDatabase extends pulumi.ComponentResource {
       masterUserSecretArn: this.masterUserSecretArn,
       subnetGroupName: this.subnetGroupName,
       instanceIdentifier: this.instanceIdentifier,
+      arn: this.arn,
       crossRegionBackupArn: this.crossRegionBackupArn,
     });
   }

@@ -59,10 +59,31 @@ export function createRedisLogGroups(
 export interface ReplicationGroupDependencies {
   readonly securityGroupId: pulumi.Input<string>;
   readonly subnetGroupName: pulumi.Input<string>;
-  readonly parameterGroupName: pulumi.Input<string>;
+  /** Undefined for a secondary of a Global Datastore. */
+  readonly parameterGroupName: pulumi.Input<string> | undefined;
   /** In the order of {@link REDIS_LOG_TYPES}. */
   readonly logGroups: aws.cloudwatch.LogGroup[];
-  readonly authToken: pulumi.Input<string>;
+  /** Undefined for a secondary of a Global Datastore (the token is the Global Datastore's). */
+  readonly authToken: pulumi.Input<string> | undefined;
+}
+
+/**
+ * What a primary replication group sets and a Global Datastore secondary must leave out
+ * (ElastiCache refuses them, InvalidParameterCombination: the secondary inherits the engine, its
+ * version, the node type, encryption at rest and in transit, and the AUTH token).
+ */
+function primaryOnlyArgs(a: ResolvedRedisCacheArgs, deps: ReplicationGroupDependencies) {
+  return {
+    engine: "redis",
+    engineVersion: a.engineVersion,
+    nodeType: a.nodeType,
+    parameterGroupName: deps.parameterGroupName,
+    atRestEncryptionEnabled: true,
+    transitEncryptionEnabled: true,
+    transitEncryptionMode: "required",
+    authToken: deps.authToken,
+    authTokenUpdateStrategy: a.authTokenUpdateStrategy,
+  };
 }
 
 /** `${name}-group`, protected unless `protect` is false. */
@@ -79,22 +100,17 @@ export function createReplicationGroup(
     {
       replicationGroupId: id,
       description: `Redis cache ${id}`,
-      engine: "redis",
-      engineVersion: a.engineVersion,
-      nodeType: a.nodeType,
+      ...(a.secondaryOf
+        ? { globalReplicationGroupId: a.secondaryOf.globalReplicationGroupId }
+        : primaryOnlyArgs(a, deps)),
       numCacheClusters: a.numCacheClusters,
       automaticFailoverEnabled: a.automaticFailover,
       multiAzEnabled: a.multiAz,
       port: REDIS_PORT,
       subnetGroupName: deps.subnetGroupName,
       securityGroupIds: [deps.securityGroupId],
-      parameterGroupName: deps.parameterGroupName,
-      atRestEncryptionEnabled: true,
+      // The key of the group's own region, also for a secondary (its data is encrypted there).
       kmsKeyId: a.kmsKeyArn,
-      transitEncryptionEnabled: true,
-      transitEncryptionMode: "required",
-      authToken: deps.authToken,
-      authTokenUpdateStrategy: a.authTokenUpdateStrategy,
       snapshotRetentionLimit: a.snapshotRetentionDays,
       snapshotWindow: a.snapshotWindow,
       maintenanceWindow: a.maintenanceWindow,
@@ -108,7 +124,37 @@ export function createReplicationGroup(
         logType: REDIS_LOG_TYPES[i],
       })),
       // The declared AUTH token rotation period (docs/decisions/0113), read by the policy pack.
-      tags: { Name: id, AuthTokenRotationDays: String(a.authTokenRotationDays) },
+      tags: {
+        Name: id,
+        AuthTokenRotationDays: String(a.authTokenRotationDays),
+        // A secondary inherits its node type (ElastiCache refuses it as an input): the type the
+        // stack expects, recorded for the cost estimate.
+        ...(a.secondaryOf ? { GlobalDatastoreNodeType: a.nodeType } : {}),
+      },
+    },
+    statefulOptions(parent, protect),
+  );
+}
+
+/**
+ * `${name}-global`: the Global Datastore whose primary member is `group` (docs/decisions/0140). It
+ * inherits the group's engine, version, node type and encryption settings; a secondary in another
+ * region joins it with `globalReplicationGroupId`. Protected like the group: deleting it detaches
+ * the standby.
+ */
+export function createGlobalDatastore(
+  name: string,
+  idSuffix: string,
+  group: aws.elasticache.ReplicationGroup,
+  parent: pulumi.Resource,
+  protect: boolean | undefined,
+): aws.elasticache.GlobalReplicationGroup {
+  return new aws.elasticache.GlobalReplicationGroup(
+    `${name}-global`,
+    {
+      globalReplicationGroupIdSuffix: idSuffix,
+      primaryReplicationGroupId: group.id,
+      globalReplicationGroupDescription: pulumi.interpolate`Global Datastore of ${group.replicationGroupId}`,
     },
     statefulOptions(parent, protect),
   );

@@ -15,6 +15,7 @@ import { createAuthToken } from "./redis-auth-token";
 import {
   REDIS_PORT,
   createRedisLogGroups,
+  createGlobalDatastore,
   createRedisParameterGroup,
   createReplicationGroup,
 } from "./redis-replication-group";
@@ -83,10 +84,34 @@ export interface RedisCacheArgs extends DataStoreArgs {
    * @default 30
    */
   readonly authTokenRotationDays?: number;
+  /**
+   * Make the group the primary member of an ElastiCache Global Datastore, whose secondary member
+   * another stack adds in another region (docs/decisions/0140). Needs a non-burstable node type.
+   * @default none: the group is regional only
+   */
+  readonly globalDatastore?: { readonly idSuffix: string };
+  /**
+   * Join an existing Global Datastore as its secondary member instead of creating a primary: node
+   * type, engine version, encryption settings and the AUTH token are then the Global Datastore's,
+   * and no token is generated here.
+   * @default none: the group is a primary
+   */
+  readonly secondaryOf?: RedisSecondaryArgs;
+}
+
+/** The Global Datastore a secondary replication group joins. */
+export interface RedisSecondaryArgs {
+  /** The Global Datastore's ID (AWS prefix and suffix), from the primary stack. */
+  readonly globalReplicationGroupId: pulumi.Input<string>;
+  /** The primary's AUTH token secret (the secondary answers to the same token). */
+  readonly authTokenSecretArn: pulumi.Input<string>;
 }
 
 /** The args with every default applied (what the steps of the component read). */
-export type ResolvedRedisCacheArgs = Required<Omit<RedisCacheArgs, keyof StatefulArgs>>;
+export type ResolvedRedisCacheArgs = Required<
+  Omit<RedisCacheArgs, keyof StatefulArgs | "globalDatastore" | "secondaryOf">
+> &
+  Pick<RedisCacheArgs, "globalDatastore" | "secondaryOf">;
 type Resolved = ResolvedRedisCacheArgs;
 
 /** ElastiCache's limit on a replication group ID. */
@@ -116,6 +141,28 @@ export function redisCacheArgsProblems(args: Resolved): SettingProblem[] {
     ...wiringProblems(args),
     ...redisSettingsProblems(args as RedisSettings),
   ];
+  if (args.globalDatastore && args.secondaryOf) {
+    problems.push({
+      field: "globalDatastore",
+      received: args.globalDatastore,
+      message:
+        "must be left out with secondaryOf: a group is the primary or a secondary of a Global Datastore, not both",
+    });
+  }
+  if ((args.globalDatastore || args.secondaryOf) && args.nodeType.startsWith("cache.t")) {
+    problems.push({
+      field: "nodeType",
+      received: args.nodeType,
+      message: "must not be a burstable (t) node type in a Global Datastore (M5, R5 and newer only)",
+    });
+  }
+  if (args.globalDatastore && !/^[a-z][a-z0-9-]{0,39}$/.test(args.globalDatastore.idSuffix)) {
+    problems.push({
+      field: "globalDatastore.idSuffix",
+      received: args.globalDatastore.idSuffix,
+      message: "must be 1 to 40 lower-case letters, digits or hyphens, starting with a letter",
+    });
+  }
   if (!GROUP_ID.test(args.replicationGroupId) || args.replicationGroupId.length > MAX_REPLICATION_GROUP_ID) {
     problems.push({
       field: "replicationGroupId",
@@ -149,6 +196,11 @@ export class RedisCache extends pulumi.ComponentResource {
   /** ARN of the Secrets Manager secret whose value is the AUTH token. */
   public readonly authTokenSecretArn: pulumi.Output<string>;
   public readonly replicationGroupId: pulumi.Output<string>;
+  /**
+   * ID of the Global Datastore the group belongs to (created here with `globalDatastore`, joined
+   * with `secondaryOf`); `undefined` otherwise.
+   */
+  public readonly globalReplicationGroupId: pulumi.Output<string> | undefined;
 
   constructor(name: string, args: RedisCacheArgs, opts?: pulumi.ComponentResourceOptions) {
     // Validated before anything is registered: invalid args leave no half-built component behind.
@@ -172,29 +224,39 @@ export class RedisCache extends pulumi.ComponentResource {
       { description: `Data subnets of ${id}`, subnetIds: a.dataSubnetIds },
       { parent: this },
     );
-    const parameterGroup = createRedisParameterGroup(name, a, this);
+    // A secondary uses the parameter group ElastiCache derives from the primary's.
+    const parameterGroup = a.secondaryOf ? undefined : createRedisParameterGroup(name, a, this);
     const logGroups = createRedisLogGroups(name, a, this);
-    const authToken = createAuthToken(name, a, this, args.protect);
+    // A secondary answers to the Global Datastore's token: none is generated for it.
+    const authToken = a.secondaryOf ? undefined : createAuthToken(name, a, this, args.protect);
     const group = createReplicationGroup(
       name,
       a,
       {
         securityGroupId: securityGroup.id,
         subnetGroupName: subnetGroup.name,
-        parameterGroupName: parameterGroup.name,
+        parameterGroupName: parameterGroup?.name,
         logGroups,
-        authToken: authToken.token.result,
+        authToken: authToken?.token.result,
       },
       this,
       args.protect,
     );
+    const global = a.globalDatastore
+      ? createGlobalDatastore(name, a.globalDatastore.idSuffix, group, this, args.protect)
+      : undefined;
 
     this.primaryEndpoint = group.primaryEndpointAddress;
     this.readerEndpoint = group.readerEndpointAddress;
     this.port = group.port.apply((p) => p ?? REDIS_PORT);
     this.securityGroupId = securityGroup.id;
-    this.authTokenSecretArn = authToken.secret.arn;
+    this.authTokenSecretArn = authToken
+      ? authToken.secret.arn
+      : pulumi.output(a.secondaryOf!.authTokenSecretArn);
     this.replicationGroupId = group.replicationGroupId;
+    this.globalReplicationGroupId =
+      global?.globalReplicationGroupId ??
+      (a.secondaryOf ? pulumi.output(a.secondaryOf.globalReplicationGroupId) : undefined);
     this.registerOutputs({
       primaryEndpoint: this.primaryEndpoint,
       readerEndpoint: this.readerEndpoint,
@@ -202,6 +264,7 @@ export class RedisCache extends pulumi.ComponentResource {
       securityGroupId: this.securityGroupId,
       authTokenSecretArn: this.authTokenSecretArn,
       replicationGroupId: this.replicationGroupId,
+      globalReplicationGroupId: this.globalReplicationGroupId,
     });
   }
 }

@@ -41,8 +41,15 @@ export type Tags = z.infer<typeof tagsSchema>;
 /**
  * Required tags present, `Environment` and `Project` in step with the stack. `environment` is
  * undefined when `platform:environment` is invalid (reported there): the tag is not compared then.
+ * `standbyStack`: the name of a standby stack (`platform:standby.role: standby`), which follows the
+ * rules of its environment but is tagged, budgeted and judged as itself (docs/decisions/0140).
  */
-export function checkTags(tags: Tags, environment: string | undefined, project: string): ConfigProblem[] {
+export function checkTags(
+  tags: Tags,
+  environment: string | undefined,
+  project: string,
+  standbyStack?: string,
+): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   for (const name of REQUIRED_TAGS) {
     const value = tags[name];
@@ -54,16 +61,20 @@ export function checkTags(tags: Tags, environment: string | undefined, project: 
       });
     }
   }
+  const expected = standbyStack ?? environment;
   if (
-    environment !== undefined &&
+    expected !== undefined &&
     tags.Environment !== undefined &&
     tags.Environment.trim() !== "" &&
-    tags.Environment !== environment
+    tags.Environment !== expected
   ) {
     problems.push({
       key: "platform:tags.Environment",
       received: tags.Environment,
-      message: `must equal platform:environment ('${environment}')`,
+      message:
+        standbyStack !== undefined
+          ? `must equal the stack name ('${standbyStack}') in a standby stack: its costs and policies are its own`
+          : `must equal platform:environment ('${environment}')`,
     });
   }
   if (tags.Project !== undefined && tags.Project.trim() !== "" && tags.Project !== project) {

@@ -159,13 +159,21 @@ export type DataConfig = z.infer<typeof dataSchema>;
  * What staging and production require on top of the AWS limits. `region` is the stack's
  * `aws:region`; without it the rules comparing the backup copies' region to it are skipped.
  */
-export function checkData(data: DataConfig, environment: string, region?: string): ConfigProblem[] {
+export function checkData(
+  data: DataConfig,
+  environment: string,
+  region?: string,
+  standbyRole?: "primary" | "standby",
+): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const pg = (field: keyof DataConfig["postgres"], message: string) =>
     problems.push({ key: `platform:data.postgres.${field}`, received: data.postgres[field], message });
   const redis = (field: keyof DataConfig["redis"], message: string) =>
     problems.push({ key: `platform:data.redis.${field}`, received: data.redis[field], message });
   const production = environment === "production";
+  // A standby's database is a replica of the primary's: its copies and replicas are the primary's
+  // (platform:standby, checked in infra/config/standby.ts).
+  const replica = standbyRole === "standby";
   const copies = data.postgres.crossRegionBackup;
   const copiesAt = (field: "region" | "retentionDays", message: string) =>
     problems.push({
@@ -187,7 +195,7 @@ export function checkData(data: DataConfig, environment: string, region?: string
       );
     }
   }
-  if (production && !copies) {
+  if (production && !copies && !replica) {
     pg(
       "crossRegionBackup",
       "is required in production, e.g. { region: us-east-1, retentionDays: 30 }: copies of the automated backups in a second region are what a restore uses when the stack's region is lost",
@@ -204,7 +212,7 @@ export function checkData(data: DataConfig, environment: string, region?: string
     );
   }
   if (production) {
-    if (data.postgres.readReplicas < 1) {
+    if (data.postgres.readReplicas < 1 && !replica) {
       pg("readReplicas", "must be at least 1 in production (seeds: 2) to serve reads and keep a warm copy");
     }
     if (data.postgres.masterPasswordRotationDays > 30) {

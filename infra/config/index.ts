@@ -31,6 +31,7 @@ import { type ConfigProblem, ConfigError, parseSection } from "./problems";
 import { checkServices, servicesSchema } from "./services";
 import { checkVault, vaultSchema } from "./vault";
 import { backupSchema, checkBackup, recoverySchema } from "./backup";
+import { checkStandby, type StandbyConfig, standbySchema } from "./standby";
 
 export { ConfigError } from "./problems";
 export type { ConfigProblem } from "./problems";
@@ -53,6 +54,8 @@ export interface CheckContext {
   readonly project: string;
   /** The stack's name (part of default physical names). */
   readonly stack: string;
+  /** `platform:standby.role` when that section is valid: a standby's data tier is replicas. */
+  readonly standbyRole?: StandbyConfig["role"];
 }
 
 interface Section<S extends z.ZodType = z.ZodType> {
@@ -74,13 +77,18 @@ function section<S extends z.ZodType>(
  */
 export const SECTIONS = {
   tags: section(tagsSchema, (v, ctx) =>
-    checkTags(v, ctx.environmentKnown ? ctx.environment : undefined, ctx.project),
+    checkTags(
+      v,
+      ctx.environmentKnown ? ctx.environment : undefined,
+      ctx.project,
+      ctx.standbyRole === "standby" ? ctx.stack : undefined,
+    ),
   ),
   network: section(networkSchema, (v, ctx) => checkNetwork(v, ctx.environment, ctx.region)),
   kms: section(kmsSchema, (v, ctx) => checkKms(v, ctx.environment)),
   cluster: section(clusterSchema, (v, ctx) => checkCluster(v, ctx.environment)),
   data: section(dataSchema, (v, ctx) => [
-    ...checkData(v, ctx.environment, ctx.region),
+    ...checkData(v, ctx.environment, ctx.region, ctx.standbyRole),
     ...nameProblems(v, ctx.project, ctx.stack),
   ]),
   services: section(servicesSchema, (v, ctx) => [
@@ -99,6 +107,14 @@ export const SECTIONS = {
   observability: section(observabilitySchema, (v, ctx) => checkObservability(v, ctx.environment)),
 };
 
+/**
+ * Structured keys a stack may leave out: absent means the feature is off. `platform:standby`: the
+ * stack's part in a warm-standby pair (docs/decisions/0140).
+ */
+export const OPTIONAL_SECTIONS = {
+  standby: section(standbySchema),
+};
+
 /** Scalar keys (`platform:<key>`), declared with type and default in Pulumi.yaml. */
 export const SCALARS = {
   environment: environmentSchema,
@@ -113,9 +129,12 @@ const CROSS_SECTION_CHECKS: readonly ((v: Partial<SectionValues>, ctx: CheckCont
   (v, ctx) => (v.services && v.registry ? imageRegistryProblems(v.services, v.registry, ctx.region) : []),
 ];
 type ScalarValues = { readonly [K in keyof typeof SCALARS]: z.infer<(typeof SCALARS)[K]> };
+type OptionalValues = {
+  readonly [K in keyof typeof OPTIONAL_SECTIONS]?: z.infer<(typeof OPTIONAL_SECTIONS)[K]["schema"]>;
+};
 
 /** The whole validated configuration of one stack. */
-export interface PlatformConfig extends SectionValues, ScalarValues {
+export interface PlatformConfig extends SectionValues, ScalarValues, OptionalValues {
   readonly project: string;
   readonly stack: string;
   /** `aws:region`. */
@@ -142,12 +161,24 @@ function decode(key: string, text: string, expectObject: boolean, problems: Conf
   }
 }
 
+/** `role` of a `platform:standby` value that did not validate, when it is one of the roles. */
+function declaredRole(text: string | undefined): StandbyConfig["role"] | undefined {
+  try {
+    const role = (JSON.parse(text ?? "null") as { role?: unknown } | null)?.role;
+    return role === "primary" || role === "standby" ? role : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Problems grouped by key in the order of the stack file's sections (provider and unknown keys
  * first), each section's schema problems before its cross-field ones. Stable otherwise.
  */
 function bySection(problems: readonly ConfigProblem[], prefix: string): ConfigProblem[] {
-  const order = [...Object.keys(SCALARS), ...Object.keys(SECTIONS)].map((name) => prefix + name);
+  const order = [...Object.keys(SCALARS), ...Object.keys(SECTIONS), ...Object.keys(OPTIONAL_SECTIONS)].map(
+    (name) => prefix + name,
+  );
   const rank = (key: string) => order.findIndex((k) => key === k || key.startsWith(`${k}.`));
   return problems
     .map((problem, index) => ({ problem, index, rank: rank(problem.key) }))
@@ -168,7 +199,13 @@ export function parseConfig(raw: RawConfig, project: string, stack: string): Pla
   if (badRegion !== undefined) {
     problems.push({ key: "aws:region", received: region, message: badRegion });
   }
-  problems.push(...keyProblems(raw, project, [...Object.keys(SECTIONS), ...Object.keys(SCALARS)]));
+  problems.push(
+    ...keyProblems(raw, project, [
+      ...Object.keys(SECTIONS),
+      ...Object.keys(OPTIONAL_SECTIONS),
+      ...Object.keys(SCALARS),
+    ]),
+  );
 
   const scalars: Record<string, unknown> = {};
   for (const [name, schema] of Object.entries(SCALARS)) {
@@ -180,9 +217,13 @@ export function parseConfig(raw: RawConfig, project: string, stack: string): Pla
 
   const sections: Record<string, unknown> = {};
   const parsedSections: [Section, unknown][] = [];
-  for (const [name, sec] of Object.entries(SECTIONS) as [string, Section][]) {
+  const optional = Object.keys(OPTIONAL_SECTIONS);
+  for (const [name, sec] of Object.entries({ ...SECTIONS, ...OPTIONAL_SECTIONS }) as [string, Section][]) {
     const key = prefix + name;
     const text = raw[key];
+    if (text === undefined && optional.includes(name)) {
+      continue;
+    }
     if (text === undefined) {
       problems.push({
         key,
@@ -203,12 +244,17 @@ export function parseConfig(raw: RawConfig, project: string, stack: string): Pla
   }
 
   const environment = scalars.environment as Environment | undefined;
+  const standby = sections.standby as StandbyConfig | undefined;
+  // The role counts even when another field of the section is wrong: a mistyped stack name must not
+  // also report the rules of the other role (a standby judged as a primary).
+  const standbyRole = standby?.role ?? declaredRole(raw[`${prefix}standby`]);
   const ctx: CheckContext = {
     environment: environment ?? "dev",
     environmentKnown: environment !== undefined,
     region: badRegion === undefined ? (region as string) : "",
     project,
     stack,
+    standbyRole,
   };
   for (const [sec, value] of parsedSections) {
     problems.push(...(sec.check?.(value, ctx) ?? []));
@@ -219,7 +265,7 @@ export function parseConfig(raw: RawConfig, project: string, stack: string): Pla
       problems.push(...check(sections as Partial<SectionValues>, ctx));
     }
   }
-  const { cost, tags, data, cluster, network, admission, threatDetection } = sections as Partial<SectionValues>;
+  const { cost, tags, data, services, cluster, network, admission, threatDetection } = sections as Partial<SectionValues>;
   if (cost && tags && data) {
     problems.push(...checkCostAgainstStack(cost, tags, data));
   }
@@ -228,6 +274,9 @@ export function parseConfig(raw: RawConfig, project: string, stack: string): Pla
   }
   if (admission && threatDetection) {
     problems.push(...admissionAgainstThreatDetection(admission, threatDetection));
+  }
+  if (standby && data && services) {
+    problems.push(...checkStandby(standby, data, services.services));
   }
 
   if (problems.length > 0) {
@@ -238,7 +287,7 @@ export function parseConfig(raw: RawConfig, project: string, stack: string): Pla
     stack,
     region: region as string,
     ...(scalars as ScalarValues),
-    ...(sections as SectionValues),
+    ...(sections as SectionValues & OptionalValues),
   };
 }
 

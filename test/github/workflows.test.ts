@@ -141,7 +141,7 @@ describe("pipeline shape", () => {
   const STACKS = readdirSync(ROOT)
     .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
     .filter((s): s is string => s !== undefined);
-  const order = ["dev", "staging", "production"];
+  const order = ["dev", "staging", "production", "dr"];
 
   test("every matrix covers every stack file", () => {
     expect([...STACKS].sort()).toEqual([...order].sort());
@@ -170,7 +170,7 @@ describe("pipeline shape", () => {
     );
   });
 
-  test("main: test, then dev, staging, production in order, each through its GitHub environment", () => {
+  test("main: test, then dev, staging, production, dr in order, each through its GitHub environment", () => {
     const { on, jobs } = WORKFLOW["deploy.yml"];
     expect(Object.keys(on)).toEqual(["push", "workflow_dispatch"]);
     expect(on.push).toEqual({ branches: ["main"] });
@@ -179,6 +179,7 @@ describe("pipeline shape", () => {
       ["dev", ["test"]],
       ["staging", ["dev"]],
       ["production", ["staging"]],
+      ["dr", ["production"]],
     ]);
     for (const stack of order) {
       expect(jobs[stack]).toMatchObject({ uses: "./.github/workflows/deploy-stack.yml", with: { stack } });

@@ -111,7 +111,7 @@ describe("npm run preview", () => {
     const missing = preview(["prod"]);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toBe(
-      `no stack 'prod': ${join(root, "Pulumi.prod.yaml")} does not exist; did you mean production? the stacks in ${root} are dev, production, staging\n`,
+      `no stack 'prod': ${join(root, "Pulumi.prod.yaml")} does not exist; did you mean production? the stacks in ${root} are dev, dr, production, staging\n`,
     );
     const badPlan = preview(["dev", "--compare", join(root, "package.json")]);
     expect(badPlan.status).toBe(2);

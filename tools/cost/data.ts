@@ -130,7 +130,9 @@ export const elasticache: PricingRule = {
     if (!b.prices) {
       return b.result();
     }
-    const type = String(r.props.nodeType);
+    // A Global Datastore secondary inherits its node type: the tag records the one its stack expects.
+    const tags = (r.props.tags ?? {}) as Record<string, unknown>;
+    const type = String(r.props.nodeType ?? tags.GlobalDatastoreNodeType);
     const nodes =
       r.type === "aws:elasticache/cluster:Cluster"
         ? num(r.props.numCacheNodes, 1)

@@ -65,6 +65,11 @@ export const FREE_TYPES: readonly string[] = [
   "aws:rds/subnetGroup:SubnetGroup",
   "aws:elasticache/parameterGroup:ParameterGroup",
   "aws:elasticache/subnetGroup:SubnetGroup",
+  // No charge of its own: its members are priced as replication groups; the replication traffic
+  // between regions is listed as not estimated.
+  "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup",
+  // Records cost nothing of their own (the hosted zone and its queries are not estimated).
+  "aws:route53/record:Record",
   "aws:s3/bucketPolicy:BucketPolicy",
   "aws:s3/bucketVersioning:BucketVersioning",
   "aws:s3/bucketVersioningV2:BucketVersioningV2",
@@ -118,6 +123,8 @@ export const NOT_ESTIMATED: readonly string[] = [
   "data transfer to the internet and between AZs (including cross-AZ traffic to NAT gateways and replicas)",
   "API requests to KMS, Secrets Manager and S3",
   "AWS Backup restore tests (the weekly restored RDS instance and EBS volume while they are validated), the master password rotation function's runs, S3 replication transfer of the Vault snapshots, SNS alert deliveries",
+  "Route 53 hosted zones and DNS queries",
+  "cross-region replication traffic of a warm standby (the PostgreSQL replica's WAL stream and the Redis Global Datastore, inter-region transfer per GB)",
   "CloudWatch metrics, alarms, dashboards and the log ingestion of RDS enhanced monitoring",
   "ECR image storage, EBS snapshots outside AWS Backup, ElastiCache snapshots beyond the free one per node",
   "EKS extended support (6 × the control-plane price) if a cluster stays on a version past standard support",

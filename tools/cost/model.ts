@@ -25,6 +25,7 @@ export const SERVICES = [
   "S3",
   "WAF",
   "AWS Backup",
+  "Route 53",
 ] as const;
 export type Service = (typeof SERVICES)[number];
 

@@ -39,6 +39,7 @@ export const regionPricesSchema = z.strictObject({
   s3: z.strictObject({ standardGbMonth: usd }),
   waf: z.strictObject({ webAclMonth: usd, ruleMonth: usd, millionRequests: usd }),
   backup: z.strictObject({ warmGbMonth: usd }),
+  route53: z.strictObject({ healthCheckMonth: usd }),
 });
 
 export type RegionPrices = z.infer<typeof regionPricesSchema>;

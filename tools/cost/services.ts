@@ -87,6 +87,24 @@ export const secret: PricingRule = {
   },
 };
 
+/** A Route 53 health check of an AWS endpoint (a load balancer), basic checks at the standard interval. */
+export const healthCheck: PricingRule = {
+  types: ["aws:route53/healthCheck:HealthCheck"],
+  price(ctx, r) {
+    const b = new LineBuilder(ctx, r);
+    if (b.prices) {
+      b.add(
+        "Route 53",
+        "health check of an AWS endpoint",
+        1,
+        "check-month",
+        b.prices.route53.healthCheckMonth,
+      );
+    }
+    return b.result();
+  },
+};
+
 export const bucket: PricingRule = {
   types: ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"],
   price(ctx, r) {
@@ -150,4 +168,4 @@ export const metricAlarm: PricingRule = {
   },
 };
 
-export const serviceRules = [kmsKey, logGroup, secret, bucket, webAcl, backupVault, metricAlarm];
+export const serviceRules = [kmsKey, logGroup, secret, healthCheck, bucket, webAcl, backupVault, metricAlarm];

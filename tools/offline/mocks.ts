@@ -7,6 +7,8 @@
  * loudly: a silent echo would hide a missing mock and let a broken program look healthy.
  */
 import { createHash } from "crypto";
+import { existsSync, readFileSync } from "fs";
+import { join } from "path";
 import type * as pulumi from "@pulumi/pulumi";
 
 /** The account every offline run pretends to be in. */
@@ -21,6 +23,31 @@ export interface MockOptions {
    * provider does. Default none: every role looked up exists (the usual account).
    */
   readonly absentRoles?: readonly string[];
+  /**
+   * Folder of the outputs a `StackReference` receives: `<stack>.json` for the stack
+   * `<org>/<project>/<stack>`, written by `npm run preview -- <stack> --outputs FILE`.
+   * Default {@link STACK_OUTPUTS_DIR}.
+   */
+  readonly stackOutputsDir?: string;
+}
+
+/** Where the offline outputs of the stacks other stacks reference are kept (kept fresh by test/stacks.test.ts). */
+export const STACK_OUTPUTS_DIR = join(__dirname, "stack-outputs");
+
+/**
+ * The outputs a `StackReference` to `name` (`<org>/<project>/<stack>`) gets offline: those of the
+ * referenced stack's own offline preview. A stack without a recorded preview fails loudly.
+ */
+export function referencedStackOutputs(dir: string, name: string): Record<string, unknown> {
+  const stack = name.split("/").pop() ?? name;
+  const path = join(dir, `${stack}.json`);
+  if (!existsSync(path)) {
+    const message =
+      `The offline mocks have no outputs for the stack reference '${name}': preview that stack with ` +
+      `'npm run preview -- ${stack} --outputs ${path}' first.`;
+    throw Object.assign(new Error(message), { details: message });
+  }
+  return JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
 }
 
 /** Path of an AWS service-linked role: `aws-service-role/<service principal>/`. */
@@ -33,6 +60,11 @@ function serviceLinkedRolePath(roleName: string): string {
 /** A short, stable hex digest: same resource name, same fake ID, so plans do not churn. */
 export function stableHex(seed: string, length = 17): string {
   return createHash("sha256").update(seed).digest("hex").slice(0, length);
+}
+
+/** Hex digits as letters (`0`-`9` to `a`-`j`): for IDs AWS makes of letters only. */
+function letters(hex: string): string {
+  return hex.replace(/\d/g, (d) => "ghijklmnop"[Number(d)]);
 }
 
 /** EC2-style physical IDs by resource type (`vpc-0abc...`). */
@@ -159,6 +191,19 @@ function computedOutputs(
       };
     case "aws:kms/key:Key":
       return { keyId: id };
+    case "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup":
+      // AWS prefixes the suffix with five letters of its own (`ldgnf-<suffix>`).
+      return {
+        globalReplicationGroupId: `${letters(stableHex(String(inputs.globalReplicationGroupIdSuffix), 5))}-${String(inputs.globalReplicationGroupIdSuffix)}`,
+      };
+    case "kubernetes:networking.k8s.io/v1:Ingress": {
+      // What the AWS Load Balancer Controller writes back: the ALB's DNS name.
+      const meta = (inputs.metadata ?? {}) as Record<string, unknown>;
+      const base = `k8s-${String(meta.namespace ?? "default").slice(0, 8)}-${String(meta.name ?? physicalName).slice(0, 8)}`;
+      const number = parseInt(stableHex(`${physicalName}-lb`, 8), 16) % 1_000_000_000;
+      const hostname = `${base}-${stableHex(physicalName, 10)}-${number}.${region}.elb.amazonaws.com`;
+      return { status: { loadBalancer: { ingress: [{ hostname }] } } };
+    }
     case "aws:serverlessrepository/cloudFormationStack:CloudFormationStack":
       // The rotation applications of Secrets Manager output their function's ARN.
       return {
@@ -304,6 +349,11 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
 
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
     const inputs = (args.inputs ?? {}) as Record<string, unknown>;
+    if (args.type === "pulumi:pulumi:StackReference") {
+      const name = String(inputs.name);
+      const dir = this.options.stackOutputsDir ?? STACK_OUTPUTS_DIR;
+      return { id: name, state: { name, outputs: referencedStackOutputs(dir, name), secretOutputNames: [] } };
+    }
     const region = this.regionOf(args.provider);
     const prefixed =
       typeof inputs.namePrefix === "string" ? `${inputs.namePrefix}${stableHex(args.name, 8)}` : undefined;

@@ -17,6 +17,7 @@ describe("the pinned price table", () => {
     expect(Object.keys(table.sources).sort()).toEqual(
       [
         "backup",
+        "route53",
         "cloudwatch",
         "dataTransfer",
         "ebs",
