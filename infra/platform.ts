@@ -20,7 +20,7 @@ import { createObservability } from "./observability";
 import { platformOutputs } from "./outputs";
 import { createAwsProvider, createDisasterRecovery, kubernetesOptions } from "./providers";
 import { createSecrets } from "./secrets";
-import { createIngressController, createServices } from "./workloads";
+import { createIngressController, createRolloutsController, createServices } from "./workloads";
 
 export { createAwsProvider } from "./providers";
 
@@ -55,6 +55,8 @@ export async function createPlatform(config: PlatformConfig) {
     secrets,
     alertTopicArn: observability.alarms.topicArns.critical,
   });
+  // Progressive delivery (decision 0150): the controller canary services' Rollouts need.
+  const rollouts = createRolloutsController(config, k8sOpts, { cluster, observability });
   const services = createServices(config, k8sOpts, {
     cluster,
     network,
@@ -62,6 +64,7 @@ export async function createPlatform(config: PlatformConfig) {
     albController,
     vault: secrets.vault,
     observability,
+    rollouts,
   });
 
   // The identities the GitHub Actions pipeline assumes (docs/delivery.md).

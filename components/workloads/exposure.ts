@@ -6,13 +6,20 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import type { ExposeDeclaration } from "./declaration";
+import { canaryRelease } from "./release-rules";
+import { canaryNames } from "./rollout";
 import { DEREGISTRATION_DELAY_SECONDS } from "./graceful-shutdown";
 import type { ServiceScope } from "./scope";
 
 /** TLS policy of the ALB's HTTPS listener (and the controller's default): TLS 1.3 and 1.2 only. */
 export const ALB_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 
-/** The Ingress for `expose`, in the conventions' IngressClass, routing every path to the Service. */
+/**
+ * The Ingress for `expose`, in the conventions' IngressClass, routing every path to the Service. For
+ * a canary release the backend is the stable Service with port `use-annotation`: Argo Rollouts writes
+ * the `alb.ingress.kubernetes.io/actions.<stable>` annotation that splits traffic between the stable
+ * and canary target groups (Argo Rollouts docs, "AWS Load Balancer Controller").
+ */
 export function createExposure(
   s: ServiceScope,
   expose: ExposeDeclaration,
@@ -48,7 +55,9 @@ export function createExposure(
                 {
                   path: "/",
                   pathType: "Prefix",
-                  backend: { service: { name: service.metadata.name, port: { name: "http" } } },
+                  backend: canaryRelease(s.args)
+                    ? { service: { name: canaryNames(s.service).stableService, port: { name: "use-annotation" } } }
+                    : { service: { name: service.metadata.name, port: { name: "http" } } },
                 },
               ],
             },
