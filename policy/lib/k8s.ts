@@ -10,6 +10,8 @@ export const WORKLOAD_TYPES = {
   daemonSet: "kubernetes:apps/v1:DaemonSet",
   job: "kubernetes:batch/v1:Job",
   cronJob: "kubernetes:batch/v1:CronJob",
+  /** Argo Rollouts' Rollout with a full pod template (`spec.template`), judged like a Deployment. */
+  rollout: "kubernetes:argoproj.io/v1alpha1:Rollout",
 } as const;
 
 /** The pod template (`metadata` and `spec`) of a workload's props. */
