@@ -13,6 +13,7 @@ import { governancePolicies } from "./governance";
 import { kubernetesPolicies } from "./kubernetes";
 import { networkPolicies } from "./network";
 import { observabilityPolicies } from "./observability";
+import { progressiveDeliveryPolicies } from "./progressive-delivery";
 import { readinessExclusions } from "./readiness";
 import { secretsPolicies } from "./secrets";
 import type { PlatformPolicy, PolicyMetadata } from "./lib/types";
@@ -33,6 +34,7 @@ export const ALL_POLICIES: readonly PlatformPolicy[] = [
   readinessExclusions,
   ...backupPolicies,
   ...recoveryPolicies,
+  ...progressiveDeliveryPolicies,
 ];
 
 export const POLICY_METADATA: Readonly<Record<string, PolicyMetadata>> = Object.fromEntries(
