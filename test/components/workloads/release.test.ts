@@ -171,11 +171,11 @@ describe("release rules", () => {
   test("the namespace quota counts the release checks' pods", () => {
     const tight = {
       ...BASE,
-      namespaceQuota: { cpu: "2", memory: "4Gi" },
+      namespaceQuota: { cpu: "3", memory: "4Gi" },
       release: { strategy: "canary" as const, load: { image: "tools/k6:0.50.0", command: ["k6", "run"] } },
     };
     expect(crossFieldProblems(tight).map((p) => `${p.path}: ${p.message}`)).toEqual([
-      "namespaceQuota.memory: is below the 4.125Gi memory requested by 4 pods (most replicas plus the rolling update's surge and 2 release check pod(s)); raise it or lower the requests",
+      "namespaceQuota.memory: is below the 4224Mi memory requested by 4 pods (most replicas plus the rolling update's surge and 2 release check pod(s)); raise it or lower the requests",
     ]);
   });
 });
