@@ -19,6 +19,7 @@ import {
   nameOf,
   type Obj,
   podTemplate,
+  RolloutType,
   securityValue,
   WORKLOAD_TYPES,
 } from "./lib/k8s";
@@ -38,31 +39,20 @@ const ALL_WORKLOADS = [
 const LONG_RUNNING = [k8s.apps.v1.Deployment, k8s.apps.v1.StatefulSet, k8s.apps.v1.DaemonSet];
 
 /**
- * One `validateResourceOfType` per workload class, each checking the pod template, plus the same
- * check on Argo Rollouts' Rollouts (a CustomResource: no class, matched by type token).
+ * One `validateResourceOfType` per workload class, each checking the pod template; Argo Rollouts'
+ * Rollout (a CustomResource) through its type token ({@link RolloutType}).
  */
 function forWorkloads(check: PodCheck, classes = ALL_WORKLOADS): ResourceValidation[] {
-  const judge = (props: Obj, args: ResourceValidationArgs, report: ReportViolation) => {
-    const pod = podTemplate(args.type, props);
-    // A pod template without containers would pass every container check without being judged.
-    if (containersOf(pod.spec).length === 0) {
-      args.notApplicable(`${what(args)} has no pod template with containers`);
-    }
-    check(pod, args, report);
-  };
-  const rollouts: ResourceValidation = (args, report) => {
-    if (args.type === WORKLOAD_TYPES.rollout) {
-      judge(args.props as Obj, args, report);
-    }
-  };
-  return [
-    ...classes.map((cls) =>
-      validateResourceOfType(cls as typeof k8s.apps.v1.Deployment, (props, args, report) =>
-        judge(props as Obj, args, report),
-      ),
-    ),
-    rollouts,
-  ];
+  return [...classes, RolloutType].map((cls) =>
+    validateResourceOfType(cls as typeof k8s.apps.v1.Deployment, (props, args, report) => {
+      const pod = podTemplate(args.type, props as Obj);
+      // A pod template without containers would pass every container check without being judged.
+      if (containersOf(pod.spec).length === 0) {
+        args.notApplicable(`${what(args)} has no pod template with containers`);
+      }
+      check(pod, args, report);
+    }),
+  );
 }
 
 /** `Deployment 'api'` from the type token and the Pulumi name. */

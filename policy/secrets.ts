@@ -1,9 +1,9 @@
 /** Secrets policies: no credential in plain text in workloads or ConfigMaps; Vault serves TLS only. */
 import * as k8s from "@pulumi/kubernetes";
 import { validateResourceOfType } from "@pulumi/policy";
-import type { ReportViolation, ResourceValidation, ResourceValidationArgs } from "@pulumi/policy";
+import type { ResourceValidation } from "@pulumi/policy";
 import { plaintextCredential } from "./lib/credentials";
-import { containersOf, type Obj, podTemplate, WORKLOAD_TYPES } from "./lib/k8s";
+import { containersOf, type Obj, podTemplate, RolloutType } from "./lib/k8s";
 import { asArray, asRecord, asStrings, violation } from "./lib/props";
 import type { PlatformResourcePolicy } from "./lib/types";
 
@@ -18,23 +18,9 @@ const WORKLOAD_CLASSES = [
 const REMEDY = "a Kubernetes Secret ('valueFrom.secretKeyRef') or a Vault-rendered file";
 
 /** Literal env values of every container of a workload that are credentials. */
-const workloadEnv: ResourceValidation[] = [
-  ...WORKLOAD_CLASSES.map((cls) =>
-    validateResourceOfType(cls as typeof k8s.apps.v1.Deployment, (props, args, report) =>
-      judgeWorkloadEnv(props as Obj, args, report),
-    ),
-  ),
-  // Argo Rollouts' Rollout (a CustomResource, matched by type token) carries a full pod template.
-  (args, report) => {
-    if (args.type === WORKLOAD_TYPES.rollout) {
-      judgeWorkloadEnv(args.props as Obj, args, report);
-    }
-  },
-];
-
-function judgeWorkloadEnv(props: Obj, args: ResourceValidationArgs, report: ReportViolation): void {
-  {
-    const pod = podTemplate(args.type, props);
+const workloadEnv: ResourceValidation[] = [...WORKLOAD_CLASSES, RolloutType].map((cls) =>
+  validateResourceOfType(cls as typeof k8s.apps.v1.Deployment, (props, args, report) => {
+    const pod = podTemplate(args.type, props as Obj);
     const containers = containersOf(pod.spec);
     if (containers.length === 0) {
       args.notApplicable(`${args.type.split(":").pop()} '${args.name}' has no pod template with containers`);
@@ -53,8 +39,8 @@ function judgeWorkloadEnv(props: Obj, args: ResourceValidationArgs, report: Repo
         }
       }
     }
-  }
-}
+  }),
+);
 
 const configMapData = validateResourceOfType(k8s.core.v1.ConfigMap, (cm, args, report) => {
   for (const [key, value] of Object.entries(asRecord(cm.data))) {

@@ -47,7 +47,10 @@ export function analysisQueries(t: AnalysisTarget, release: CanaryRelease): Reco
  * (no traffic reached the canary) or NaN is neither, so it is Inconclusive and the rollout pauses
  * for a person rather than promoting an unjudged version.
  */
-function conditions(name: string, release: CanaryRelease): { successCondition: string; failureCondition: string } {
+function conditions(
+  name: string,
+  release: CanaryRelease,
+): { successCondition: string; failureCondition: string } {
   const has = "len(result) > 0";
   switch (name) {
     case "success-rate":

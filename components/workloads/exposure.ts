@@ -56,7 +56,12 @@ export function createExposure(
                   path: "/",
                   pathType: "Prefix",
                   backend: canaryRelease(s.args)
-                    ? { service: { name: canaryNames(s.service).stableService, port: { name: "use-annotation" } } }
+                    ? {
+                        service: {
+                          name: canaryNames(s.service).stableService,
+                          port: { name: "use-annotation" },
+                        },
+                      }
                     : { service: { name: service.metadata.name, port: { name: "http" } } },
                 },
               ],

@@ -87,7 +87,11 @@ export function releaseProblems(decl: ServiceDeclaration): SpecProblem[] {
   if (r.strategy === "rolling") {
     const extra = Object.keys(r).filter((k) => k !== "strategy");
     if (extra.length > 0) {
-      add("strategy", r.strategy, `is rolling, so ${extra.join(", ")} apply to nothing; remove them or use 'canary'`);
+      add(
+        "strategy",
+        r.strategy,
+        `is rolling, so ${extra.join(", ")} apply to nothing; remove them or use 'canary'`,
+      );
     }
     return p;
   }

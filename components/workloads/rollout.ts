@@ -120,7 +120,13 @@ function createRouteServices(s: ServiceScope): k8s.core.v1.Service[] {
             // Argo Rollouts adds rollouts-pod-template-hash to this selector for each side.
             selector: { ...s.selector },
             ports: [
-              { name: "http", port: s.args.ports.http, targetPort: "http", protocol: "TCP", appProtocol: "http" },
+              {
+                name: "http",
+                port: s.args.ports.http,
+                targetPort: "http",
+                protocol: "TCP",
+                appProtocol: "http",
+              },
             ],
           },
         },
@@ -152,7 +158,12 @@ function createAnalysisTemplates(
     nodeSelector: s.args.nodeSelector,
     canaryUrl: `http://${names.canaryService}.${s.service}.svc.cluster.local:${s.args.ports.http}`,
   };
-  const acceptance = checkJob("acceptance", release.acceptance ?? defaultAcceptance(s.probes.readiness), pod, 300);
+  const acceptance = checkJob(
+    "acceptance",
+    release.acceptance ?? defaultAcceptance(s.probes.readiness),
+    pod,
+    300,
+  );
   // The load lasts at most the whole analysis: every step and its pause.
   const loadDeadline = release.steps.length * release.stepPauseSeconds + 600;
   const load = release.load ? checkJob("load", release.load, pod, loadDeadline) : undefined;

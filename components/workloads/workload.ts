@@ -121,11 +121,7 @@ export function createWorkload(s: ServiceScope, inputs: WorkloadInputs): Workloa
 }
 
 /** A rolling release: the Deployment with its RollingUpdate. */
-function deploymentTarget(
-  s: ServiceScope,
-  common: RolloutWorkloadSpec,
-  inputs: WorkloadInputs,
-): ScaleTarget {
+function deploymentTarget(s: ServiceScope, common: RolloutWorkloadSpec, inputs: WorkloadInputs): ScaleTarget {
   const plan = scalingPlan(s.args);
   const deployment = new k8s.apps.v1.Deployment(
     `${s.name}-deployment`,

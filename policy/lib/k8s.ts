@@ -14,6 +14,13 @@ export const WORKLOAD_TYPES = {
   rollout: "kubernetes:argoproj.io/v1alpha1:Rollout",
 } as const;
 
+/**
+ * Stand-in "class" of Argo Rollouts' Rollout for `validateResourceOfType`: a CustomResource has no
+ * generated class, but CrossGuard matches a class by its `__pulumiType`, so this one matches exactly
+ * the Rollouts (and reports other types as not applicable, like any typed validation).
+ */
+export const RolloutType = { __pulumiType: WORKLOAD_TYPES.rollout } as const;
+
 /** The pod template (`metadata` and `spec`) of a workload's props. */
 export function podTemplate(type: string, props: Obj): { metadata: Obj; spec: Obj } {
   const spec = asRecord(props.spec);

@@ -228,10 +228,10 @@ describe("the insecure fixture plan", () => {
       "| mandatory / critical | Network Security | security-group-no-public-ingress | `urn:pulumi:insecure::platform::aws:ec2/securityGroup:SecurityGroup::bastion` |",
     );
     expect(markdown).toContain(
-      "| workload-has-pdb | No Deployment or StatefulSet runs more than one replica |",
+      "| workload-has-pdb | No Deployment, StatefulSet or Rollout runs more than one replica |",
     );
     const text = renderScorecard(run.scorecard);
-    expect(text).toMatch(/^workload-has-pdb +No Deployment or StatefulSet runs more than one replica$/m);
+    expect(text).toMatch(/^workload-has-pdb +No Deployment, StatefulSet or Rollout runs more than one replica$/m);
     expect(text).toMatch(
       /^Network Security +web-application-firewall +missing +no policy of the pack proves it yet$/m,
     );

@@ -203,8 +203,16 @@ describe("analysis", () => {
     const spec = analysisTemplateSpec(target, CANARY, "http://prom:9090", undefined);
     expect(spec.args).toEqual([{ name: "canary-hash" }]);
     const metrics = spec.metrics as Record<string, unknown>[];
-    expect(metrics.map((m) => [m.name, m.interval, m.failureLimit, m.successCondition, m.failureCondition])).toEqual([
-      ["success-rate", "60s", 5, "len(result) > 0 && result[0] >= 0.99", "len(result) > 0 && result[0] < 0.99"],
+    expect(
+      metrics.map((m) => [m.name, m.interval, m.failureLimit, m.successCondition, m.failureCondition]),
+    ).toEqual([
+      [
+        "success-rate",
+        "60s",
+        5,
+        "len(result) > 0 && result[0] >= 0.99",
+        "len(result) > 0 && result[0] < 0.99",
+      ],
       ["latency-p95", "60s", 5, "len(result) > 0 && result[0] <= 0.5", "len(result) > 0 && result[0] > 0.5"],
       ["error-rate", "60s", 5, "len(result) > 0 && result[0] <= 0.01", "len(result) > 0 && result[0] > 0.01"],
     ]);
@@ -275,7 +283,9 @@ describe("Argo Rollouts controller", () => {
     chartVersion: "2.41.0",
     replicas: 2,
     nodeSelector: { role: "system" },
-    tolerations: [{ key: "CriticalAddonsOnly", operator: "Equal" as const, value: "true", effect: "NoSchedule" as const }],
+    tolerations: [
+      { key: "CriticalAddonsOnly", operator: "Equal" as const, value: "true", effect: "NoSchedule" as const },
+    ],
     runbookBaseUrl: "https://example.com/docs/runbooks/",
   };
 
@@ -297,13 +307,21 @@ describe("Argo Rollouts controller", () => {
       seccompProfile: { type: "RuntimeDefault" },
     });
     expect(v.keepCRDs).toBe(true);
-    expect((rolloutsValues({ ...args, replicas: 1 }) as Record<string, any>).controller.pdb.enabled).toBe(false);
+    expect((rolloutsValues({ ...args, replicas: 1 }) as Record<string, any>).controller.pdb.enabled).toBe(
+      false,
+    );
   });
 
   test("args problems are collected", () => {
     expect(rolloutsControllerProblems(args)).toEqual([]);
     expect(
-      rolloutsControllerProblems({ ...args, chartVersion: "^2", replicas: 0, nodeSelector: {}, runbookBaseUrl: "x" }),
+      rolloutsControllerProblems({
+        ...args,
+        chartVersion: "^2",
+        replicas: 0,
+        nodeSelector: {},
+        runbookBaseUrl: "x",
+      }),
     ).toEqual([
       'chartVersion: must be an exact chart version like 2.41.0 (received "^2")',
       "replicas: must be an integer from 1 to 3 (received 0)",
@@ -319,7 +337,10 @@ describe("Argo Rollouts controller", () => {
     expect(syntaxErrors(rule.expr)).toEqual([]);
     expect(rule.labels).toEqual({ severity: "high" });
     expect(rule.annotations.runbook_url).toBe("https://example.com/docs/runbooks/releases.md#rolloutaborted");
-    const runbook = readFileSync(join(__dirname, "..", "..", "..", "docs", "runbooks", "releases.md"), "utf8");
+    const runbook = readFileSync(
+      join(__dirname, "..", "..", "..", "docs", "runbooks", "releases.md"),
+      "utf8",
+    );
     expect(runbook).toMatch(/^## RolloutAborted$/m);
   });
 });

@@ -68,12 +68,18 @@ describe("PlatformService released by canary", () => {
 
   test("the Rollout keeps the Deployment's pod template hardening and rollout bounds", () => {
     const r = spec(ROLLOUT, "api-rollout");
-    expect(byName(run, ROLLOUT, "api-rollout").inputs.metadata).toMatchObject({ name: "api", namespace: "api" });
+    expect(byName(run, ROLLOUT, "api-rollout").inputs.metadata).toMatchObject({
+      name: "api",
+      namespace: "api",
+    });
     expect(r.replicas).toBeUndefined();
     expect([r.minReadySeconds, r.progressDeadlineSeconds, r.progressDeadlineAbort]).toEqual([10, 600, true]);
     expect(r.selector).toEqual({ matchLabels: SELECTOR });
     const pod = r.template.spec;
-    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
+    expect(pod.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      seccompProfile: { type: "RuntimeDefault" },
+    });
     expect(pod.automountServiceAccountToken).toBe(false);
     expect(pod.topologySpreadConstraints.map((t: any) => t.matchLabelKeys)).toEqual([
       ["rollouts-pod-template-hash"],
@@ -87,11 +93,11 @@ describe("PlatformService released by canary", () => {
       runAsNonRoot: true,
       capabilities: { drop: ["ALL"] },
     });
-    expect(Object.keys(c).filter((k) => k.endsWith("Probe")).sort()).toEqual([
-      "livenessProbe",
-      "readinessProbe",
-      "startupProbe",
-    ]);
+    expect(
+      Object.keys(c)
+        .filter((k) => k.endsWith("Probe"))
+        .sort(),
+    ).toEqual(["livenessProbe", "readinessProbe", "startupProbe"]);
   });
 
   test("canary strategy: ALB routing, acceptance before traffic, the assessment's steps, analysis from the first shift", () => {
@@ -124,7 +130,9 @@ describe("PlatformService released by canary", () => {
     for (const role of ["stable", "canary"]) {
       const s = spec("kubernetes:core/v1:Service", `api-${role}-service`);
       expect(s.selector).toEqual(SELECTOR);
-      expect(s.ports).toEqual([{ name: "http", port: 8000, targetPort: "http", protocol: "TCP", appProtocol: "http" }]);
+      expect(s.ports).toEqual([
+        { name: "http", port: 8000, targetPort: "http", protocol: "TCP", appProtocol: "http" },
+      ]);
     }
     const own = spec("kubernetes:core/v1:Service", "api-service");
     expect(own.ports.map((p: any) => p.name)).toEqual(["http", "metrics"]);
@@ -153,7 +161,12 @@ describe("PlatformService released by canary", () => {
       { name: "CANARY_URL", value: "http://api-canary.api.svc.cluster.local:8000" },
     ]);
     const analysis = spec(TEMPLATE, "api-analysis-template");
-    expect(analysis.metrics.map((m: any) => m.name)).toEqual(["success-rate", "latency-p95", "error-rate", "load"]);
+    expect(analysis.metrics.map((m: any) => m.name)).toEqual([
+      "success-rate",
+      "latency-p95",
+      "error-rate",
+      "load",
+    ]);
     expect(analysis.metrics[0].provider.prometheus.address).toBe("http://kps-prometheus.monitoring.svc:9090");
     expect(analysis.metrics[3].provider.job.spec.template.spec.containers[0].image).toBe("grafana/k6:0.50.0");
   });
@@ -162,12 +175,16 @@ describe("PlatformService released by canary", () => {
     expect(spec(NP, "api-allow-release-checks")).toEqual({
       podSelector: { matchLabels: SELECTOR },
       policyTypes: ["Ingress"],
-      ingress: [{ from: [{ podSelector: { matchLabels: CHECKS } }], ports: [{ protocol: "TCP", port: 8000 }] }],
+      ingress: [
+        { from: [{ podSelector: { matchLabels: CHECKS } }], ports: [{ protocol: "TCP", port: 8000 }] },
+      ],
     });
     expect(spec(NP, "api-release-check-egress")).toEqual({
       podSelector: { matchLabels: CHECKS },
       policyTypes: ["Egress"],
-      egress: [{ to: [{ podSelector: { matchLabels: SELECTOR } }], ports: [{ protocol: "TCP", port: 8000 }] }],
+      egress: [
+        { to: [{ podSelector: { matchLabels: SELECTOR } }], ports: [{ protocol: "TCP", port: 8000 }] },
+      ],
     });
   });
 });
