@@ -29,6 +29,9 @@ import { cpuProblem, memoryProblem } from "../../components/shared/quantity";
 import { credentialShape, isCredentialName } from "../../policy/lib/credentials";
 import type { ConfigProblem } from "./problems";
 
+/** The Argo Rollouts chart version checked for this platform (values keys at argo-rollouts-2.41.0). */
+export const ROLLOUTS_CHART_VERSION = "2.41.0";
+
 /**
  * A config entry that holds a credential the key rule misses: a credential name such as `STRIPE_KEY`,
  * or a value shaped like one (a URL with a password, `AKIA...`, `sk_live_...`, `ghp_...`). Same
@@ -199,17 +202,20 @@ export const servicesSchema = z.strictObject({
       .default(2),
   }),
   /** The Argo Rollouts controller that runs canary releases (decision 0150). */
-  rollouts: z.strictObject({
-    chartVersion: z
-      .string()
-      .regex(/^\d+\.\d+\.\d+$/, { message: "must be an exact chart version like 2.41.0" }),
-    replicas: z
-      .number()
-      .int()
-      .min(1, { message: "must be an integer from 1 to 3" })
-      .max(3, { message: "must be an integer from 1 to 3" })
-      .default(2),
-  }),
+  rollouts: z
+    .strictObject({
+      chartVersion: z
+        .string()
+        .regex(/^\d+\.\d+\.\d+$/, { message: "must be an exact chart version like 2.41.0" })
+        .default(ROLLOUTS_CHART_VERSION),
+      replicas: z
+        .number()
+        .int()
+        .min(1, { message: "must be an integer from 1 to 3" })
+        .max(3, { message: "must be an integer from 1 to 3" })
+        .default(2),
+    })
+    .default({ chartVersion: ROLLOUTS_CHART_VERSION, replicas: 2 }),
   /**
    * Release strategy of exposed services that declare no `release`: `canary` (the default, and
    * required in production) or `rolling`.
