@@ -231,7 +231,9 @@ describe("the insecure fixture plan", () => {
       "| workload-has-pdb | No Deployment, StatefulSet or Rollout runs more than one replica |",
     );
     const text = renderScorecard(run.scorecard);
-    expect(text).toMatch(/^workload-has-pdb +No Deployment, StatefulSet or Rollout runs more than one replica$/m);
+    expect(text).toMatch(
+      /^workload-has-pdb +No Deployment, StatefulSet or Rollout runs more than one replica$/m,
+    );
     expect(text).toMatch(
       /^Network Security +web-application-firewall +missing +no policy of the pack proves it yet$/m,
     );

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- generated JSON specs are read field by field */
 /**
  * Canary releases, pure parts: the `release` rules, the analysis queries (parsed by the official
  * PromQL grammar), the metric conditions, the release-check Job, the controller's chart values and

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- generated JSON specs are read field by field */
 /**
  * A PlatformService released by canary (docs/decisions/0150): a Rollout with the same hardened pod
  * template instead of the Deployment, stable and canary Services for the ALB's weighted target
