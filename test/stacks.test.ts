@@ -173,7 +173,7 @@ test("production passes every policy and is go: Monitoring is proven by the obse
   expect(production.coveredWeight).toBe(100);
   const score = (category: string) => production.categories.find((c) => c.category === category)?.score;
   expect(score("Monitoring and Observability")).toBe(100);
-  expect(score("CI/CD")).toBe(75);
+  expect(score("CI/CD")).toBe(80);
   expect(production.capabilities.filter((c) => c.status === "failed")).toEqual([]);
   expect(production.verdict).toBe("go");
 

@@ -20,6 +20,7 @@ import {
   type CheckPod,
 } from "./canary-analysis";
 import { DEFAULT_RUN_AS_USER } from "./declaration";
+import { firstStartAnnotations } from "./first-start";
 import type { CanaryRelease } from "./release-rules";
 import type { ServiceScope } from "./scope";
 
@@ -88,7 +89,8 @@ export function createRollout(
     {
       apiVersion: ROLLOUTS_API_VERSION,
       kind: "Rollout",
-      metadata: s.meta(s.service),
+      // Like the Deployment's: not awaited when its first start needs secrets CI writes later.
+      metadata: { ...s.meta(s.service), annotations: firstStartAnnotations(s.args.vault) },
       spec: {
         replicas: spec.replicas,
         revisionHistoryLimit: spec.revisionHistoryLimit,

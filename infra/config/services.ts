@@ -50,17 +50,24 @@ const releaseCheck = z.strictObject({
   command: z.array(z.string(), { message: "must be a list of strings" }),
 });
 
-/** `release` of a service; its rules (release-rules.ts) run in checkServices through crossFieldProblems. */
+const intIn = (lo: number, hi: number, what: string) =>
+  z
+    .number({ message: `must be ${what}` })
+    .int({ message: `must be an integer from ${lo} to ${hi}` })
+    .min(lo, { message: `must be an integer from ${lo} to ${hi}` })
+    .max(hi, { message: `must be an integer from ${lo} to ${hi}` });
+
+/** `release` of a service; the rules across its fields (release-rules.ts) run in checkServices. */
 const releaseSchema = z.strictObject({
   strategy: z.enum(["rolling", "canary"], {
     message: "must be 'rolling' (Deployment) or 'canary' (Argo Rollouts with analysis)",
   }),
   steps: z.array(z.number({ message: "must be a list of percentages" })).optional(),
   stepPauseSeconds: z.number({ message: "must be a number of seconds" }).optional(),
-  analysisIntervalSeconds: z.number({ message: "must be a number of seconds" }).optional(),
-  failureLimit: z.number({ message: "must be a number" }).optional(),
+  analysisIntervalSeconds: intIn(30, 600, "a number of seconds").optional(),
+  failureLimit: intIn(0, 20, "a number").optional(),
   successRate: z.number({ message: "must be a fraction, e.g. 0.99" }).optional(),
-  latencyP95Ms: z.number({ message: "must be a number of milliseconds" }).optional(),
+  latencyP95Ms: intIn(1, 60000, "a number of milliseconds").optional(),
   errorRate: z.number({ message: "must be a fraction, e.g. 0.01" }).optional(),
   acceptance: releaseCheck.optional(),
   load: releaseCheck.optional(),

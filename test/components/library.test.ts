@@ -140,6 +140,7 @@ describe("components/index.ts as a library", () => {
         "PlatformService",
         "PostgresDatabase",
         "RedisCache",
+        "RolloutsController",
         "TraceCollector",
         "Vault",
         "WorkloadIdentity",

@@ -380,7 +380,7 @@ describe("CLI", () => {
     const out = join(dir, "out.json");
     const result = cli("--plan", join(ROOT, "test/fixtures/insecure-plan.json"), "--json", out);
     expect(result.status).toBe(1);
-    expect(result.stdout).toContain("insecure: 14 mandatory and 6 advisory violation(s)");
+    expect(result.stdout).toContain("insecure: 14 mandatory and 10 advisory violation(s)");
     const data = JSON.parse(readFileSync(out, "utf8")) as {
       scorecard: { verdict: string };
       violations: unknown[];
