@@ -386,6 +386,6 @@ describe("CLI", () => {
       violations: unknown[];
     };
     expect(data.scorecard.verdict).toBe("no-go");
-    expect(data.violations).toHaveLength(20);
+    expect(data.violations).toHaveLength(24);
   });
 });
