@@ -83,6 +83,9 @@ export type { DataEndpoint, PlatformServiceArgs } from "./workloads/service";
 export type { ServiceDeclaration } from "./workloads/spec";
 export { AwsLoadBalancerController } from "./workloads/ingress-controller";
 export type { AwsLoadBalancerControllerArgs } from "./workloads/ingress-controller";
+export type { ReleaseDeclaration, ReleaseCheckDeclaration } from "./workloads/spec";
+export { RolloutsController } from "./delivery/rollouts-controller";
+export type { RolloutsControllerArgs } from "./delivery/rollouts-controller";
 
 // --- Observability: metrics, alert routing, alarms, logs, traces ----------------------------------
 export { MetricsStack } from "./observability/metrics-stack";

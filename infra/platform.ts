@@ -26,7 +26,7 @@ import { createAwsProvider, createDisasterRecovery, kubernetesOptions } from "./
 import { createSecrets } from "./secrets";
 import { createThreatDetection } from "./threat-detection";
 import { referencePrimaryStack } from "./standby";
-import { createIngressController, createServices } from "./workloads";
+import { createIngressController, createRolloutsController, createServices } from "./workloads";
 
 export { createAwsProvider } from "./providers";
 
@@ -71,6 +71,8 @@ export async function createPlatform(config: PlatformConfig) {
     secrets,
     alertTopicArn: observability.alarms.topicArns.critical,
   });
+  // Progressive delivery (decision 0150): the controller canary services' Rollouts need.
+  const rollouts = createRolloutsController(config, k8sOpts, { cluster, observability });
   const services = createServices(config, k8sOpts, {
     cluster,
     network,
@@ -79,6 +81,7 @@ export async function createPlatform(config: PlatformConfig) {
     vault: secrets.vault,
     observability,
     edge,
+    rollouts,
   });
 
   // A standby's public hostnames: Route 53 failover from the primary's load balancers (decision 0142).

@@ -4,6 +4,7 @@
  */
 import type { EksCluster } from "../components/cluster/cluster";
 import type { EdgeProtection } from "../components/edge/edge-protection";
+import { RolloutsController } from "../components/delivery/rollouts-controller";
 import type { DataTier } from "./data";
 import type { Network } from "../components/network/vpc";
 import type { Vault } from "../components/secrets/vault";
@@ -17,8 +18,9 @@ import type { WorkloadConventions } from "../components/workloads/conventions";
 import { AwsLoadBalancerController } from "../components/workloads/ingress-controller";
 import { PlatformService } from "../components/workloads/service";
 import { callersByService } from "../components/workloads/spec";
-import { nodeGroupLabels, systemNodeLabel } from "./cluster";
+import { nodeGroupLabels, systemNodeLabel, systemPlacement } from "./cluster";
 import type { PlatformConfig } from "./config";
+import { withRelease } from "./config/services";
 import type { ObservabilityTier } from "./observability";
 import type { KubernetesOptions } from "./providers";
 
@@ -43,6 +45,29 @@ export function createIngressController(
   );
 }
 
+/**
+ * Argo Rollouts on the system nodes (decision 0150): canary services' Rollouts wait for its CRDs; its
+ * ServiceMonitor and PrometheusRule wait for the metrics stack's.
+ */
+export function createRolloutsController(
+  config: PlatformConfig,
+  k8sOpts: KubernetesOptions,
+  platform: { cluster: EksCluster; observability: ObservabilityTier },
+): RolloutsController {
+  const placement = systemPlacement(config, platform.cluster);
+  return new RolloutsController(
+    "rollouts",
+    {
+      chartVersion: config.services.rollouts.chartVersion,
+      replicas: config.services.rollouts.replicas,
+      nodeSelector: placement.nodeSelector,
+      tolerations: placement.tolerations,
+      runbookBaseUrl: config.observability.runbookBaseUrl,
+    },
+    { ...k8sOpts, dependsOn: [platform.observability.metrics] },
+  );
+}
+
 /** One {@link PlatformService} per declared service, in declaration order. */
 export function createServices(
   config: PlatformConfig,
@@ -55,6 +80,7 @@ export function createServices(
     vault: Vault;
     observability: ObservabilityTier;
     edge: EdgeProtection;
+    rollouts: RolloutsController;
   },
 ): PlatformService[] {
   const { cluster, network, albController, vault } = platform;
@@ -67,7 +93,7 @@ export function createServices(
     reservedNamespaces: RESERVED_NAMESPACES,
     tracing: platform.observability.traceGateway,
   };
-  const declared = config.services.services;
+  const declared = config.services.services.map((s) => withRelease(s, config.services.exposedRelease));
   const callers = callersByService(declared);
   const servicePorts = Object.fromEntries(declared.map((s) => [s.name, s.ports.http]));
   return declared.map(
@@ -90,10 +116,15 @@ export function createServices(
         },
         // The controller's webhook admits pods in exposed namespaces: it must exist first. A Vault
         // client also waits for Vault: the injector, its CA ClusterIssuer and its role (bootstrap Job).
-        // The metrics stack installs the ServiceMonitor CRD.
+        // The metrics stack installs the ServiceMonitor CRD, Argo Rollouts the Rollout CRD.
         {
           ...k8sOpts,
-          dependsOn: [albController, platform.observability.metrics, ...(s.vault ? [vault] : [])],
+          dependsOn: [
+            albController,
+            platform.observability.metrics,
+            ...(s.release?.strategy === "canary" ? [platform.rollouts] : []),
+            ...(s.vault ? [vault] : []),
+          ],
         },
       ),
   );

@@ -323,6 +323,14 @@ export const CAPABILITIES: readonly Capability[] = [
     title: "Rollouts are bounded: a stuck rollout fails the deploy, which the pipeline rolls back.",
     policies: ["deployment-rollout-bounded"],
   },
+  {
+    id: "progressive-delivery",
+    category: "CI/CD",
+    group: "Reliability",
+    title:
+      "Services exposed to users release by canary judged on metrics, rolled back automatically on failure.",
+    policies: ["public-service-canary-release"],
+  },
 
   // ---- Infrastructure as Code -------------------------------------------------------------------
   {

@@ -16,6 +16,7 @@ import { kubernetesPolicies } from "./kubernetes";
 import { networkPolicies } from "./network";
 import { observabilityPolicies } from "./observability";
 import { registryPolicies } from "./registry";
+import { progressiveDeliveryPolicies } from "./progressive-delivery";
 import { readinessExclusions } from "./readiness";
 import { secretsPolicies } from "./secrets";
 import { standbyReplicasPromotable } from "./standby";
@@ -41,6 +42,7 @@ export const ALL_POLICIES: readonly PlatformPolicy[] = [
   ...backupPolicies,
   ...recoveryPolicies,
   standbyReplicasPromotable,
+  ...progressiveDeliveryPolicies,
 ];
 
 export const POLICY_METADATA: Readonly<Record<string, PolicyMetadata>> = Object.fromEntries(

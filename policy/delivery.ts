@@ -164,23 +164,27 @@ export const MAX_PROGRESS_DEADLINE_SECONDS = 900;
 
 export const deploymentRolloutBounded: PlatformResourcePolicy = {
   name: "deployment-rollout-bounded",
-  description: `Deployments set minReadySeconds (at least 1) and an explicit progressDeadlineSeconds of at most ${MAX_PROGRESS_DEADLINE_SECONDS}, so a stuck rollout fails the deploy (and the pipeline rolls back) instead of hanging.`,
+  description: `Deployments and Argo Rollouts set minReadySeconds (at least 1) and an explicit progressDeadlineSeconds of at most ${MAX_PROGRESS_DEADLINE_SECONDS}, so a stuck rollout fails the deploy (and the pipeline rolls back) instead of hanging.`,
   severity: "high",
   enforcementLevel: "mandatory",
   category: "CI/CD",
   group: "Reliability",
   references: ["Kubernetes Docs: Deployments, Progress Deadline Seconds and Min Ready Seconds"],
   validateResource: (args, report) => {
-    if (args.type !== "kubernetes:apps/v1:Deployment") {
-      args.notApplicable("Policy applies to Deployments");
+    if (
+      args.type !== "kubernetes:apps/v1:Deployment" &&
+      args.type !== "kubernetes:argoproj.io/v1alpha1:Rollout"
+    ) {
+      args.notApplicable("Policy applies to Deployments and Rollouts");
       return;
     }
+    const kind = args.type.split(":").pop();
     const spec = asRecord(args.props.spec);
     const deadline = spec.progressDeadlineSeconds;
     if (typeof deadline !== "number" || deadline > MAX_PROGRESS_DEADLINE_SECONDS) {
       report(
         violation(
-          `Deployment '${args.name}' has progressDeadlineSeconds ${deadline === undefined ? "unset" : JSON.stringify(deadline)}`,
+          `${kind} '${args.name}' has progressDeadlineSeconds ${deadline === undefined ? "unset" : JSON.stringify(deadline)}`,
           `set 'spec.progressDeadlineSeconds' of '${args.name}' to at most ${MAX_PROGRESS_DEADLINE_SECONDS}.`,
         ),
       );
@@ -189,7 +193,7 @@ export const deploymentRolloutBounded: PlatformResourcePolicy = {
     if (typeof minReady !== "number" || minReady < 1) {
       report(
         violation(
-          `Deployment '${args.name}' has minReadySeconds ${minReady === undefined ? "unset" : JSON.stringify(minReady)}`,
+          `${kind} '${args.name}' has minReadySeconds ${minReady === undefined ? "unset" : JSON.stringify(minReady)}`,
           `set 'spec.minReadySeconds' of '${args.name}' to at least 1 (the platform uses 10).`,
         ),
       );

@@ -19,6 +19,7 @@ import {
   nameOf,
   type Obj,
   podTemplate,
+  RolloutType,
   securityValue,
   WORKLOAD_TYPES,
 } from "./lib/k8s";
@@ -37,9 +38,12 @@ const ALL_WORKLOADS = [
 ];
 const LONG_RUNNING = [k8s.apps.v1.Deployment, k8s.apps.v1.StatefulSet, k8s.apps.v1.DaemonSet];
 
-/** One `validateResourceOfType` per workload class, each checking the pod template. */
+/**
+ * One `validateResourceOfType` per workload class, each checking the pod template; Argo Rollouts'
+ * Rollout (a CustomResource) through its type token ({@link RolloutType}).
+ */
 function forWorkloads(check: PodCheck, classes = ALL_WORKLOADS): ResourceValidation[] {
-  return classes.map((cls) =>
+  return [...classes, RolloutType].map((cls) =>
     validateResourceOfType(cls as typeof k8s.apps.v1.Deployment, (props, args, report) => {
       const pod = podTemplate(args.type, props as Obj);
       // A pod template without containers would pass every container check without being judged.
@@ -449,7 +453,7 @@ export const helmReleasePinned: PlatformResourcePolicy = {
 
 // ---- stack policies -------------------------------------------------------------------------
 
-const SCALED = [WORKLOAD_TYPES.deployment, WORKLOAD_TYPES.statefulSet] as string[];
+const SCALED = [WORKLOAD_TYPES.deployment, WORKLOAD_TYPES.statefulSet, WORKLOAD_TYPES.rollout] as string[];
 const PDB = "kubernetes:policy/v1:PodDisruptionBudget";
 
 function selects(selector: Obj, labels: Obj): boolean {
@@ -481,7 +485,7 @@ function satisfiable(spec: Obj, replicas: number): boolean {
 export const workloadHasPdb: PlatformStackPolicy = {
   name: "workload-has-pdb",
   description:
-    "Every Deployment/StatefulSet with more than one replica has a PodDisruptionBudget that allows an eviction.",
+    "Every Deployment/StatefulSet/Rollout with more than one replica has a PodDisruptionBudget that allows an eviction.",
   severity: "high",
   enforcementLevel: "mandatory",
   category: "Container Orchestration",
@@ -492,7 +496,7 @@ export const workloadHasPdb: PlatformStackPolicy = {
   ],
   validateStack: (args, report) => {
     let judged = 0;
-    for (const w of subjects(args, (r) => SCALED.includes(r.type), "Deployment or StatefulSet")) {
+    for (const w of subjects(args, (r) => SCALED.includes(r.type), "Deployment, StatefulSet or Rollout")) {
       const replicas = minReplicas(w, args.resources);
       if (replicas <= 1) {
         continue;
@@ -524,7 +528,7 @@ export const workloadHasPdb: PlatformStackPolicy = {
       }
     }
     if (judged === 0) {
-      args.notApplicable("No Deployment or StatefulSet runs more than one replica");
+      args.notApplicable("No Deployment, StatefulSet or Rollout runs more than one replica");
     }
   },
 };
@@ -532,7 +536,7 @@ export const workloadHasPdb: PlatformStackPolicy = {
 export const workloadHasHpa: PlatformStackPolicy = {
   name: "workload-has-hpa",
   description:
-    "Every Deployment/StatefulSet with more than one replica is scaled by a HorizontalPodAutoscaler with room to grow.",
+    "Every Deployment/StatefulSet/Rollout with more than one replica is scaled by a HorizontalPodAutoscaler with room to grow.",
   severity: "medium",
   enforcementLevel: "mandatory",
   category: "Auto-scaling",
@@ -542,7 +546,7 @@ export const workloadHasHpa: PlatformStackPolicy = {
   ],
   validateStack: (args, report) => {
     let judged = 0;
-    for (const w of subjects(args, (r) => SCALED.includes(r.type), "Deployment or StatefulSet")) {
+    for (const w of subjects(args, (r) => SCALED.includes(r.type), "Deployment, StatefulSet or Rollout")) {
       const hpas = hpasFor(w, args.resources);
       if (hpas.length === 0) {
         const replicas = Number(asRecord(w.props.spec).replicas ?? 1);
@@ -573,7 +577,7 @@ export const workloadHasHpa: PlatformStackPolicy = {
       }
     }
     if (judged === 0) {
-      args.notApplicable("No Deployment or StatefulSet is autoscaled or runs more than one replica");
+      args.notApplicable("No Deployment, StatefulSet or Rollout is autoscaled or runs more than one replica");
     }
   },
 };
@@ -581,7 +585,7 @@ export const workloadHasHpa: PlatformStackPolicy = {
 export const workloadMinReplicas: PlatformStackPolicy = {
   name: "workload-min-replicas",
   description:
-    "Every Deployment/StatefulSet runs at least the configured number of replicas: its HPA's minimum, else spec.replicas (default 1).",
+    "Every Deployment/StatefulSet/Rollout runs at least the configured number of replicas: its HPA's minimum, else spec.replicas (default 1).",
   severity: "high",
   enforcementLevel: "mandatory",
   category: "Container Orchestration",
@@ -603,7 +607,7 @@ export const workloadMinReplicas: PlatformStackPolicy = {
   },
   validateStack: (args, report) => {
     const { minReplicas: required, exempt } = args.getConfig<{ minReplicas: number; exempt: string[] }>();
-    for (const w of subjects(args, (r) => SCALED.includes(r.type), "Deployment or StatefulSet")) {
+    for (const w of subjects(args, (r) => SCALED.includes(r.type), "Deployment, StatefulSet or Rollout")) {
       const id = `${namespaceOf(w.props)}/${nameOf(w.props, w.name)}`;
       const hpa = hpasFor(w, args.resources)[0];
       const replicas = minReplicas(w, args.resources);

@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { validateResourceOfType } from "@pulumi/policy";
 import type { ResourceValidation } from "@pulumi/policy";
 import { plaintextCredential } from "./lib/credentials";
-import { containersOf, type Obj, podTemplate } from "./lib/k8s";
+import { containersOf, type Obj, podTemplate, RolloutType } from "./lib/k8s";
 import { asArray, asRecord, asStrings, violation } from "./lib/props";
 import type { PlatformResourcePolicy } from "./lib/types";
 
@@ -18,7 +18,7 @@ const WORKLOAD_CLASSES = [
 const REMEDY = "a Kubernetes Secret ('valueFrom.secretKeyRef') or a Vault-rendered file";
 
 /** Literal env values of every container of a workload that are credentials. */
-const workloadEnv: ResourceValidation[] = WORKLOAD_CLASSES.map((cls) =>
+const workloadEnv: ResourceValidation[] = [...WORKLOAD_CLASSES, RolloutType].map((cls) =>
   validateResourceOfType(cls as typeof k8s.apps.v1.Deployment, (props, args, report) => {
     const pod = podTemplate(args.type, props as Obj);
     const containers = containersOf(pod.spec);

@@ -104,7 +104,7 @@ check_rollouts() {
     return
   fi
   if [[ -z "$deployments" ]]; then
-    fail "rollouts in namespace $ns: no Deployment found"
+    check_canary_rollouts "$ns"
     return
   fi
   while IFS= read -r deployment; do
@@ -114,6 +114,28 @@ check_rollouts() {
       fail "rollout of $deployment in namespace $ns not complete within ${timeout}s: ${out##*$'\n'}"
     fi
   done <<<"$deployments"
+}
+
+# A canary service runs an Argo Rollouts Rollout instead of a Deployment (docs/decisions/0150). Its
+# release progresses on its own for many minutes and rolls back on its own: judge its phase now,
+# failing only an aborted (Degraded) release; docs/runbooks/releases.md says how to watch the rest.
+check_canary_rollouts() {
+  local ns="$1" rollouts name phase
+  if ! rollouts="$(kubectl get rollouts.argoproj.io --namespace "$ns" --output 'jsonpath={range .items[*]}{.metadata.name}{" "}{.status.phase}{"\n"}{end}' 2>&1)"; then
+    fail "rollouts in namespace $ns: cannot list Deployments or Rollouts: ${rollouts//$'\n'/ }"
+    return
+  fi
+  if [[ -z "$rollouts" ]]; then
+    fail "rollouts in namespace $ns: no Deployment or Rollout found"
+    return
+  fi
+  while read -r name phase; do
+    if [[ "$phase" == "Degraded" ]]; then
+      fail "release of rollout $name in namespace $ns aborted (Degraded); see docs/runbooks/releases.md"
+    else
+      pass "rollout $name in namespace $ns is ${phase:-starting} (a canary release proceeds on its own)"
+    fi
+  done <<<"$rollouts"
 }
 
 check_url() {

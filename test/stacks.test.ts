@@ -202,7 +202,7 @@ test("production passes every mandatory policy and is go; only its placeholder a
   const score = (category: string) => production.categories.find((c) => c.category === category)?.score;
   // The stack file's example addresses (decision 0109) fail the advisory placeholder policy, and
   // with it the alert-routing capability, until real addresses replace them.
-  expect(score("Monitoring and Observability")).toBe(96.8);
+  expect(score("Monitoring and Observability")).toBe(97.4);
   expect(score("CI/CD")).toBe(100);
   expect(production.capabilities.filter((c) => c.status === "failed").map((c) => c.id)).toEqual([
     "alert-routing",
@@ -215,6 +215,7 @@ test("production passes every mandatory policy and is go; only its placeholder a
     "Subscription 'alarms-critical-email-1' sends alarms to the placeholder 'oncall@example.com'",
     "Subscription 'alarms-warning-email-1' sends alarms to the placeholder 'platform-team@example.com'",
     "PrometheusRule 'metrics-rules' links its alerts to a placeholder runbook ('https://github.com/example-org/platform/blob/main/docs/runbooks/alerts.md#servicedown')",
+    "PrometheusRule 'rollouts-alerts' links its alerts to a placeholder runbook ('https://github.com/example-org/platform/blob/main/docs/runbooks/releases.md#rolloutaborted')",
   ]);
   expect(production.verdict).toBe("go");
 
@@ -223,7 +224,11 @@ test("production passes every mandatory policy and is go; only its placeholder a
   // violations there, weighed by the scorecard but under dev's own thresholds.
   expect(dev.mandatoryViolations).toBe(0);
   expect(results.dev!.evaluation.violations.map((v) => v.policy).sort()).toEqual(
-    expect.arrayContaining(["elasticache-high-availability", "rds-multi-az"]),
+    expect.arrayContaining([
+      "elasticache-high-availability",
+      "rds-multi-az",
+      "public-service-canary-release",
+    ]),
   );
 });
 

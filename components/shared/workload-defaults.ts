@@ -16,6 +16,12 @@ import {
 /** Namespace of the platform's Prometheus: the only namespace allowed to scrape a service's metrics port. */
 export const MONITORING_NAMESPACE = "monitoring";
 
+/**
+ * Prometheus of the monitoring namespace (kube-prometheus-stack's `kps-prometheus` Service), which
+ * canary analyses query.
+ */
+export const PROMETHEUS_ADDRESS = `http://kps-prometheus.${MONITORING_NAMESPACE}.svc:9090`;
+
 /** IngressClass of the AWS Load Balancer Controller, which exposed services' Ingresses name. */
 export const INGRESS_CLASS = "alb";
 

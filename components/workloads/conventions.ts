@@ -5,7 +5,12 @@
  * `components/shared/vault-names.ts`), so the component works unchanged on another platform that
  * passes its own (decision 0060).
  */
-import { INGRESS_CLASS, MONITORING_NAMESPACE, PLATFORM_VAULT_CONNECTION } from "../shared/workload-defaults";
+import {
+  INGRESS_CLASS,
+  MONITORING_NAMESPACE,
+  PLATFORM_VAULT_CONNECTION,
+  PROMETHEUS_ADDRESS,
+} from "../shared/workload-defaults";
 import { RESERVED_NAMES } from "./declaration";
 import { DNS_LABEL, DNS_SUBDOMAIN, validLabels } from "./kubernetes-names";
 import { kvMountProblem } from "./vault-rules";
@@ -67,6 +72,11 @@ export interface WorkloadConventions {
    * @default none: no tracing environment, no egress to a collector
    */
   readonly tracing?: TraceGateway;
+  /**
+   * Prometheus the canary analysis queries (from the Argo Rollouts controller), `http://host:port`.
+   * @default `PROMETHEUS_ADDRESS` ("http://kps-prometheus.monitoring.svc:9090")
+   */
+  readonly prometheusAddress?: string;
 }
 
 /** Where services send their traces (OTLP). */
@@ -91,6 +101,7 @@ export interface ResolvedConventions {
   readonly vault: ResolvedVaultConnection;
   readonly reservedNamespaces: readonly string[];
   readonly tracing: TraceGateway | undefined;
+  readonly prometheusAddress: string;
 }
 
 /** The port of an `https://` address (443 when it names none), or undefined when it is not one. */
@@ -121,6 +132,7 @@ export function resolveConventions(c: WorkloadConventions): ResolvedConventions 
     ingressClassName: c.ingressClassName ?? INGRESS_CLASS,
     reservedNamespaces: c.reservedNamespaces ?? RESERVED_NAMES,
     tracing: c.tracing,
+    prometheusAddress: c.prometheusAddress ?? PROMETHEUS_ADDRESS,
     vault: {
       address,
       namespace: v.namespace ?? d.namespace,
@@ -156,6 +168,14 @@ export function conventionProblems(c: WorkloadConventions): string[] {
   c.reservedNamespaces?.forEach((name, i) => {
     check(`reservedNamespaces[${i}]`, name, DNS_LABEL.test(name), namespace);
   });
+  if (c.prometheusAddress !== undefined) {
+    check(
+      "prometheusAddress",
+      c.prometheusAddress,
+      /^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/.test(c.prometheusAddress),
+      "must be an http(s):// address with no path, e.g. http://kps-prometheus.monitoring.svc:9090",
+    );
+  }
   const v = c.vaultConnection ?? {};
   if (v.address !== undefined) {
     check(

@@ -12,6 +12,7 @@ import {
   type ServiceDeclaration,
   type SpecProblem,
 } from "./declaration";
+import { RELEASE_CHECK_RESOURCES, releaseCheckPods, releaseProblems } from "./release-rules";
 import { scalingPlan } from "./scaling-plan";
 import { vaultProblems } from "./vault-rules";
 
@@ -36,6 +37,7 @@ export function crossFieldProblems(
     ...(decl.vault ? vaultProblems(decl, cpu.limit, memory.limit, options.kvMount) : []),
     ...accessProblems(decl),
     ...environmentProblems(decl),
+    ...releaseProblems(decl),
   ];
 }
 
@@ -111,29 +113,36 @@ function quotaProblems(decl: ServiceDeclaration, cpu: Amount, memory: Amount): S
         memory: parseMemory(VAULT_AGENT_RESOURCES.requests.memory)!,
       }
     : { cpu: 0, memory: 0 };
+  // A canary release also runs its checks (acceptance test, load) as Jobs in the namespace.
+  const checks = releaseCheckPods(decl);
+  const check = {
+    cpu: checks * parseCpu(RELEASE_CHECK_RESOURCES.requests.cpu)!,
+    memory: checks * parseMemory(RELEASE_CHECK_RESOURCES.requests.memory)!,
+  };
+  const withChecks = checks > 0 ? ` and ${checks} release check pod(s)` : "";
   const withAgent = decl.vault
-    ? " (most replicas plus the rolling update's surge, Vault agent included)"
-    : " (most replicas plus the rolling update's surge)";
+    ? ` (most replicas plus the rolling update's surge, Vault agent included${withChecks})`
+    : ` (most replicas plus the rolling update's surge${withChecks})`;
   if (
     cpu.request !== undefined &&
     quotaCpu !== undefined &&
-    peakPods * (cpu.request + agent.cpu) > quotaCpu
+    peakPods * (cpu.request + agent.cpu) + check.cpu > quotaCpu
   ) {
     p.push({
       path: "namespaceQuota.cpu",
       received: quota.cpu,
-      message: `is below the ${formatCpu(peakPods * (cpu.request + agent.cpu))} CPU requested by ${peakPods} pods${withAgent}; raise it or lower the requests`,
+      message: `is below the ${formatCpu(peakPods * (cpu.request + agent.cpu) + check.cpu)} CPU requested by ${peakPods} pods${withAgent}; raise it or lower the requests`,
     });
   }
   if (
     memory.request !== undefined &&
     quotaMemory !== undefined &&
-    peakPods * (memory.request + agent.memory) > quotaMemory
+    peakPods * (memory.request + agent.memory) + check.memory > quotaMemory
   ) {
     p.push({
       path: "namespaceQuota.memory",
       received: quota.memory,
-      message: `is below the ${formatMemory(peakPods * (memory.request + agent.memory))} memory requested by ${peakPods} pods${withAgent}; raise it or lower the requests`,
+      message: `is below the ${formatMemory(peakPods * (memory.request + agent.memory) + check.memory)} memory requested by ${peakPods} pods${withAgent}; raise it or lower the requests`,
     });
   }
   return p;

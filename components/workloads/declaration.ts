@@ -79,6 +79,47 @@ export interface KubernetesApiDeclaration {
   readonly readOnly: readonly string[];
 }
 
+/** A check the release runs in a hardened Job in the service's namespace (release-rules.ts). */
+export interface ReleaseCheckDeclaration {
+  /** Image of the check, pinned by a version tag or a digest (the same rule as the service's image). */
+  readonly image: string;
+  /**
+   * Command and arguments. `$(CANARY_URL)` expands to the canary Service's base URL
+   * (`http://<name>-canary.<name>.svc.cluster.local:<http port>`).
+   */
+  readonly command: readonly string[];
+}
+
+/**
+ * How a new version reaches users (docs/decisions/0150): `rolling` replaces pods with a Deployment's
+ * RollingUpdate; `canary` runs an Argo Rollouts Rollout that shifts ALB traffic in steps, judged by
+ * Prometheus, and rolls back on its own when the analysis fails.
+ */
+export interface ReleaseDeclaration {
+  readonly strategy: "rolling" | "canary";
+  /** Canary traffic weights in percent, increasing, each 1-99. @default [10, 20, 30, 40, 50] */
+  readonly steps?: readonly number[];
+  /** Pause after each weight, in seconds (at least two analysis intervals). @default 300 */
+  readonly stepPauseSeconds?: number;
+  /** Seconds between two analysis measurements. @default 60 */
+  readonly analysisIntervalSeconds?: number;
+  /** Failed measurements of one metric tolerated; one more aborts and rolls back. @default 5 */
+  readonly failureLimit?: number;
+  /** Least fraction of the canary's requests answered 2xx/3xx. @default 0.99 */
+  readonly successRate?: number;
+  /** Highest p95 request duration of the canary, in milliseconds. @default 500 */
+  readonly latencyP95Ms?: number;
+  /** Highest fraction of the canary's requests answered 5xx. @default 0.01 */
+  readonly errorRate?: number;
+  /**
+   * Acceptance test run against the canary pods before any traffic shifts.
+   * @default curl of the readiness path through the canary Service (`RELEASE_CHECK_IMAGE`)
+   */
+  readonly acceptance?: ReleaseCheckDeclaration;
+  /** Load generated against the canary during the analysis. @default none (user traffic only) */
+  readonly load?: ReleaseCheckDeclaration;
+}
+
 /** One service as declared in stack config. */
 export interface ServiceDeclaration {
   /** Names the namespace, ServiceAccount, Deployment and Service: a DNS label starting with a letter. */
@@ -115,6 +156,8 @@ export interface ServiceDeclaration {
   readonly vault?: VaultDeclaration;
   /** Read-only access to the Kubernetes API in the service's namespace. @default no API token in the pods */
   readonly kubernetesApi?: KubernetesApiDeclaration;
+  /** How new versions roll out (docs/decisions/0150). @default `{ strategy: "rolling" }` */
+  readonly release?: ReleaseDeclaration;
 }
 
 /** Platform conventions the declaration rules depend on; each defaults to this platform's value. */

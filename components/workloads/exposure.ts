@@ -11,6 +11,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { LoadBalancerProtection } from "../shared/load-balancer";
 import type { ExposeDeclaration } from "./declaration";
+import { canaryRelease } from "./release-rules";
+import { canaryNames } from "./rollout";
 import { DEREGISTRATION_DELAY_SECONDS } from "./graceful-shutdown";
 import type { ServiceScope } from "./scope";
 
@@ -33,7 +35,12 @@ export function loadBalancerAttributes(
   return pulumi.interpolate`${accessLogs},deletion_protection.enabled=${protection.deletionProtection ?? false},routing.http.drop_invalid_header_fields.enabled=true`;
 }
 
-/** The Ingress for `expose`, in the conventions' IngressClass, routing every path to the Service. */
+/**
+ * The Ingress for `expose`, in the conventions' IngressClass, routing every path to the Service. For
+ * a canary release the backend is the stable Service with port `use-annotation`: Argo Rollouts writes
+ * the `alb.ingress.kubernetes.io/actions.<stable>` annotation that splits traffic between the stable
+ * and canary target groups (Argo Rollouts docs, "AWS Load Balancer Controller").
+ */
 export function createExposure(
   s: ServiceScope,
   expose: ExposeDeclaration,
@@ -74,7 +81,14 @@ export function createExposure(
                 {
                   path: "/",
                   pathType: "Prefix",
-                  backend: { service: { name: service.metadata.name, port: { name: "http" } } },
+                  backend: canaryRelease(s.args)
+                    ? {
+                        service: {
+                          name: canaryNames(s.service).stableService,
+                          port: { name: "use-annotation" },
+                        },
+                      }
+                    : { service: { name: service.metadata.name, port: { name: "http" } } },
                 },
               ],
             },

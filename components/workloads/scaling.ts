@@ -6,9 +6,13 @@
 import * as k8s from "@pulumi/kubernetes";
 import { scalingPlan } from "./scaling-plan";
 import type { ServiceScope } from "./scope";
+import type { ScaleTarget } from "./workload";
 
-/** The HPA (when declared) and the PodDisruptionBudget of the Deployment. */
-export function createScaling(s: ServiceScope, deployment: k8s.apps.v1.Deployment): void {
+/**
+ * The HPA (when declared) and the PodDisruptionBudget of the Deployment or Rollout. The PDB selects
+ * the pods by label, so it covers stable and canary pods alike.
+ */
+export function createScaling(s: ServiceScope, target: ScaleTarget): void {
   const plan = scalingPlan(s.args);
   const autoscaling = s.args.autoscaling;
   if (plan.hpa && autoscaling) {
@@ -21,7 +25,7 @@ export function createScaling(s: ServiceScope, deployment: k8s.apps.v1.Deploymen
       {
         metadata: s.meta(s.service),
         spec: {
-          scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deployment.metadata.name },
+          scaleTargetRef: { apiVersion: target.apiVersion, kind: target.kind, name: target.name },
           minReplicas: plan.hpa.minReplicas,
           maxReplicas: plan.hpa.maxReplicas,
           metrics: [

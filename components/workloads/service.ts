@@ -2,7 +2,8 @@
  * One hardened service on the cluster, from one declaration: its own namespace (Pod Security
  * Standards `restricted`, quota, LimitRange, default-deny network policies), a ServiceAccount with
  * no API token, a Deployment with locked-down security contexts, probes and graceful shutdown, a
- * ClusterIP Service, an HTTPS-only ALB Ingress when exposed, an HPA when autoscaling is declared and
+ * ClusterIP Service, an HTTPS-only ALB Ingress when exposed, an Argo Rollouts Rollout with
+ * Prometheus analysis instead of the Deployment for a canary release (decision 0150), an HPA when autoscaling is declared and
  * a PodDisruptionBudget that never blocks a drain. On request: secrets from Vault through the agent
  * injector (decision 0056) and a read-only Role on the Kubernetes API (decision 0043).
  *
@@ -34,8 +35,10 @@ export class PlatformService extends pulumi.ComponentResource {
   public readonly namespace: pulumi.Output<string>;
   /** In-cluster DNS name of the Service: `<name>.<name>.svc.cluster.local`. */
   public readonly clusterHost: pulumi.Output<string>;
-  /** The Deployment's name. */
+  /** The name of the Deployment, or of the Rollout for a canary release (the same: the service's name). */
   public readonly deploymentName: pulumi.Output<string>;
+  /** `Deployment` (rolling release) or `Rollout` (canary release, docs/decisions/0150). */
+  public readonly workloadKind: "Deployment" | "Rollout";
   /** ARN of the service's AWS role; undefined without `awsPolicyJson`. */
   public readonly roleArn: pulumi.Output<string> | undefined;
   /** Public or internal host name of the ALB; undefined when not exposed. */
@@ -59,18 +62,19 @@ export class PlatformService extends pulumi.ComponentResource {
     const awsIdentity =
       args.awsPolicyJson !== undefined ? createAwsIdentity(scope, args.awsPolicyJson) : undefined;
 
-    const { deployment, service } = createWorkload(scope, {
+    const { workload, service } = createWorkload(scope, {
       serviceAccount,
       dependsOn: [...(awsIdentity ? [awsIdentity] : []), ...(vaultCa ? [vaultCa] : [])],
     });
     const ingress = args.expose ? createExposure(scope, args.expose, service) : undefined;
-    createScaling(scope, deployment);
+    createScaling(scope, workload);
     createNetworkPolicies(scope, { awsIdentity: awsIdentity !== undefined });
     createObservability(scope);
 
     this.namespace = scope.namespace;
     this.clusterHost = pulumi.interpolate`${service.metadata.name}.${scope.namespace}.svc.cluster.local`;
-    this.deploymentName = deployment.metadata.name;
+    this.deploymentName = workload.name;
+    this.workloadKind = workload.kind;
     this.roleArn = awsIdentity?.roleArn;
     this.loadBalancerHostname = ingress?.status.loadBalancer.ingress.apply(
       (entries) => entries?.[0]?.hostname ?? "",

@@ -11,7 +11,8 @@
  * - `cross-field-rules.ts`: fields of one declaration against each other;
  * - `vault-rules.ts`: the `vault` declaration and the Vault workloads of a set of services;
  * - `set-rules.ts`: the services of a stack against each other, and who calls whom;
- * - `scaling-plan.ts`: replica arithmetic (Deployment, HPA, PodDisruptionBudget).
+ * - `scaling-plan.ts`: replica arithmetic (Deployment, HPA, PodDisruptionBudget);
+ * - `release-rules.ts`: the `release` declaration (rolling or canary) and its defaults.
  */
 export * from "./declaration";
 export * from "./field-rules";
@@ -19,3 +20,4 @@ export * from "./cross-field-rules";
 export * from "./vault-rules";
 export * from "./set-rules";
 export * from "./scaling-plan";
+export * from "./release-rules";

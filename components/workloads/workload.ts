@@ -1,7 +1,8 @@
 /**
  * What runs: the service's settings as an immutable ConfigMap (named by content hash, so a change
- * rolls the pods), its environment, a Deployment with locked-down security contexts, probes,
- * zone and node spreading and graceful shutdown, and the ClusterIP Service in front of it.
+ * rolls the pods), its environment, a Deployment (or, for a canary release, an Argo Rollouts
+ * Rollout with the same pod template: rollout.ts) with locked-down security contexts, probes, zone
+ * and node spreading and graceful shutdown, and the ClusterIP Service in front of it.
  */
 import { createHash } from "crypto";
 import * as k8s from "@pulumi/kubernetes";
@@ -10,6 +11,8 @@ import { DEFAULT_RUN_AS_USER } from "./declaration";
 import { firstStartAnnotations } from "./first-start";
 import { PRE_STOP_SECONDS, TERMINATION_GRACE_SECONDS } from "./graceful-shutdown";
 import { tracingEnv } from "./observability";
+import { canaryRelease } from "./release-rules";
+import { createRollout, ROLLOUTS_API_VERSION, type RolloutWorkloadSpec } from "./rollout";
 import { scalingPlan } from "./scaling-plan";
 import type { ServiceScope } from "./scope";
 import { vaultAgentAnnotations, vaultTokenVolume } from "./vault-access";
@@ -24,9 +27,19 @@ export interface WorkloadInputs {
   readonly dependsOn: readonly pulumi.Resource[];
 }
 
-/** The Deployment and the Service in front of it. */
+/** What runs the pods, as an HPA's `scaleTargetRef` names it. */
+export interface ScaleTarget {
+  readonly apiVersion: string;
+  /** `Deployment` (rolling release) or `Rollout` (canary release). */
+  readonly kind: "Deployment" | "Rollout";
+  readonly name: pulumi.Output<string>;
+  /** The Deployment or Rollout object. */
+  readonly resource: pulumi.CustomResource;
+}
+
+/** The Deployment or Rollout and the Service in front of it. */
 export interface Workload {
-  readonly deployment: k8s.apps.v1.Deployment;
+  readonly workload: ScaleTarget;
   readonly service: k8s.core.v1.Service;
 }
 
@@ -63,7 +76,7 @@ export const MIN_READY_SECONDS = 10;
  */
 export const PROGRESS_DEADLINE_SECONDS = 600;
 
-/** The ConfigMap, the Deployment and the Service. */
+/** The ConfigMap, the Deployment (or the Rollout) and the Service. */
 export function createWorkload(s: ServiceScope, inputs: WorkloadInputs): Workload {
   const configMap = createConfigMap(s);
   const ports: ContainerPort[] = [
@@ -73,27 +86,19 @@ export function createWorkload(s: ServiceScope, inputs: WorkloadInputs): Workloa
       : []),
   ];
   const plan = scalingPlan(s.args);
-  const deployment = new k8s.apps.v1.Deployment(
-    `${s.name}-deployment`,
-    {
-      metadata: deploymentMetadata(s),
-      spec: {
-        // With an HPA the count is left to it (Kubernetes' advice): re-applying a fixed count
-        // would scale the service down on every update.
-        replicas: plan.deploymentReplicas,
-        revisionHistoryLimit: 5,
-        minReadySeconds: MIN_READY_SECONDS,
-        progressDeadlineSeconds: PROGRESS_DEADLINE_SECONDS,
-        selector: { matchLabels: s.selector },
-        strategy: {
-          type: "RollingUpdate",
-          rollingUpdate: { maxSurge: plan.maxSurge, maxUnavailable: plan.maxUnavailable },
-        },
-        template: podTemplate(s, inputs.serviceAccount, appContainer(s, ports, configMap)),
-      },
-    },
-    { parent: s.child.parent, dependsOn: [...inputs.dependsOn] },
-  );
+  const common: RolloutWorkloadSpec = {
+    // With an HPA the count is left to it (Kubernetes' advice): re-applying a fixed count
+    // would scale the service down on every update.
+    replicas: plan.deploymentReplicas,
+    revisionHistoryLimit: 5,
+    minReadySeconds: MIN_READY_SECONDS,
+    progressDeadlineSeconds: PROGRESS_DEADLINE_SECONDS,
+    template: podTemplate(s, inputs.serviceAccount, appContainer(s, ports, configMap)),
+  };
+  const canary = canaryRelease(s.args);
+  const workload: ScaleTarget = canary
+    ? rolloutTarget(createRollout(s, canary, common, { dependsOn: inputs.dependsOn }))
+    : deploymentTarget(s, common, inputs);
   const service = new k8s.core.v1.Service(
     `${s.name}-service`,
     {
@@ -112,7 +117,38 @@ export function createWorkload(s: ServiceScope, inputs: WorkloadInputs): Workloa
     },
     s.child,
   );
-  return { deployment, service };
+  return { workload, service };
+}
+
+/** A rolling release: the Deployment with its RollingUpdate. */
+function deploymentTarget(s: ServiceScope, common: RolloutWorkloadSpec, inputs: WorkloadInputs): ScaleTarget {
+  const plan = scalingPlan(s.args);
+  const deployment = new k8s.apps.v1.Deployment(
+    `${s.name}-deployment`,
+    {
+      metadata: deploymentMetadata(s),
+      spec: {
+        ...common,
+        selector: { matchLabels: s.selector },
+        strategy: {
+          type: "RollingUpdate",
+          rollingUpdate: { maxSurge: plan.maxSurge, maxUnavailable: plan.maxUnavailable },
+        },
+      },
+    },
+    { parent: s.child.parent, dependsOn: [...inputs.dependsOn] },
+  );
+  return { apiVersion: "apps/v1", kind: "Deployment", name: deployment.metadata.name, resource: deployment };
+}
+
+/** A canary release: the Rollout (rollout.ts). */
+function rolloutTarget(rollout: k8s.apiextensions.CustomResource): ScaleTarget {
+  return {
+    apiVersion: ROLLOUTS_API_VERSION,
+    kind: "Rollout",
+    name: rollout.metadata.name,
+    resource: rollout,
+  };
 }
 
 /** The declared settings as an immutable ConfigMap; none when there are none. */
@@ -211,7 +247,8 @@ function podTemplate(
     // Soft: in an AZ outage the surviving zones must still take the replacements.
     whenUnsatisfiable: "ScheduleAnyway",
     labelSelector: { matchLabels: s.selector },
-    matchLabelKeys: ["pod-template-hash"],
+    // Spread each version on its own: Argo Rollouts labels its pods with its own hash label.
+    matchLabelKeys: [canaryRelease(args) ? "rollouts-pod-template-hash" : "pod-template-hash"],
     nodeTaintsPolicy: "Honor",
   });
   return {

@@ -29,6 +29,9 @@ import { cpuProblem, memoryProblem } from "../../components/shared/quantity";
 import { credentialShape, isCredentialName } from "../../policy/lib/credentials";
 import type { ConfigProblem } from "./problems";
 
+/** The Argo Rollouts chart version checked for this platform (values keys at argo-rollouts-2.41.0). */
+export const ROLLOUTS_CHART_VERSION = "2.41.0";
+
 /**
  * A config entry that holds a credential the key rule misses: a credential name such as `STRIPE_KEY`,
  * or a value shaped like one (a URL with a password, `AKIA...`, `sk_live_...`, `ghp_...`). Same
@@ -41,6 +44,34 @@ function plaintextConfigProblem(name: string, value: string): string | undefined
   }
   return `${shape === undefined ? "looks like a credential" : `holds what looks like ${shape}`}; config is plain text: keep credentials out of it, as a 'secure:' stack value delivered through secretEnv (a Secret reference) or as a Vault secret (vault.secrets)`;
 }
+
+const releaseCheck = z.strictObject({
+  image: z.string({ message: "must be a string" }),
+  command: z.array(z.string(), { message: "must be a list of strings" }),
+});
+
+const intIn = (lo: number, hi: number, what: string) =>
+  z
+    .number({ message: `must be ${what}` })
+    .int({ message: `must be an integer from ${lo} to ${hi}` })
+    .min(lo, { message: `must be an integer from ${lo} to ${hi}` })
+    .max(hi, { message: `must be an integer from ${lo} to ${hi}` });
+
+/** `release` of a service; the rules across its fields (release-rules.ts) run in checkServices. */
+const releaseSchema = z.strictObject({
+  strategy: z.enum(["rolling", "canary"], {
+    message: "must be 'rolling' (Deployment) or 'canary' (Argo Rollouts with analysis)",
+  }),
+  steps: z.array(z.number({ message: "must be a list of percentages" })).optional(),
+  stepPauseSeconds: z.number({ message: "must be a number of seconds" }).optional(),
+  analysisIntervalSeconds: intIn(30, 600, "a number of seconds").optional(),
+  failureLimit: intIn(0, 20, "a number").optional(),
+  successRate: z.number({ message: "must be a fraction, e.g. 0.99" }).optional(),
+  latencyP95Ms: intIn(1, 60000, "a number of milliseconds").optional(),
+  errorRate: z.number({ message: "must be a fraction, e.g. 0.01" }).optional(),
+  acceptance: releaseCheck.optional(),
+  load: releaseCheck.optional(),
+});
 
 /** A string checked by one of the declaration rules of components/workloads/spec.ts. */
 function rule(problem: (value: string) => string | undefined) {
@@ -161,6 +192,8 @@ export const serviceSchema = z.strictObject({
       readOnly: z.array(rule(kubernetesResourceProblem), { message: "must be a list of resource names" }),
     })
     .optional(),
+  /** How new versions roll out (decision 0150); exposed services default to `exposedRelease`. */
+  release: releaseSchema.optional(),
 });
 
 export const servicesSchema = z.strictObject({
@@ -175,10 +208,42 @@ export const servicesSchema = z.strictObject({
       .max(5, { message: "must be an integer from 1 to 5" })
       .default(2),
   }),
+  /** The Argo Rollouts controller that runs canary releases (decision 0150). */
+  rollouts: z
+    .strictObject({
+      chartVersion: z
+        .string()
+        .regex(/^\d+\.\d+\.\d+$/, { message: "must be an exact chart version like 2.41.0" })
+        .default(ROLLOUTS_CHART_VERSION),
+      replicas: z
+        .number()
+        .int()
+        .min(1, { message: "must be an integer from 1 to 3" })
+        .max(3, { message: "must be an integer from 1 to 3" })
+        .default(2),
+    })
+    .default({ chartVersion: ROLLOUTS_CHART_VERSION, replicas: 2 }),
+  /**
+   * Release strategy of exposed services that declare no `release`: `canary` (the default, and
+   * required in production) or `rolling`.
+   */
+  exposedRelease: z
+    .enum(["canary", "rolling"], { message: "must be 'canary' or 'rolling'" })
+    .default("canary"),
   services: z.array(serviceSchema).default([]),
 });
 
 export type ServiceConfig = z.infer<typeof serviceSchema>;
+
+/**
+ * The service with its release resolved: an exposed service that declares none releases by
+ * `exposedRelease`; an unexposed one by rolling (canary routes the ALB's traffic).
+ */
+export function withRelease(service: ServiceConfig, exposedRelease: "canary" | "rolling"): ServiceConfig {
+  return service.release !== undefined || service.expose === undefined
+    ? service
+    : { ...service, release: { strategy: exposedRelease } };
+}
 export type ServicesConfig = z.infer<typeof servicesSchema>;
 
 // A parsed service is a valid component declaration: this fails to compile if the two drift apart.
@@ -190,7 +255,8 @@ export function checkServices(value: ServicesConfig, environment: string): Confi
   const key = "platform:services";
   const problems: ConfigProblem[] = [];
   const at = (index: number, path: string) => `${key}.services[${index}].${path}`;
-  value.services.forEach((service, index) => {
+  value.services.forEach((declared, index) => {
+    const service = withRelease(declared, value.exposedRelease);
     for (const [name, value] of Object.entries(service.config)) {
       // Checked here, not in the schema, so the error shows the key and never the value.
       const message = credentialKeyProblem(name) ?? plaintextConfigProblem(name, value);
@@ -232,10 +298,25 @@ export function checkServices(value: ServicesConfig, environment: string): Confi
           message: "production keeps at least 2 replicas: the HPA must not scale down to 1",
         });
       }
+      if (service.expose && service.release?.strategy !== "canary") {
+        problems.push({
+          key: at(index, "release.strategy"),
+          received: service.release?.strategy,
+          message:
+            "production services exposed to users release by canary with analysis (decision 0150): set 'canary' or leave release out",
+        });
+      }
     }
   });
   for (const p of setProblems(value.services)) {
     problems.push({ key: at(p.index, p.path), received: p.received, message: p.message });
+  }
+  if (environment === "production" && value.rollouts.replicas < 2) {
+    problems.push({
+      key: `${key}.rollouts.replicas`,
+      received: value.rollouts.replicas,
+      message: "production runs 2 controller replicas: a release in progress must survive the loss of a node",
+    });
   }
   if (environment === "production" && value.ingressController.replicas < 2) {
     problems.push({

@@ -10,7 +10,16 @@ export const WORKLOAD_TYPES = {
   daemonSet: "kubernetes:apps/v1:DaemonSet",
   job: "kubernetes:batch/v1:Job",
   cronJob: "kubernetes:batch/v1:CronJob",
+  /** Argo Rollouts' Rollout with a full pod template (`spec.template`), judged like a Deployment. */
+  rollout: "kubernetes:argoproj.io/v1alpha1:Rollout",
 } as const;
+
+/**
+ * Stand-in "class" of Argo Rollouts' Rollout for `validateResourceOfType`: a CustomResource has no
+ * generated class, but CrossGuard matches a class by its `__pulumiType`, so this one matches exactly
+ * the Rollouts (and reports other types as not applicable, like any typed validation).
+ */
+export const RolloutType = { __pulumiType: WORKLOAD_TYPES.rollout } as const;
 
 /** The pod template (`metadata` and `spec`) of a workload's props. */
 export function podTemplate(type: string, props: Obj): { metadata: Obj; spec: Obj } {

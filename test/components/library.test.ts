@@ -145,6 +145,7 @@ describe("components/index.ts as a library", () => {
         "PostgresDatabase",
         "PostgresReplica",
         "RedisCache",
+        "RolloutsController",
         "ThreatDetection",
         "TraceCollector",
         "VALIDATION_ACTIONS",

@@ -59,7 +59,11 @@ test("every Vault path a service needs at start is written by the platform, or t
   const services = config.services.services.filter((s) => s.vault);
   expect(services.map((s) => s.name)).toEqual(["api", "worker"]);
   for (const s of services) {
-    const deployment = byName(run, "kubernetes:apps/v1:Deployment", `${s.name}-deployment`);
+    // A canary service runs a Rollout instead (decision 0150), with the same annotations.
+    const deployment =
+      run.resources.find(
+        (r) => r.type === "kubernetes:argoproj.io/v1alpha1:Rollout" && r.name === `${s.name}-rollout`,
+      ) ?? byName(run, "kubernetes:apps/v1:Deployment", `${s.name}-deployment`);
     const annotations =
       (deployment.inputs.metadata as { annotations?: Record<string, string> }).annotations ?? {};
     for (const { path } of s.vault!.secrets) {

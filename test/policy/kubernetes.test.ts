@@ -315,7 +315,7 @@ describe("workload stack policies", () => {
     ).toEqual([]);
     expect((await run(workloadMinReplicas, [])).outcomes[0]).toMatchObject({
       assessed: 0,
-      notApplicable: ["No Deployment or StatefulSet in the stack"],
+      notApplicable: ["No Deployment, StatefulSet or Rollout in the stack"],
     });
   });
 

@@ -47,7 +47,16 @@ describe.each<[string, Scenario, string]>([
   [
     "a namespace without Deployments",
     { ...HEALTHY, deployments: { api: ["deployment.apps/api"], worker: [] } },
-    "FAIL  rollouts in namespace worker: no Deployment found",
+    "FAIL  rollouts in namespace worker: no Deployment or Rollout found",
+  ],
+  [
+    "an aborted canary release (Rollout Degraded)",
+    {
+      ...HEALTHY,
+      deployments: { api: [], worker: ["deployment.apps/worker"] },
+      rollouts: { api: ["api Degraded"] },
+    },
+    "FAIL  release of rollout api in namespace api aborted (Degraded); see docs/runbooks/releases.md",
   ],
   [
     "an unreachable cluster",
@@ -91,6 +100,21 @@ describe.each<[string, Scenario, string]>([
     const checks = result.stdout.filter((l) => /^(ok|FAIL) /.test(l)).length;
     expect(result.stdout[result.stdout.length - 1]).toBe(`smoke test FAILED: 1 of ${checks} checks failed`);
   });
+});
+
+test("a canary service's Rollout passes while it progresses or is healthy", () => {
+  const result = smoke(ALL, {
+    ...HEALTHY,
+    deployments: { api: [], worker: ["deployment.apps/worker"] },
+    rollouts: { api: ["api Paused"] },
+  });
+  expect(result.status).toBe(0);
+  expect(result.stdout).toContain(
+    "ok    rollout api in namespace api is Paused (a canary release proceeds on its own)",
+  );
+  expect(result.calls[1]).toBe(
+    'kubectl get rollouts.argoproj.io --namespace api --output jsonpath={range .items[*]}{.metadata.name}{" "}{.status.phase}{"\\n"}{end}',
+  );
 });
 
 test("every failure is reported, and in GitHub Actions each also becomes an error annotation", () => {

@@ -19,6 +19,11 @@ if [[ "$1 $2" == "get deployments" ]]; then
   [[ -f "$f" ]] && cat "$f"
   exit 0
 fi
+if [[ "$1 $2" == "get rollouts.argoproj.io" ]]; then
+  f="$STUB_DIR/rollouts.$4"
+  [[ -f "$f" ]] && cat "$f"
+  exit 0
+fi
 if [[ "$1 $2" == "rollout status" ]]; then
   f="$STUB_DIR/rollout.\${3#deployment.apps/}"
   if [[ -f "$f" ]]; then cat "$f" >&2; exit 1; fi
@@ -92,6 +97,8 @@ done
 export interface Scenario {
   /** Deployments listed per namespace (`deployment.apps/<name>`). */
   readonly deployments?: Record<string, string[]>;
+  /** Argo Rollouts listed per namespace, as `<name> <phase>` lines. */
+  readonly rollouts?: Record<string, string[]>;
   /** Namespaces whose Deployment list fails, with kubectl's error. */
   readonly listErrors?: Record<string, string>;
   /** Deployments whose rollout does not complete, with kubectl's error. */
@@ -132,6 +139,9 @@ function writeFixtures(dir: string, scenario: Scenario): void {
   const write = (name: string, text: string) => writeFileSync(join(dir, name), text);
   for (const [ns, list] of Object.entries(scenario.deployments ?? {})) {
     write(`deployments.${ns}`, list.map((d) => `${d}\n`).join(""));
+  }
+  for (const [ns, list] of Object.entries(scenario.rollouts ?? {})) {
+    write(`rollouts.${ns}`, list.map((r) => `${r}\n`).join(""));
   }
   for (const [ns, error] of Object.entries(scenario.listErrors ?? {})) {
     write(`deployments.${ns}.error`, `${error}\n`);

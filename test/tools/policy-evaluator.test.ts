@@ -228,10 +228,12 @@ describe("the insecure fixture plan", () => {
       "| mandatory / critical | Network Security | security-group-no-public-ingress | `urn:pulumi:insecure::platform::aws:ec2/securityGroup:SecurityGroup::bastion` |",
     );
     expect(markdown).toContain(
-      "| workload-has-pdb | No Deployment or StatefulSet runs more than one replica |",
+      "| workload-has-pdb | No Deployment, StatefulSet or Rollout runs more than one replica |",
     );
     const text = renderScorecard(run.scorecard);
-    expect(text).toMatch(/^workload-has-pdb +No Deployment or StatefulSet runs more than one replica$/m);
+    expect(text).toMatch(
+      /^workload-has-pdb +No Deployment, StatefulSet or Rollout runs more than one replica$/m,
+    );
     // Every capability is proven by some policy of the pack: none shows as missing.
     expect(text).not.toMatch(/ missing +no policy of the pack proves it yet$/m);
     // No collector in the fixture: the tracing capability fails on its policy's violation.
@@ -379,12 +381,12 @@ describe("CLI", () => {
     const out = join(dir, "out.json");
     const result = cli("--plan", join(ROOT, "test/fixtures/insecure-plan.json"), "--json", out);
     expect(result.status).toBe(1);
-    expect(result.stdout).toContain("insecure: 14 mandatory and 11 advisory violation(s)");
+    expect(result.stdout).toContain("insecure: 14 mandatory and 15 advisory violation(s)");
     const data = JSON.parse(readFileSync(out, "utf8")) as {
       scorecard: { verdict: string };
       violations: unknown[];
     };
     expect(data.scorecard.verdict).toBe("no-go");
-    expect(data.violations).toHaveLength(25);
+    expect(data.violations).toHaveLength(29);
   });
 });

@@ -247,6 +247,7 @@ describe("validation against the given conventions", () => {
       monitoringNamespace: "monitoring",
       ingressClassName: "alb",
       reservedNamespaces: ["default", "monitoring", "vault", "external-secrets", "cert-manager"],
+      prometheusAddress: "http://kps-prometheus.monitoring.svc:9090",
       vault: {
         address: "https://vault.vault.svc:8200",
         namespace: "vault",

@@ -1,7 +1,12 @@
 import { parse } from "yaml";
 import { PROJECT_DIR } from "../../../tools/offline/preview-stack";
 import { readStackFiles } from "../../../tools/offline/stack-files";
-import { checkServices, servicesSchema, type ServicesConfig } from "../../../infra/config/services";
+import {
+  checkServices,
+  servicesSchema,
+  withRelease,
+  type ServicesConfig,
+} from "../../../infra/config/services";
 import { parseSection, type ConfigProblem } from "../../../infra/config/problems";
 import { runProgram, ofType } from "../../support/offline";
 
@@ -319,7 +324,7 @@ describe("bad service declarations", () => {
           key: `${KEY}.services[0]`,
           received: ["privileged"],
           message:
-            "unknown key 'privileged'; the keys here are name, image, ports, replicas, autoscaling, resources, probes, dependsOn, internetEgress, expose, secretEnv, config, namespaceQuota, runAsUser, awsPolicyJson, vault, kubernetesApi",
+            "unknown key 'privileged'; the keys here are name, image, ports, replicas, autoscaling, resources, probes, dependsOn, internetEgress, expose, secretEnv, config, namespaceQuota, runAsUser, awsPolicyJson, vault, kubernetesApi, release",
         },
       ],
     ],
@@ -640,5 +645,71 @@ describe("vault and kubernetesApi declarations", () => {
     ],
   ])("rejects %s", (_label, over, expected) => {
     expect(problemsOf(withServices({ ...VALID, ...over }))).toEqual(expected);
+  });
+});
+
+describe("release (decision 0150)", () => {
+  const CERT = "arn:aws:acm:us-west-2:123456789012:certificate/11111111-2222-3333-4444-555555555555";
+  const EXPOSED = {
+    ...VALID,
+    autoscaling: { minReplicas: 2, maxReplicas: 4, cpuUtilization: 70 },
+    expose: { scheme: "internet-facing", host: "api.example.com", certificateArn: CERT },
+  };
+  const messages = (raw: unknown, environment: string) =>
+    problemsOf(raw, environment).map((p) => `${p.key}: ${p.message} (${JSON.stringify(p.received)})`);
+  const ROLLING_IN_PRODUCTION =
+    "production services exposed to users release by canary with analysis (decision 0150): set 'canary' or leave release out";
+
+  test("exposed services default to canary; unexposed ones stay rolling", () => {
+    const parsed = servicesSchema.parse(withServices(EXPOSED, { ...VALID, name: "worker" }));
+    expect(parsed.exposedRelease).toBe("canary");
+    expect(parsed.rollouts).toEqual({ chartVersion: "2.41.0", replicas: 2 });
+    expect(parsed.services.map((s) => withRelease(s, parsed.exposedRelease).release)).toEqual([
+      { strategy: "canary" },
+      undefined,
+    ]);
+    expect(withRelease(parsed.services[0], "rolling").release).toEqual({ strategy: "rolling" });
+    expect(messages(withServices(EXPOSED), "production")).toEqual([]);
+  });
+
+  test("production refuses rolling for exposed services, declared or by default, and one controller replica", () => {
+    expect(
+      messages(
+        {
+          ...withServices(
+            { ...EXPOSED, release: { strategy: "rolling" } },
+            { ...EXPOSED, name: "web", expose: { ...EXPOSED.expose, host: "web.example.com" } },
+          ),
+          exposedRelease: "rolling",
+          rollouts: { chartVersion: "2.41.0", replicas: 1 },
+        },
+        "production",
+      ),
+    ).toEqual([
+      `${KEY}.services[0].release.strategy: ${ROLLING_IN_PRODUCTION} ("rolling")`,
+      `${KEY}.services[1].release.strategy: ${ROLLING_IN_PRODUCTION} ("rolling")`,
+      `${KEY}.rollouts.replicas: production runs 2 controller replicas: a release in progress must survive the loss of a node (1)`,
+    ]);
+    // Dev may release by rolling update.
+    expect(messages({ ...withServices(EXPOSED), exposedRelease: "rolling" }, "dev")).toEqual([]);
+  });
+
+  test("release rules run with the other cross-field rules, all problems at once", () => {
+    expect(
+      messages(
+        withServices(
+          { ...EXPOSED, release: { strategy: "canary", steps: [50, 10], successRate: 99 } },
+          { ...VALID, name: "worker", release: { strategy: "canary" } },
+        ),
+        "dev",
+      ),
+    ).toEqual([
+      `${KEY}.services[0].release.steps: must be increasing whole percentages from 1 to 99, e.g. [10, 20, 30, 40, 50] ([50,10])`,
+      `${KEY}.services[0].release.successRate: must be a fraction between 0 and 1, e.g. 0.99 (99)`,
+      `${KEY}.services[1].release.strategy: canary shifts the ALB's traffic between stable and canary pods, so it needs expose; an unexposed service releases with 'rolling' ("canary")`,
+    ]);
+    expect(messages(withServices({ ...EXPOSED, release: { strategy: "blue-green" } }), "dev")).toEqual([
+      `${KEY}.services[0].release.strategy: must be 'rolling' (Deployment) or 'canary' (Argo Rollouts with analysis) ("blue-green")`,
+    ]);
   });
 });
