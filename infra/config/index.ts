@@ -265,7 +265,8 @@ export function parseConfig(raw: RawConfig, project: string, stack: string): Pla
       problems.push(...check(sections as Partial<SectionValues>, ctx));
     }
   }
-  const { cost, tags, data, services, cluster, network, admission, threatDetection } = sections as Partial<SectionValues>;
+  const { cost, tags, data, services, cluster, network, admission, threatDetection } =
+    sections as Partial<SectionValues>;
   if (cost && tags && data) {
     problems.push(...checkCostAgainstStack(cost, tags, data));
   }
