@@ -152,11 +152,17 @@ function createAnalysisTemplates(
   release: CanaryRelease,
 ): k8s.apiextensions.CustomResource[] {
   const names = canaryNames(s.service);
+  // Not the service's ServiceAccount (a check never gets the service's AWS role), nor `default`,
+  // which the admission guardrails refuse (decision 0133): one of their own, without an API token.
+  const checksAccount = new k8s.core.v1.ServiceAccount(
+    `${s.name}-release-checks`,
+    { metadata: s.meta(`${s.service}-release-checks`), automountServiceAccountToken: false },
+    s.child,
+  );
   const pod: CheckPod = {
     labels: checkLabels(s),
     uid: s.args.runAsUser ?? DEFAULT_RUN_AS_USER,
-    // Not the service's ServiceAccount: a check never gets the service's AWS role.
-    serviceAccountName: "default",
+    serviceAccountName: `${s.service}-release-checks`,
     nodeSelector: s.args.nodeSelector,
     canaryUrl: `http://${names.canaryService}.${s.service}.svc.cluster.local:${s.args.ports.http}`,
   };
@@ -173,7 +179,7 @@ function createAnalysisTemplates(
     new k8s.apiextensions.CustomResource(
       `${s.name}-${key}`,
       { apiVersion: ROLLOUTS_API_VERSION, kind: "AnalysisTemplate", metadata: s.meta(objectName), spec },
-      s.child,
+      { ...s.child, dependsOn: [checksAccount] },
     );
   const target = { namespace: s.service, rollout: s.service };
   return [

@@ -60,6 +60,7 @@ describe("PlatformService released by canary", () => {
         `${TEMPLATE} api-analysis-template`,
         "kubernetes:core/v1:Service api-stable-service",
         "kubernetes:core/v1:Service api-canary-service",
+        "kubernetes:core/v1:ServiceAccount api-release-checks",
         `${NP} api-allow-release-checks`,
         `${NP} api-release-check-egress`,
       ].sort(),
@@ -156,7 +157,15 @@ describe("PlatformService released by canary", () => {
     expect(acceptance.name).toBe("acceptance");
     const job = acceptance.provider.job;
     expect(job.metadata.labels).toEqual(CHECKS);
-    expect(job.spec.template.spec.serviceAccountName).toBe("default");
+    // Its own account without a token: `default` is refused by the admission guardrails.
+    expect(job.spec.template.spec.serviceAccountName).toBe("api-release-checks");
+    const account = run.resources.find(
+      (r) => r.type === "kubernetes:core/v1:ServiceAccount" && r.name === "api-release-checks",
+    );
+    expect(account?.inputs).toMatchObject({
+      metadata: { name: "api-release-checks", namespace: "api" },
+      automountServiceAccountToken: false,
+    });
     expect(job.spec.template.spec.nodeSelector).toEqual({ workload: "application" });
     expect(job.spec.template.spec.containers[0].env).toEqual([
       { name: "CANARY_URL", value: "http://api-canary.api.svc.cluster.local:8000" },
