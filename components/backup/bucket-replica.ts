@@ -7,6 +7,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { type StatefulArgs, statefulOptions } from "../shared/stateful";
+import { blockPublicAccess, denyInsecureTransport } from "../shared/bucket";
 
 export interface BucketReplicaArgs extends StatefulArgs {
   /** Name of the source bucket (versioned, SSE-KMS); its replication configuration is set here. */
@@ -86,17 +87,7 @@ function createDestinationBucket(
     { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
     opts,
   );
-  const publicBlock = new aws.s3.BucketPublicAccessBlock(
-    `${name}-public-access`,
-    {
-      bucket: bucket.id,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    },
-    opts,
-  );
+  const publicBlock = blockPublicAccess(`${name}-public-access`, bucket, opts);
   new aws.s3.BucketServerSideEncryptionConfiguration(
     `${name}-encryption`,
     {
@@ -141,16 +132,7 @@ function createDestinationBucket(
       bucket: bucket.id,
       policy: pulumi.jsonStringify({
         Version: "2012-10-17",
-        Statement: [
-          {
-            Sid: "DenyInsecureTransport",
-            Effect: "Deny",
-            Principal: "*",
-            Action: "s3:*",
-            Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`],
-            Condition: { Bool: { "aws:SecureTransport": "false" } },
-          },
-        ],
+        Statement: [denyInsecureTransport(bucket)],
       }),
     },
     { ...opts, dependsOn: [publicBlock, versioning] },

@@ -11,6 +11,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { statefulOptions } from "../shared/stateful";
+import { blockPublicAccess, denyInsecureTransport } from "../shared/bucket";
 
 /** Tag (key and value) recording why a bucket uses SSE-S3 instead of a customer-managed key. */
 export const ENCRYPTION_EXCEPTION_TAG = {
@@ -88,17 +89,7 @@ export function createAccessLogBucket(
     { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
     opts,
   );
-  const publicBlock = new aws.s3.BucketPublicAccessBlock(
-    `${name}-access-logs-public-access`,
-    {
-      bucket: bucket.id,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    },
-    opts,
-  );
+  const publicBlock = blockPublicAccess(`${name}-access-logs-public-access`, bucket, opts);
   new aws.s3.BucketServerSideEncryptionConfiguration(
     `${name}-access-logs-encryption`,
     { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
@@ -135,14 +126,7 @@ export function createAccessLogBucket(
             Action: "s3:PutObject",
             Resource: pulumi.interpolate`${bucket.arn}/*/AWSLogs/${identity.accountId}/*`,
           },
-          {
-            Sid: "DenyInsecureTransport",
-            Effect: "Deny",
-            Principal: "*",
-            Action: "s3:*",
-            Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`],
-            Condition: { Bool: { "aws:SecureTransport": "false" } },
-          },
+          denyInsecureTransport(bucket),
         ],
       }),
     },

@@ -3,6 +3,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { statefulOptions } from "../shared/stateful";
 import type { VaultArgs } from "./vault-args";
+import { blockPublicAccess, denyInsecureTransport } from "../shared/bucket";
 
 /**
  * The bucket's own arguments. A protected bucket is never emptied by Pulumi; an unprotected one (dev,
@@ -30,17 +31,7 @@ export function createSnapshotBucket(
     { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
     opts,
   );
-  const publicBlock = new aws.s3.BucketPublicAccessBlock(
-    `${name}-snapshots-public-access`,
-    {
-      bucket: bucket.id,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    },
-    opts,
-  );
+  const publicBlock = blockPublicAccess(`${name}-snapshots-public-access`, bucket, opts);
   new aws.s3.BucketServerSideEncryptionConfiguration(
     `${name}-snapshots-encryption`,
     {
@@ -85,16 +76,7 @@ export function createSnapshotBucket(
       bucket: bucket.id,
       policy: pulumi.jsonStringify({
         Version: "2012-10-17",
-        Statement: [
-          {
-            Sid: "DenyInsecureTransport",
-            Effect: "Deny",
-            Principal: "*",
-            Action: "s3:*",
-            Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`],
-            Condition: { Bool: { "aws:SecureTransport": "false" } },
-          },
-        ],
+        Statement: [denyInsecureTransport(bucket)],
       }),
     },
     { parent: bucket, dependsOn: [publicBlock] },
