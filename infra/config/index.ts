@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { checkTags, environmentSchema, type Environment, tagsSchema } from "./core";
 import {
+  admissionAgainstNodeAgents,
   admissionAgainstThreatDetection,
   admissionSchema,
   checkAdmission,
@@ -219,7 +220,8 @@ export function parseConfig(raw: RawConfig, project: string, stack: string): Pla
       problems.push(...check(sections as Partial<SectionValues>, ctx));
     }
   }
-  const { cost, tags, data, cluster, network, admission, threatDetection } = sections as Partial<SectionValues>;
+  const { cost, tags, data, cluster, network, admission, threatDetection, observability } =
+    sections as Partial<SectionValues>;
   if (cost && tags && data) {
     problems.push(...checkCostAgainstStack(cost, tags, data));
   }
@@ -228,6 +230,9 @@ export function parseConfig(raw: RawConfig, project: string, stack: string): Pla
   }
   if (admission && threatDetection) {
     problems.push(...admissionAgainstThreatDetection(admission, threatDetection));
+  }
+  if (admission && observability) {
+    problems.push(...admissionAgainstNodeAgents(admission, observability.nodeAgentsNamespace));
   }
 
   if (problems.length > 0) {
