@@ -84,7 +84,8 @@ export function rolloutsValues(args: RolloutsControllerArgs): Record<string, unk
           labelSelector: { matchLabels: selectorLabels },
         },
       ],
-      resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "512Mi" } },
+      // CPU and memory limits too: the admission guardrails refuse a container without both (decision 0133).
+      resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
       metrics: { enabled: true, serviceMonitor: { enabled: true } },
       pdb: { enabled: replicas > 1, maxUnavailable: 1 },
     },

@@ -61,6 +61,16 @@ export const SMALL_RESOURCES: Resources = {
   limits: { cpu: "200m", memory: "256Mi" },
 };
 
+/**
+ * Sidecars and short jobs (config reloaders, Grafana's dashboard and datasource watchers, the
+ * webhook certificate jobs): the admission guardrails refuse any container without requests and
+ * limits of CPU and memory (docs/decisions/0127), and the chart leaves these empty.
+ */
+export const SIDECAR_RESOURCES: Resources = {
+  requests: { cpu: "10m", memory: "64Mi" },
+  limits: { cpu: "100m", memory: "128Mi" },
+};
+
 /** Share of Prometheus' volume its TSDB may fill before the oldest blocks go (WAL and compaction need the rest). */
 export const RETENTION_SIZE_RATIO = 0.85;
 
@@ -100,7 +110,15 @@ export function metricsStackValues(s: MetricsValuesSettings): Record<string, unk
     kubeProxy: { enabled: false },
     // CoreDNS (the EKS add-on, label k8s-app=kube-dns, port 9153): the chart adds its Service and monitor.
     coreDns: { enabled: true },
-    prometheusOperator: { resources: SMALL_RESOURCES, ...place },
+    prometheusOperator: {
+      resources: SMALL_RESOURCES,
+      // The operator adds these to the `config-reloader` and `init-config-reloader` containers of
+      // the Prometheus and Alertmanager pods (empty: no requests, no limits).
+      prometheusConfigReloader: { resources: SIDECAR_RESOURCES },
+      // The hook Jobs that create and patch the operator's webhook certificate (`kps-admission-*`).
+      admissionWebhooks: { patch: { resources: SIDECAR_RESOURCES, ...place } },
+      ...place,
+    },
     prometheus: {
       podDisruptionBudget: disruptionBudget(s.prometheus.replicas),
       prometheusSpec: {
@@ -136,6 +154,8 @@ export function metricsStackValues(s: MetricsValuesSettings): Record<string, unk
       admin: { existingSecret: s.grafanaAdminSecret, userKey: "admin-user", passwordKey: "admin-password" },
       sidecar: {
         dashboards: { enabled: true, label: "grafana_dashboard", labelValue: "1", searchNamespace: "ALL" },
+        // Both watcher containers (dashboards, datasources) take these.
+        resources: SIDECAR_RESOURCES,
       },
       resources: s.grafanaResources,
       ...place,

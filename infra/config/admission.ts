@@ -10,12 +10,29 @@ import { z } from "zod";
 import type { ConfigProblem } from "./problems";
 
 const NAMESPACE = "must be a namespace name (lower-case letters, digits and '-', at most 63 characters)";
-/** Upstream images of the charts and jobs the platform runs outside kube-system. */
+/**
+ * Upstream images of the charts and jobs the platform runs outside kube-system, exactly as the
+ * charts render them at their pinned versions (docs/decisions/0127; test/infra/chart-admission.test.ts).
+ */
 export const DEFAULT_UPSTREAM_IMAGE_PREFIXES = [
   "hashicorp/vault:",
   "hashicorp/vault-k8s:",
   "amazon/aws-cli:",
   "quay.io/jetstack/cert-manager-",
+  // kube-prometheus-stack 88.5.3 and its grafana, kube-state-metrics subcharts
+  "quay.io/prometheus/prometheus:",
+  "quay.io/prometheus/alertmanager:",
+  "quay.io/prometheus-operator/prometheus-operator:",
+  "quay.io/prometheus-operator/prometheus-config-reloader:",
+  "ghcr.io/jkroepke/kube-webhook-certgen:",
+  "docker.io/grafana/grafana:",
+  "quay.io/kiwigrid/k8s-sidecar:",
+  "registry.k8s.io/kube-state-metrics/kube-state-metrics:",
+  // opentelemetry-collector 0.170.0 with the program's `image.repository`
+  "otel/opentelemetry-collector-contrib:",
+  // argo-rollouts 2.41.0 (controller) and the canary release checks' default image
+  "quay.io/argoproj/argo-rollouts:",
+  "curlimages/curl:",
 ];
 /** The system namespaces skipped unless the stack says otherwise. */
 export const DEFAULT_EXEMPT_NAMESPACES = ["kube-system", "kube-public", "kube-node-lease"];
@@ -69,6 +86,27 @@ export function checkAdmission(admission: AdmissionConfig, environment: string):
     });
   }
   return problems;
+}
+
+/**
+ * The observability node agents (node-exporter, Fluent Bit) need host network, host PID and hostPath:
+ * their namespace is Pod Security `privileged` (decision 0101), which the guardrails' namespace rule
+ * refuses. It must be exempt, or the guardrails refuse the namespace and its DaemonSets' pods.
+ */
+export function admissionAgainstNodeAgents(
+  admission: AdmissionConfig,
+  nodeAgentsNamespace: string,
+): ConfigProblem[] {
+  if (admission.exemptNamespaces.includes(nodeAgentsNamespace)) {
+    return [];
+  }
+  return [
+    {
+      key: "platform:admission.exemptNamespaces",
+      received: admission.exemptNamespaces,
+      message: `must include ${nodeAgentsNamespace} (platform:observability.nodeAgentsNamespace): node-exporter and Fluent Bit run there with host access under Pod Security privileged`,
+    },
+  ];
 }
 
 const SEVERITY = "must be a number from 1 to 10 (GuardDuty severity: 4 Medium, 7 High, 9 Critical)";

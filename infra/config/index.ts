@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { checkTags, environmentSchema, type Environment, tagsSchema } from "./core";
 import {
+  admissionAgainstNodeAgents,
   admissionAgainstThreatDetection,
   admissionSchema,
   checkAdmission,
@@ -265,7 +266,7 @@ export function parseConfig(raw: RawConfig, project: string, stack: string): Pla
       problems.push(...check(sections as Partial<SectionValues>, ctx));
     }
   }
-  const { cost, tags, data, services, cluster, network, admission, threatDetection } =
+  const { cost, tags, data, services, cluster, network, admission, threatDetection, observability } =
     sections as Partial<SectionValues>;
   if (cost && tags && data) {
     problems.push(...checkCostAgainstStack(cost, tags, data));
@@ -278,6 +279,9 @@ export function parseConfig(raw: RawConfig, project: string, stack: string): Pla
   }
   if (standby && data && services) {
     problems.push(...checkStandby(standby, data, services.services));
+  }
+  if (admission && observability) {
+    problems.push(...admissionAgainstNodeAgents(admission, observability.nodeAgentsNamespace));
   }
 
   if (problems.length > 0) {

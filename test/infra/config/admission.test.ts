@@ -1,5 +1,6 @@
 import { ConfigError, parseConfig } from "../../../infra/config";
 import {
+  admissionAgainstNodeAgents,
   admissionAgainstThreatDetection,
   admissionSchema,
   checkAdmission,
@@ -140,6 +141,23 @@ describe("platform:threatDetection", () => {
   });
 });
 
+describe("platform:admission against platform:observability", () => {
+  test("the node agents' namespace must be exempt (host access, Pod Security privileged)", () => {
+    const admission = admissionSchema.parse({});
+    expect(
+      admissionAgainstNodeAgents({ ...admission, exemptNamespaces: ["node-agents"] }, "node-agents"),
+    ).toEqual([]);
+    expect(admissionAgainstNodeAgents(admission, "node-agents")).toEqual([
+      {
+        key: "platform:admission.exemptNamespaces",
+        received: DEFAULT_EXEMPT_NAMESPACES,
+        message:
+          "must include node-agents (platform:observability.nodeAgentsNamespace): node-exporter and Fluent Bit run there with host access under Pod Security privileged",
+      },
+    ]);
+  });
+});
+
 describe("the stack files", () => {
   const raw = (stack: string): Record<string, string> => ({ ...readStackFiles(PROJECT_DIR, stack).config });
 
@@ -153,10 +171,20 @@ describe("the stack files", () => {
     },
   );
 
+  test("production: the node agents' namespace left out of the exempt ones is reported on its key", () => {
+    const config = raw("production");
+    const admission = JSON.parse(config["platform:admission"]) as Record<string, unknown>;
+    admission.exemptNamespaces = ["kube-system", "amazon-guardduty"];
+    config["platform:admission"] = JSON.stringify(admission);
+    expect(() => parseConfig(config, "platform", "production")).toThrow(
+      "must include node-agents (platform:observability.nodeAgentsNamespace)",
+    );
+  });
+
   test("production: a managed detector without the agent's namespace exempt is reported on its key", () => {
     const config = raw("production");
     const admission = JSON.parse(config["platform:admission"]) as Record<string, unknown>;
-    admission.exemptNamespaces = ["kube-system"];
+    admission.exemptNamespaces = ["kube-system", "node-agents"];
     config["platform:admission"] = JSON.stringify(admission);
     expect(() => parseConfig(config, "platform", "production")).toThrow(ConfigError);
     try {
