@@ -52,6 +52,12 @@ export async function createKeys(
       region: config.region,
       ...lifecycle,
       autoScalingRoleArn,
+      // A standby's primary replicates its Vault seal key to the DR region, where the standby's Vault
+      // unseals with it after restoring this stack's Raft snapshots (docs/decisions/0144).
+      replicas:
+        config.standby?.role === "primary" && dr
+          ? { purposes: ["vault"], region: dr.region, provider: dr.provider }
+          : undefined,
     },
     { providers: [provider] },
   );

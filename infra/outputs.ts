@@ -88,6 +88,8 @@ export function platformOutputs(config: PlatformConfig, built: BuiltPlatform) {
           postgresCrossRegionBackupArn: postgres.crossRegionBackupArn,
         }
       : {}),
+    // The replica of the Vault seal key a standby's Vault unseals with (docs/decisions/0144).
+    ...(kms.replicaKeyArns.vault ? { vaultSealKeyReplicaArn: kms.replicaKeyArns.vault } : {}),
     redisPrimaryEndpoint: redis.primaryEndpoint,
     redisReaderEndpoint: redis.readerEndpoint,
     redisPort: redis.port,

@@ -17,6 +17,11 @@ export interface PrimaryStack {
   /** The Global Datastore the primary's Redis group leads. */
   readonly redisGlobalReplicationGroupId: pulumi.Output<string>;
   readonly redisAuthTokenSecretArn: pulumi.Output<string>;
+  /**
+   * The replica, in the standby's region, of the primary's Vault seal key: the standby's Vault seals
+   * with it, so it unseals the primary's Raft snapshots (docs/decisions/0144).
+   */
+  readonly vaultSealKeyReplicaArn: pulumi.Output<string>;
   /** Load balancer hostname of each exposed service, by service name. */
   readonly publicEndpoints: pulumi.Output<Record<string, string>>;
 }
@@ -40,6 +45,7 @@ export function referencePrimaryStack(config: PlatformConfig): PrimaryStack | un
     postgresMasterUserSecretArn: out("postgresMasterUserSecretArn"),
     redisGlobalReplicationGroupId: out("redisGlobalReplicationGroupId"),
     redisAuthTokenSecretArn: out("redisAuthTokenSecretArn"),
+    vaultSealKeyReplicaArn: out("vaultSealKeyReplicaArn"),
     publicEndpoints: ref.requireOutput("publicEndpoints") as pulumi.Output<Record<string, string>>,
   };
 }

@@ -95,6 +95,9 @@ describe.each(STACKS)("stack %s", (stack) => {
       "aws:s3/bucketVersioning:BucketVersioning vault-snapshots-dr-versioning",
       "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration vault-snapshots-dr-lifecycle",
       "aws:s3/bucketPolicy:BucketPolicy vault-snapshots-dr-policy",
+      // A standby's primary: the replica of the Vault seal key (decision 0144).
+      "aws:kms/replicaKey:ReplicaKey kms-vault-replica",
+      "aws:kms/alias:Alias kms-vault-replica",
     ];
     const aws = run.resources.filter((r) => r.custom && r.type.startsWith("aws:"));
     expect(aws.length).toBeGreaterThan(0);
@@ -114,7 +117,7 @@ describe.each(STACKS)("stack %s", (stack) => {
     const run = runs[stack]!;
     const files = readStackFiles(PROJECT_DIR, stack);
     const protect = files.config["platform:protectStatefulResources"] === "true";
-    for (const key of ofType(run, "aws:kms/key:Key")) {
+    for (const key of [...ofType(run, "aws:kms/key:Key"), ...ofType(run, "aws:kms/replicaKey:ReplicaKey")]) {
       expect([key.name, key.protect]).toEqual([key.name, protect]);
     }
   });
@@ -472,6 +475,45 @@ describe("the warm standby (dr, decision 0140)", () => {
         [],
       );
     }
+  });
+
+  test("Vault: production's seal key is multi-Region with a replica in us-east-1, which dr's Vault seals with (decision 0144)", () => {
+    const key = byName(runs.production!, "aws:kms/key:Key", "kms-vault");
+    expect(key.inputs.multiRegion).toBe(true);
+    const replica = byName(runs.production!, "aws:kms/replicaKey:ReplicaKey", "kms-vault-replica");
+    expect(replica.inputs).toEqual({
+      primaryKeyArn: `arn:aws:kms:us-west-2:123456789012:key/${key.id}`,
+      description: "vault: replica in us-east-1 of alias/platform-production/vault in us-west-2",
+      deletionWindowInDays: 30,
+      bypassPolicyLockoutSafetyCheck: false,
+      policy: key.inputs.policy,
+    });
+    expect(replica.protect).toBe(true);
+    const replicaArn = `arn:aws:kms:us-east-1:123456789012:key/${key.id}`;
+    expect(key.id).toMatch(/^mrk-[0-9a-f]{32}$/);
+    expect(runs.production!.outputs.vaultSealKeyReplicaArn).toBe(replicaArn);
+    // Only production (role: primary) replicates a key; the other keys stay single-Region.
+    for (const stack of STACKS) {
+      const multiRegion = ofType(runs[stack]!, "aws:kms/key:Key").filter((k) => k.inputs.multiRegion);
+      expect([stack, multiRegion.map((k) => k.name)]).toEqual([
+        stack,
+        stack === "production" ? ["kms-vault"] : [],
+      ]);
+      expect(runs[stack]!.outputs.vaultSealKeyReplicaArn).toBe(
+        stack === "production" ? replicaArn : undefined,
+      );
+    }
+    // dr's Vault: the awskms seal names the replica, and only the replica is in its unseal policy.
+    const values = JSON.stringify(
+      byName(runs.dr!, "kubernetes:helm.sh/v3:Release", "vault-release").inputs.values,
+    );
+    const drOwnKey = (runs.dr!.outputs.kmsKeyArns as Record<string, string>).vault;
+    expect(values).toContain(`kms_key_id = \\"${replicaArn}\\"`);
+    expect(values).not.toContain(drOwnKey);
+    const policy = json<{ Statement: { Sid: string; Resource: unknown }[] }>(
+      byName(runs.dr!, "aws:iam/rolePolicy:RolePolicy", "vault-server-policy").inputs.policy,
+    );
+    expect(policy.Statement.find((s) => s.Sid === "VaultAutoUnseal")?.Resource).toBe(replicaArn);
   });
 
   test("DNS: a health check on production's load balancer, PRIMARY to it and SECONDARY to dr's, TTL 60 s", () => {
