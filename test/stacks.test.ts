@@ -98,6 +98,9 @@ describe.each(STACKS)("stack %s", (stack) => {
       // A standby's primary: the replica of the Vault seal key (decision 0144).
       "aws:kms/replicaKey:ReplicaKey kms-vault-replica",
       "aws:kms/alias:Alias kms-vault-replica",
+      // ... and the key of its credential secrets' replicas (decision 0145).
+      "aws:kms/key:Key kms-dr-secrets",
+      "aws:kms/alias:Alias kms-dr-secrets",
     ];
     const aws = run.resources.filter((r) => r.custom && r.type.startsWith("aws:"));
     expect(aws.length).toBeGreaterThan(0);
@@ -468,7 +471,9 @@ describe("the warm standby (dr, decision 0140)", () => {
       (runs.dr!.outputs.kmsKeyArns as Record<string, string>).elasticache,
     );
     expect(secondary.inputs.authToken).toBeUndefined();
-    expect(runs.dr!.outputs.redisAuthTokenSecretArn).toBe(runs.production!.outputs.redisAuthTokenSecretArn);
+    expect(runs.dr!.outputs.redisAuthTokenSecretArn).toBe(
+      runs.production!.outputs.redisAuthTokenSecretReplicaArn,
+    );
     // Only production (role: primary) creates a Global Datastore; dev and staging have none.
     for (const stack of ["dev", "staging", "dr"] as const) {
       expect(ofType(runs[stack]!, "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup")).toEqual(
@@ -514,6 +519,37 @@ describe("the warm standby (dr, decision 0140)", () => {
       byName(runs.dr!, "aws:iam/rolePolicy:RolePolicy", "vault-server-policy").inputs.policy,
     );
     expect(policy.Statement.find((s) => s.Sid === "VaultAutoUnseal")?.Resource).toBe(replicaArn);
+  });
+
+  test("Secrets: production replicates its master and AUTH token secrets to us-east-1 with its DR secrets key; dr reads the replicas (decision 0145)", () => {
+    const drSecretsKey = (runs.production!.outputs.drKmsKeyArns as Record<string, string>).secrets;
+    expect(drSecretsKey).toMatch(/^arn:aws:kms:us-east-1:/);
+    const secret = "aws:secretsmanager/secret:Secret";
+    for (const name of ["postgres-master", "redis-auth-token"]) {
+      expect([name, byName(runs.production!, secret, name).inputs.replicas]).toEqual([
+        name,
+        [{ region: "us-east-1", kmsKeyId: drSecretsKey }],
+      ]);
+    }
+    // Only production (role: primary) replicates secrets.
+    for (const stack of ["dev", "staging", "dr"] as const) {
+      expect([stack, ofType(runs[stack]!, secret).filter((s) => s.inputs.replicas !== undefined)]).toEqual([
+        stack,
+        [],
+      ]);
+    }
+    const outputs = runs.production!.outputs;
+    const inDr = (arn: unknown) => String(arn).replace(":us-west-2:", ":us-east-1:");
+    expect(outputs.postgresMasterUserSecretReplicaArn).toBe(inDr(outputs.postgresMasterUserSecretArn));
+    expect(outputs.redisAuthTokenSecretReplicaArn).toBe(inDr(outputs.redisAuthTokenSecretArn));
+    expect(String(outputs.postgresMasterUserSecretReplicaArn)).toMatch(/^arn:aws:secretsmanager:us-east-1:/);
+    // dr: its outputs, Vault's database secret and the drift role name the replicas, not us-west-2.
+    expect(runs.dr!.outputs.postgresMasterUserSecretArn).toBe(outputs.postgresMasterUserSecretReplicaArn);
+    expect(runs.dr!.outputs.redisAuthTokenSecretArn).toBe(outputs.redisAuthTokenSecretReplicaArn);
+    const bootstrap = byName(runs.dr!, "aws:iam/rolePolicy:RolePolicy", "vault-bootstrap-policy").inputs
+      .policy;
+    expect(String(bootstrap)).toContain(String(outputs.postgresMasterUserSecretReplicaArn));
+    expect(JSON.stringify(runs.dr!.resources.map((r) => r.inputs))).not.toContain("secretsmanager:us-west-2");
   });
 
   test("DNS: a health check on production's load balancer, PRIMARY to it and SECONDARY to dr's, TTL 60 s", () => {
