@@ -48,6 +48,11 @@ export function createDataTier(
     allowedSecurityGroupIds: [dataClients.id],
     logsKmsKeyArn: kms.keyArns.logs,
     secretsKmsKeyArn: kms.keyArns.secrets,
+    // A standby's primary: the credential secrets are replicated to the standby's region (decision 0145).
+    secretsReplica:
+      dr && placement.keys.drSecretsKmsKeyArn
+        ? { region: dr.region, kmsKeyArn: placement.keys.drSecretsKmsKeyArn }
+        : undefined,
     protect: config.protectStatefulResources,
   };
   const pg = config.data.postgres;

@@ -3,6 +3,7 @@
  * disaster-recovery region the keys that encrypt the backup copies kept there.
  */
 import type * as aws from "@pulumi/aws";
+import type * as pulumi from "@pulumi/pulumi";
 import {
   createAutoScalingServiceLinkedRole,
   lookupAutoScalingRoleArn,
@@ -10,6 +11,8 @@ import {
 import { KmsKeys } from "../components/security/kms";
 import type { PlatformConfig } from "./config";
 import type { DisasterRecovery } from "./providers";
+
+type DrPurpose = "rds" | "backup" | "secrets";
 
 /** The platform's keys; `dr` only with a disaster-recovery region. */
 export interface PlatformKeys {
@@ -19,6 +22,11 @@ export interface PlatformKeys {
    * and of the AWS Backup copies and the Vault snapshot copies (`backup`).
    */
   readonly drKms?: KmsKeys<"rds" | "backup">;
+  /**
+   * In the disaster-recovery region of a standby's primary: the key of the replicas of the data
+   * stores' credential secrets (docs/decisions/0145).
+   */
+  readonly drSecretsKmsKeyArn?: pulumi.Output<string>;
 }
 
 export async function createKeys(
@@ -37,12 +45,15 @@ export async function createKeys(
     rotationPeriodInDays: config.kms.rotationPeriodInDays,
     protect: config.protectStatefulResources,
   };
+  // A standby's primary replicates its credential secrets there too (docs/decisions/0145).
+  const standbyPrimary = config.standby?.role === "primary";
+  const drPurposes: DrPurpose[] = standbyPrimary ? ["rds", "backup", "secrets"] : ["rds", "backup"];
   const drKms =
     dr &&
-    new KmsKeys(
+    new KmsKeys<DrPurpose>(
       "kms-dr",
       // Aliases are regional: the DR key carries the same alias as the primary's RDS key.
-      { purposes: ["rds", "backup"], aliasPrefix, region: dr.region, ...lifecycle },
+      { purposes: drPurposes, aliasPrefix, region: dr.region, ...lifecycle },
       { provider: dr.provider },
     );
   const kms = new KmsKeys(
@@ -52,8 +63,14 @@ export async function createKeys(
       region: config.region,
       ...lifecycle,
       autoScalingRoleArn,
+      // A standby's primary replicates its Vault seal key to the DR region, where the standby's Vault
+      // unseals with it after restoring this stack's Raft snapshots (docs/decisions/0144).
+      replicas:
+        config.standby?.role === "primary" && dr
+          ? { purposes: ["vault"], region: dr.region, provider: dr.provider }
+          : undefined,
     },
     { providers: [provider] },
   );
-  return { kms, drKms };
+  return { kms, drKms, drSecretsKmsKeyArn: standbyPrimary ? drKms?.keyArns.secrets : undefined };
 }

@@ -33,6 +33,11 @@ export interface BuiltPlatform {
   readonly dns?: DnsFailover;
 }
 
+/** The ARN of a secret's replica in `region`: Secrets Manager keeps the name and changes the region. */
+export function secretArnIn(arn: pulumi.Input<string>, region: string): pulumi.Output<string> {
+  return pulumi.output(arn).apply((a) => a.replace(/^(arn:[^:]+:secretsmanager:)[^:]+:/, `$1${region}:`));
+}
+
 export function platformOutputs(config: PlatformConfig, built: BuiltPlatform) {
   const { network, cluster, dr, albController, services } = built;
   const { kms, drKms } = built.keys;
@@ -86,6 +91,15 @@ export function platformOutputs(config: PlatformConfig, built: BuiltPlatform) {
           drRegion: dr.region,
           drKmsKeyArns: drKms.keyArns,
           postgresCrossRegionBackupArn: postgres.crossRegionBackupArn,
+        }
+      : {}),
+    // The replica of the Vault seal key a standby's Vault unseals with (docs/decisions/0144).
+    ...(kms.replicaKeyArns.vault ? { vaultSealKeyReplicaArn: kms.replicaKeyArns.vault } : {}),
+    // The replicas of the credential secrets a standby reads (docs/decisions/0145).
+    ...(dr && built.keys.drSecretsKmsKeyArn
+      ? {
+          postgresMasterUserSecretReplicaArn: secretArnIn(postgres.masterUserSecretArn, dr.region),
+          redisAuthTokenSecretReplicaArn: secretArnIn(redis.authTokenSecretArn, dr.region),
         }
       : {}),
     redisPrimaryEndpoint: redis.primaryEndpoint,

@@ -57,6 +57,7 @@ export async function createPlatform(config: PlatformConfig) {
     network,
     kms: keys.kms,
     postgres: data.postgres,
+    primary,
   });
   const observability = createObservability(config, provider, k8sOpts, { cluster, network, keys });
   // GuardDuty's findings about this cluster page through the same critical topic (decision 0134).

@@ -19,6 +19,7 @@ import { vaultWorkloads } from "../components/workloads/spec";
 import { systemPlacement } from "./cluster";
 import type { PlatformConfig } from "./config";
 import type { KubernetesOptions } from "./providers";
+import type { PrimaryStack } from "./standby";
 
 /** The secrets tier. */
 export interface SecretsTier {
@@ -29,9 +30,16 @@ export interface SecretsTier {
 export function createSecrets(
   config: PlatformConfig,
   k8sOpts: KubernetesOptions,
-  platform: { cluster: EksCluster; network: Network; kms: KmsKeys; postgres: DataTier["postgres"] },
+  platform: {
+    cluster: EksCluster;
+    network: Network;
+    kms: KmsKeys;
+    postgres: DataTier["postgres"];
+    /** Set in a standby stack: its Vault seals with the primary's replicated seal key. */
+    primary?: PrimaryStack;
+  },
 ): SecretsTier {
-  const { cluster, network, kms, postgres } = platform;
+  const { cluster, network, kms, postgres, primary } = platform;
   const placement = systemPlacement(config, cluster);
   const { certManagerChartVersion, ...vaultConfig } = config.vault;
   // The platform's Vault conventions (the components' defaults, stated once); services read the same.
@@ -56,7 +64,9 @@ export function createSecrets(
       protect: config.protectStatefulResources,
       clusterName: cluster.clusterName,
       region: config.region,
-      kmsKeyArn: kms.keyArns.vault,
+      // A standby's Vault restores the primary's Raft snapshots: their keyring is sealed by the
+      // primary's key, whose replica in this region unseals it (docs/decisions/0144).
+      kmsKeyArn: primary ? primary.vaultSealKeyReplicaArn : kms.keyArns.vault,
       backupKmsKeyArn: kms.keyArns.backup,
       secretsKmsKeyArn: kms.keyArns.secrets,
       storageClassName: cluster.storageClassName,

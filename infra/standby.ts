@@ -13,10 +13,17 @@ export interface PrimaryStack {
   readonly region: pulumi.Output<string>;
   /** ARN of the primary's PostgreSQL instance: the source of the cross-region replica. */
   readonly postgresArn: pulumi.Output<string>;
+  /** The replica, in the standby's region, of the primary's master secret (decision 0145). */
   readonly postgresMasterUserSecretArn: pulumi.Output<string>;
   /** The Global Datastore the primary's Redis group leads. */
   readonly redisGlobalReplicationGroupId: pulumi.Output<string>;
+  /** The replica, in the standby's region, of the primary's AUTH token secret (decision 0145). */
   readonly redisAuthTokenSecretArn: pulumi.Output<string>;
+  /**
+   * The replica, in the standby's region, of the primary's Vault seal key: the standby's Vault seals
+   * with it, so it unseals the primary's Raft snapshots (docs/decisions/0144).
+   */
+  readonly vaultSealKeyReplicaArn: pulumi.Output<string>;
   /** Load balancer hostname of each exposed service, by service name. */
   readonly publicEndpoints: pulumi.Output<Record<string, string>>;
 }
@@ -37,9 +44,11 @@ export function referencePrimaryStack(config: PlatformConfig): PrimaryStack | un
     name: standby.primaryStack,
     region: out("region"),
     postgresArn: out("postgresArn"),
-    postgresMasterUserSecretArn: out("postgresMasterUserSecretArn"),
+    // The replicas in this region: readable when the primary's region is lost (decision 0145).
+    postgresMasterUserSecretArn: out("postgresMasterUserSecretReplicaArn"),
     redisGlobalReplicationGroupId: out("redisGlobalReplicationGroupId"),
-    redisAuthTokenSecretArn: out("redisAuthTokenSecretArn"),
+    redisAuthTokenSecretArn: out("redisAuthTokenSecretReplicaArn"),
+    vaultSealKeyReplicaArn: out("vaultSealKeyReplicaArn"),
     publicEndpoints: ref.requireOutput("publicEndpoints") as pulumi.Output<Record<string, string>>,
   };
 }

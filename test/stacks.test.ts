@@ -95,6 +95,12 @@ describe.each(STACKS)("stack %s", (stack) => {
       "aws:s3/bucketVersioning:BucketVersioning vault-snapshots-dr-versioning",
       "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration vault-snapshots-dr-lifecycle",
       "aws:s3/bucketPolicy:BucketPolicy vault-snapshots-dr-policy",
+      // A standby's primary: the replica of the Vault seal key (decision 0144).
+      "aws:kms/replicaKey:ReplicaKey kms-vault-replica",
+      "aws:kms/alias:Alias kms-vault-replica",
+      // ... and the key of its credential secrets' replicas (decision 0145).
+      "aws:kms/key:Key kms-dr-secrets",
+      "aws:kms/alias:Alias kms-dr-secrets",
     ];
     const aws = run.resources.filter((r) => r.custom && r.type.startsWith("aws:"));
     expect(aws.length).toBeGreaterThan(0);
@@ -114,7 +120,7 @@ describe.each(STACKS)("stack %s", (stack) => {
     const run = runs[stack]!;
     const files = readStackFiles(PROJECT_DIR, stack);
     const protect = files.config["platform:protectStatefulResources"] === "true";
-    for (const key of ofType(run, "aws:kms/key:Key")) {
+    for (const key of [...ofType(run, "aws:kms/key:Key"), ...ofType(run, "aws:kms/replicaKey:ReplicaKey")]) {
       expect([key.name, key.protect]).toEqual([key.name, protect]);
     }
   });
@@ -465,13 +471,85 @@ describe("the warm standby (dr, decision 0140)", () => {
       (runs.dr!.outputs.kmsKeyArns as Record<string, string>).elasticache,
     );
     expect(secondary.inputs.authToken).toBeUndefined();
-    expect(runs.dr!.outputs.redisAuthTokenSecretArn).toBe(runs.production!.outputs.redisAuthTokenSecretArn);
+    expect(runs.dr!.outputs.redisAuthTokenSecretArn).toBe(
+      runs.production!.outputs.redisAuthTokenSecretReplicaArn,
+    );
     // Only production (role: primary) creates a Global Datastore; dev and staging have none.
     for (const stack of ["dev", "staging", "dr"] as const) {
       expect(ofType(runs[stack]!, "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup")).toEqual(
         [],
       );
     }
+  });
+
+  test("Vault: production's seal key is multi-Region with a replica in us-east-1, which dr's Vault seals with (decision 0144)", () => {
+    const key = byName(runs.production!, "aws:kms/key:Key", "kms-vault");
+    expect(key.inputs.multiRegion).toBe(true);
+    const replica = byName(runs.production!, "aws:kms/replicaKey:ReplicaKey", "kms-vault-replica");
+    expect(replica.inputs).toEqual({
+      primaryKeyArn: `arn:aws:kms:us-west-2:123456789012:key/${key.id}`,
+      description: "vault: replica in us-east-1 of alias/platform-production/vault in us-west-2",
+      deletionWindowInDays: 30,
+      bypassPolicyLockoutSafetyCheck: false,
+      policy: key.inputs.policy,
+    });
+    expect(replica.protect).toBe(true);
+    const replicaArn = `arn:aws:kms:us-east-1:123456789012:key/${key.id}`;
+    expect(key.id).toMatch(/^mrk-[0-9a-f]{32}$/);
+    expect(runs.production!.outputs.vaultSealKeyReplicaArn).toBe(replicaArn);
+    // Only production (role: primary) replicates a key; the other keys stay single-Region.
+    for (const stack of STACKS) {
+      const multiRegion = ofType(runs[stack]!, "aws:kms/key:Key").filter((k) => k.inputs.multiRegion);
+      expect([stack, multiRegion.map((k) => k.name)]).toEqual([
+        stack,
+        stack === "production" ? ["kms-vault"] : [],
+      ]);
+      expect(runs[stack]!.outputs.vaultSealKeyReplicaArn).toBe(
+        stack === "production" ? replicaArn : undefined,
+      );
+    }
+    // dr's Vault: the awskms seal names the replica, and only the replica is in its unseal policy.
+    const values = JSON.stringify(
+      byName(runs.dr!, "kubernetes:helm.sh/v3:Release", "vault-release").inputs.values,
+    );
+    const drOwnKey = (runs.dr!.outputs.kmsKeyArns as Record<string, string>).vault;
+    expect(values).toContain(`kms_key_id = \\"${replicaArn}\\"`);
+    expect(values).not.toContain(drOwnKey);
+    const policy = json<{ Statement: { Sid: string; Resource: unknown }[] }>(
+      byName(runs.dr!, "aws:iam/rolePolicy:RolePolicy", "vault-server-policy").inputs.policy,
+    );
+    expect(policy.Statement.find((s) => s.Sid === "VaultAutoUnseal")?.Resource).toBe(replicaArn);
+  });
+
+  test("Secrets: production replicates its master and AUTH token secrets to us-east-1 with its DR secrets key; dr reads the replicas (decision 0145)", () => {
+    const drSecretsKey = (runs.production!.outputs.drKmsKeyArns as Record<string, string>).secrets;
+    expect(drSecretsKey).toMatch(/^arn:aws:kms:us-east-1:/);
+    const secret = "aws:secretsmanager/secret:Secret";
+    for (const name of ["postgres-master", "redis-auth-token"]) {
+      expect([name, byName(runs.production!, secret, name).inputs.replicas]).toEqual([
+        name,
+        [{ region: "us-east-1", kmsKeyId: drSecretsKey }],
+      ]);
+    }
+    // Only production (role: primary) replicates secrets.
+    for (const stack of ["dev", "staging", "dr"] as const) {
+      expect([stack, ofType(runs[stack]!, secret).filter((s) => s.inputs.replicas !== undefined)]).toEqual([
+        stack,
+        [],
+      ]);
+    }
+    const outputs = runs.production!.outputs;
+    const inDr = (arn: unknown) => String(arn).replace(":us-west-2:", ":us-east-1:");
+    expect(outputs.postgresMasterUserSecretReplicaArn).toBe(inDr(outputs.postgresMasterUserSecretArn));
+    expect(outputs.redisAuthTokenSecretReplicaArn).toBe(inDr(outputs.redisAuthTokenSecretArn));
+    expect(String(outputs.postgresMasterUserSecretReplicaArn)).toMatch(/^arn:aws:secretsmanager:us-east-1:/);
+    // dr: its outputs, Vault's database secret and the drift role name the replicas, not us-west-2.
+    expect(runs.dr!.outputs.postgresMasterUserSecretArn).toBe(outputs.postgresMasterUserSecretReplicaArn);
+    expect(runs.dr!.outputs.redisAuthTokenSecretArn).toBe(outputs.redisAuthTokenSecretReplicaArn);
+    const bootstrap = byName(runs.dr!, "aws:iam/rolePolicy:RolePolicy", "vault-bootstrap-policy").inputs
+      .policy;
+    expect(String(bootstrap)).toContain(String(outputs.postgresMasterUserSecretReplicaArn));
+    expect(JSON.stringify(runs.dr!.resources.map((r) => r.inputs))).not.toContain("secretsmanager:us-west-2");
   });
 
   test("DNS: a health check on production's load balancer, PRIMARY to it and SECONDARY to dr's, TTL 60 s", () => {

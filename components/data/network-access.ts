@@ -21,6 +21,28 @@ export interface DataStoreArgs extends StatefulArgs {
   readonly logsKmsKeyArn: pulumi.Input<string>;
   /** KMS key ARN for the store's credential in Secrets Manager. */
   readonly secretsKmsKeyArn: pulumi.Input<string>;
+  /**
+   * A replica of the store's credential secret in another region, encrypted with that region's key
+   * (Secrets Manager keeps it in sync, rotations included): what a warm standby there reads
+   * (docs/decisions/0145). The replica has the secret's name and ARN, with the other region in it.
+   * @default no replica
+   */
+  readonly secretsReplica?: SecretReplicaArgs;
+}
+
+/** Where a credential secret is replicated: see {@link DataStoreArgs.secretsReplica}. */
+export interface SecretReplicaArgs {
+  /** The replica's region, other than the store's. */
+  readonly region: string;
+  /** ARN of a customer-managed KMS key of that region. */
+  readonly kmsKeyArn: pulumi.Input<string>;
+}
+
+/** Secrets Manager `replicas` of a credential secret: one per {@link SecretReplicaArgs}, none without. */
+export function secretReplicas(
+  replica: SecretReplicaArgs | undefined,
+): { replicas: { region: string; kmsKeyId: pulumi.Input<string> }[] } | Record<string, never> {
+  return replica ? { replicas: [{ region: replica.region, kmsKeyId: replica.kmsKeyArn }] } : {};
 }
 
 export interface DataSecurityGroupArgs {

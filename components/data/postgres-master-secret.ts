@@ -10,6 +10,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { type SecretReplicaArgs, secretReplicas } from "./network-access";
 import { statefulOptions } from "../shared/stateful";
 
 /**
@@ -37,6 +38,8 @@ export interface MasterCredentialSettings {
   readonly masterUsername: string;
   readonly databaseName: string;
   readonly secretsKmsKeyArn: pulumi.Input<string>;
+  /** Replica of the master secret in another region (decision 0145). */
+  readonly secretsReplica?: SecretReplicaArgs;
   readonly vpcId: pulumi.Input<string>;
   /** Days between rotations. */
   readonly masterPasswordRotationDays: number;
@@ -91,6 +94,7 @@ export function createMasterSecret(
       description: `Master user of the RDS PostgreSQL instance ${s.identifier} (rotated by Secrets Manager)`,
       kmsKeyId: s.secretsKmsKeyArn,
       recoveryWindowInDays: 30,
+      ...secretReplicas(s.secretsReplica),
     },
     statefulOptions(parent, protect),
   );

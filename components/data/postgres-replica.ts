@@ -27,7 +27,7 @@ import {
 const DB_ARN = /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:db:[a-z][a-z0-9-]*$/;
 const IDENTIFIER = /^[a-z](?:[a-z0-9]|-(?!-))*[a-z0-9]$|^[a-z]$/;
 
-export interface PostgresReplicaArgs extends DataStoreArgs {
+export interface PostgresReplicaArgs extends Omit<DataStoreArgs, "secretsReplica"> {
   /**
    * ARN of the source DB instance in another region (a cross-region replica must name its source by
    * ARN). Known only once the source exists: an input.

@@ -151,9 +151,9 @@ export interface PostgresDatabaseArgs extends DataStoreArgs {
 
 /** The args with every default applied (what the steps of the component read). */
 export type ResolvedPostgresDatabaseArgs = Required<
-  Omit<PostgresDatabaseArgs, keyof StatefulArgs | "crossRegionBackup">
+  Omit<PostgresDatabaseArgs, keyof StatefulArgs | "crossRegionBackup" | "secretsReplica">
 > &
-  Pick<PostgresDatabaseArgs, "crossRegionBackup">;
+  Pick<PostgresDatabaseArgs, "crossRegionBackup" | "secretsReplica">;
 type Resolved = ResolvedPostgresDatabaseArgs;
 
 const IDENTIFIER = /^[a-z](?:[a-z0-9]|-(?!-))*[a-z0-9]$|^[a-z]$/;

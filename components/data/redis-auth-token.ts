@@ -7,6 +7,7 @@ import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { statefulOptions } from "../shared/stateful";
+import { type SecretReplicaArgs, secretReplicas } from "./network-access";
 
 /** The only non-alphanumeric characters ElastiCache accepts in an AUTH token. */
 export const AUTH_TOKEN_SPECIAL_CHARACTERS = "!&#$^<>-";
@@ -19,6 +20,8 @@ export interface AuthTokenSettings {
   /** Generation of the token: a new value generates a new token. */
   readonly authTokenVersion: number;
   readonly secretsKmsKeyArn: pulumi.Input<string>;
+  /** Replica of the token's secret in another region (decision 0145). */
+  readonly secretsReplica?: SecretReplicaArgs;
 }
 
 /**
@@ -55,6 +58,7 @@ export function createAuthToken(
       description: `AUTH token of the ElastiCache replication group ${id}`,
       kmsKeyId: settings.secretsKmsKeyArn,
       recoveryWindowInDays: 30,
+      ...secretReplicas(settings.secretsReplica),
     },
     statefulOptions(parent, protect),
   );

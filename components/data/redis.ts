@@ -109,9 +109,9 @@ export interface RedisSecondaryArgs {
 
 /** The args with every default applied (what the steps of the component read). */
 export type ResolvedRedisCacheArgs = Required<
-  Omit<RedisCacheArgs, keyof StatefulArgs | "globalDatastore" | "secondaryOf">
+  Omit<RedisCacheArgs, keyof StatefulArgs | "globalDatastore" | "secondaryOf" | "secretsReplica">
 > &
-  Pick<RedisCacheArgs, "globalDatastore" | "secondaryOf">;
+  Pick<RedisCacheArgs, "globalDatastore" | "secondaryOf" | "secretsReplica">;
 type Resolved = ResolvedRedisCacheArgs;
 
 /** ElastiCache's limit on a replication group ID. */

@@ -100,6 +100,24 @@ export interface KmsKeysArgs<P extends KeyPurpose = KeyPurpose> extends Stateful
    * @default looked up by the component (a missing role then fails the program with the same message)
    */
   readonly autoScalingRoleArn?: pulumi.Input<string>;
+  /**
+   * Keys replicated to another region (docs/decisions/0144): each purpose listed becomes a
+   * multi-Region primary key (`multiRegion: true`) with an `aws.kms.ReplicaKey` in `region`, created
+   * with `provider`, same policy shape, deletion window and protection, and the same alias there.
+   * Changing an existing key to multi-Region replaces it (new key material).
+   * @default no replica; every key single-Region
+   */
+  readonly replicas?: KeyReplicas;
+}
+
+/** Where some of the keys are replicated: see {@link KmsKeysArgs.replicas}. */
+export interface KeyReplicas {
+  /** Purposes whose key is replicated, each at most once, each one of the created purposes. */
+  readonly purposes: readonly KeyPurpose[];
+  /** The replicas' region: an AWS region other than the keys' `region`. */
+  readonly region: string;
+  /** The AWS provider of that region. */
+  readonly provider: pulumi.ProviderResource;
 }
 
 /** One key and its alias. */
@@ -175,6 +193,36 @@ export function kmsKeysArgsProblems(args: KmsKeysArgs<KeyPurpose>): string[] {
   if (!isIntegerIn(args.rotationPeriodInDays, ROTATION_PERIOD_DAYS)) {
     problems.push(
       `rotationPeriodInDays ${args.rotationPeriodInDays} must be an integer from ${ROTATION_PERIOD_DAYS.min} to ${ROTATION_PERIOD_DAYS.max} (the range AWS accepts)`,
+    );
+  }
+  problems.push(...replicaProblems(args));
+  return problems;
+}
+
+function replicaProblems(args: KmsKeysArgs<KeyPurpose>): string[] {
+  const replicas = args.replicas;
+  if (replicas === undefined) {
+    return [];
+  }
+  const problems: string[] = [];
+  const created: readonly string[] = args.purposes ?? KEY_PURPOSES;
+  const outside = replicas.purposes.filter((p) => !created.includes(p));
+  if (replicas.purposes.length === 0) {
+    problems.push("replicas.purposes must name at least one purpose (or leave replicas out)");
+  }
+  if (outside.length > 0) {
+    problems.push(
+      `replicas.purposes ${outside.map((p) => `'${p}'`).join(", ")} not among the keys created (${created.join(", ")})`,
+    );
+  }
+  if (new Set(replicas.purposes).size !== replicas.purposes.length) {
+    problems.push("replicas.purposes repeats a purpose; name each purpose once");
+  }
+  if (!REGION_SHAPE.test(replicas.region)) {
+    problems.push(`replicas.region '${replicas.region}' must be an AWS region name like us-east-1`);
+  } else if (replicas.region === args.region) {
+    problems.push(
+      `replicas.region '${replicas.region}' must differ from region: a multi-Region key has at most one key per region`,
     );
   }
   return problems;
@@ -314,6 +362,8 @@ export class KmsKeys<P extends KeyPurpose = KeyPurpose> extends pulumi.Component
   public readonly keys: Readonly<Record<P, ManagedKey>>;
   /** Each created purpose's key ARN (what `kmsKeyId`/`kmsKeyArn` arguments of other resources take). */
   public readonly keyArns: Readonly<Record<P, pulumi.Output<string>>>;
+  /** ARN of each replica key ({@link KmsKeysArgs.replicas}), by purpose; empty without replicas. */
+  public readonly replicaKeyArns: Readonly<Partial<Record<P, pulumi.Output<string>>>>;
 
   constructor(name: string, args: KmsKeysArgs<P>, opts?: pulumi.ComponentResourceOptions) {
     // Validated before anything is registered: invalid args leave no half-built component behind.
@@ -337,6 +387,8 @@ export class KmsKeys<P extends KeyPurpose = KeyPurpose> extends pulumi.Component
     const purposes = KEY_PURPOSES.filter((p): p is P => requested.includes(p));
     const keys = {} as Record<P, ManagedKey>;
     const keyArns = {} as Record<P, pulumi.Output<string>>;
+    const replicaKeyArns: Partial<Record<P, pulumi.Output<string>>> = {};
+    const replicated: readonly KeyPurpose[] = args.replicas?.purposes ?? [];
     for (const purpose of purposes) {
       const aliasName = `alias/${args.aliasPrefix}/${purpose}`;
       const key = new aws.kms.Key(
@@ -347,6 +399,8 @@ export class KmsKeys<P extends KeyPurpose = KeyPurpose> extends pulumi.Component
           customerMasterKeySpec: "SYMMETRIC_DEFAULT",
           enableKeyRotation: true,
           rotationPeriodInDays: args.rotationPeriodInDays,
+          // Replicas share the key material and its rotation (decision 0144).
+          ...(replicated.includes(purpose) ? { multiRegion: true } : {}),
           deletionWindowInDays: args.deletionWindowInDays,
           bypassPolicyLockoutSafetyCheck: false,
           policy: pulumi.jsonStringify({
@@ -360,10 +414,50 @@ export class KmsKeys<P extends KeyPurpose = KeyPurpose> extends pulumi.Component
       new aws.kms.Alias(`${name}-${purpose}`, { name: aliasName, targetKeyId: key.keyId }, { parent: this });
       keys[purpose] = { arn: key.arn, keyId: key.keyId, aliasName };
       keyArns[purpose] = key.arn;
+      if (args.replicas && replicated.includes(purpose)) {
+        replicaKeyArns[purpose] = this.replicate(`${name}-${purpose}`, purpose, key, aliasName, {
+          ...args,
+          replicas: args.replicas,
+          ctx,
+        });
+      }
     }
     this.keys = keys;
     this.keyArns = keyArns;
+    this.replicaKeyArns = replicaKeyArns;
 
-    this.registerOutputs({ keyArns });
+    this.registerOutputs({ keyArns, replicaKeyArns });
+  }
+
+  /** The replica of one key in the replicas' region, and its alias there; returns its ARN. */
+  private replicate(
+    name: string,
+    purpose: KeyPurpose,
+    key: aws.kms.Key,
+    aliasName: string,
+    args: KmsKeysArgs<P> & { replicas: KeyReplicas; ctx: PolicyContext },
+  ): pulumi.Output<string> {
+    const { region, provider } = args.replicas;
+    const replica = new aws.kms.ReplicaKey(
+      `${name}-replica`,
+      {
+        primaryKeyArn: key.arn,
+        description: `${purpose}: replica in ${region} of ${aliasName} in ${args.region}`,
+        deletionWindowInDays: args.deletionWindowInDays,
+        bypassPolicyLockoutSafetyCheck: false,
+        // The same statements, naming the services of the replica's region.
+        policy: pulumi.jsonStringify({
+          Version: "2012-10-17",
+          Statement: keyPolicyStatements(purpose, { ...args.ctx, region }),
+        }),
+      },
+      statefulOptions(this, args.protect, { provider }),
+    );
+    new aws.kms.Alias(
+      `${name}-replica`,
+      { name: aliasName, targetKeyId: replica.keyId },
+      { parent: this, provider },
+    );
+    return replica.arn;
   }
 }

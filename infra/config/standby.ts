@@ -89,7 +89,8 @@ export type StandbyConfig = z.infer<typeof standbySchema>;
 
 /**
  * What the pair requires of the data tier: a Global Datastore member is not a burstable node
- * (ElastiCache supports M5/R5 and newer only); a standby's database is one read replica of the
+ * (ElastiCache supports M5/R5 and newer only); a primary names the standby's region as its
+ * disaster-recovery region (`crossRegionBackup`); a standby's database is one read replica of the
  * primary's, with backups kept so it can be promoted, and no replicas or backup copies of its own.
  */
 export function checkStandby(
@@ -104,6 +105,14 @@ export function checkStandby(
       received: data.redis.nodeType,
       message:
         "must not be a burstable (t) node type with platform:standby: ElastiCache Global Datastores support M5, R5 and newer node types only",
+    });
+  }
+  if (standby.role === "primary" && data.postgres.crossRegionBackup === undefined) {
+    problems.push({
+      key: "platform:data.postgres.crossRegionBackup",
+      received: undefined,
+      message:
+        "is required with platform:standby.role: primary: its region is the standby's, where the Vault seal key is replicated (docs/decisions/0144)",
     });
   }
   if (standby.role === "standby") {

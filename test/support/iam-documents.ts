@@ -170,7 +170,7 @@ const list = (v: string | string[] | undefined): string[] =>
 function isKeyRootDelegation(found: FoundDocument, s: Statement, action: string): boolean {
   const principal = (s.Principal as { AWS?: unknown } | undefined)?.AWS;
   return (
-    found.type === "aws:kms/key:Key" &&
+    (found.type === "aws:kms/key:Key" || found.type === "aws:kms/replicaKey:ReplicaKey") &&
     action === "kms:*" &&
     typeof principal === "string" &&
     /^arn:aws[a-z-]*:iam::\d{12}:root$/.test(principal)

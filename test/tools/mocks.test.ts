@@ -103,4 +103,33 @@ describe("offline mocks answer like the providers", () => {
     const home = own.newResource({ type: "aws:kms/key:Key", name: "k2", inputs: {}, custom: true });
     expect(home.state.arn).toMatch(/^arn:aws:kms:us-west-2:/);
   });
+
+  test("a multi-Region key's ID is mrk-<32 hex>; its replica in another region shares the ID", () => {
+    const own = new PlatformMocks({ region: "us-west-2" });
+    const dr = own.newResource({
+      type: "pulumi:providers:aws",
+      name: "aws-dr",
+      inputs: { region: "us-east-1" },
+      custom: true,
+    });
+    const primary = own.newResource({
+      type: "aws:kms/key:Key",
+      name: "k",
+      inputs: { multiRegion: true },
+      custom: true,
+    });
+    expect(primary.id).toMatch(/^mrk-[0-9a-f]{32}$/);
+    const replica = own.newResource({
+      type: "aws:kms/replicaKey:ReplicaKey",
+      name: "k-replica",
+      inputs: { primaryKeyArn: primary.state.arn },
+      provider: `urn:pulumi:s::p::pulumi:providers:aws::aws-dr::${dr.id}`,
+      custom: true,
+    });
+    expect([replica.id, replica.state.keyId, replica.state.arn]).toEqual([
+      primary.id,
+      primary.id,
+      `arn:aws:kms:us-east-1:${MOCK_ACCOUNT_ID}:key/${primary.id}`,
+    ]);
+  });
 });

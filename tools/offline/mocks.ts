@@ -114,6 +114,7 @@ function arnFor(
     case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
       return `arn:${MOCK_PARTITION}:iam::${acct}:oidc-provider/${physicalName}`;
     case "aws:kms/key:Key":
+    case "aws:kms/replicaKey:ReplicaKey":
       return `arn:${MOCK_PARTITION}:kms:${region}:${acct}:key/${id}`;
     case "aws:kms/alias:Alias":
       return `arn:${MOCK_PARTITION}:kms:${region}:${acct}:${physicalName}`;
@@ -190,6 +191,7 @@ function computedOutputs(
         port: inputs.port ?? 6379,
       };
     case "aws:kms/key:Key":
+    case "aws:kms/replicaKey:ReplicaKey":
       return { keyId: id };
     case "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup":
       // AWS prefixes the suffix with five letters of its own (`ldgnf-<suffix>`).
@@ -241,14 +243,20 @@ function computedOutputs(
 }
 
 /** Physical ID in the format the provider would return. */
-function physicalId(type: string, physicalName: string): string {
+function physicalId(type: string, physicalName: string, inputs: Record<string, unknown>): string {
   const prefix = EC2_ID_PREFIX[type];
   if (prefix) {
     return `${prefix}-${stableHex(`${type}:${physicalName}`)}`;
   }
   if (type === "aws:kms/key:Key") {
     const h = stableHex(physicalName, 32);
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+    // A multi-Region key's ID is `mrk-` and 32 hex digits; its replicas share it.
+    return inputs.multiRegion === true
+      ? `mrk-${h}`
+      : `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+  }
+  if (type === "aws:kms/replicaKey:ReplicaKey" && typeof inputs.primaryKeyArn === "string") {
+    return inputs.primaryKeyArn.split("/").pop() ?? physicalName;
   }
   return `${physicalName}-id`;
 }
@@ -361,7 +369,7 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
       (v): v is string => typeof v === "string",
     );
     const physicalName = explicitName ?? args.name;
-    let id = args.id || physicalId(args.type, physicalName);
+    let id = args.id || physicalId(args.type, physicalName, inputs);
     if (args.type === "pulumi:providers:aws" && typeof inputs.region === "string" && inputs.region !== "") {
       this.providerRegions.set(id, inputs.region);
     }

@@ -588,3 +588,22 @@ describe("PostgresDatabase argument validation", () => {
     });
   });
 });
+
+describe("PostgresDatabase with secretsReplica: the master secret replicated to another region (decision 0145)", () => {
+  const DR_SECRETS_KEY = "arn:aws:kms:us-east-1:123456789012:key/dr-secrets";
+
+  test("the secret carries exactly one replica, in that region, with that region's key", async () => {
+    const run = await build({
+      ...PRODUCTION,
+      secretsReplica: { region: "us-east-1", kmsKeyArn: DR_SECRETS_KEY },
+    });
+    expect(byName(run, "aws:secretsmanager/secret:Secret", "db-master").inputs).toEqual({
+      namePrefix: "rds/platform-production/master-",
+      description:
+        "Master user of the RDS PostgreSQL instance platform-production (rotated by Secrets Manager)",
+      kmsKeyId: SECRETS_KEY,
+      recoveryWindowInDays: 30,
+      replicas: [{ region: "us-east-1", kmsKeyId: DR_SECRETS_KEY }],
+    });
+  });
+});

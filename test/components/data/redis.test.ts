@@ -330,3 +330,26 @@ describe("RedisCache argument validation", () => {
     });
   });
 });
+
+describe("RedisCache with secretsReplica: the AUTH token secret replicated to another region (decision 0145)", () => {
+  const DR_SECRETS_KEY = "arn:aws:kms:us-east-1:123456789012:key/dr-secrets";
+
+  test("the secret carries exactly one replica, in that region, with that region's key", async () => {
+    const run = await build({
+      ...PRODUCTION,
+      secretsReplica: { region: "us-east-1", kmsKeyArn: DR_SECRETS_KEY },
+    });
+    expect(byName(run, SECRET, "cache-auth-token").inputs).toEqual({
+      namePrefix: "elasticache/platform-production/auth-token-",
+      description: "AUTH token of the ElastiCache replication group platform-production",
+      kmsKeyId: SECRETS_KEY,
+      recoveryWindowInDays: 30,
+      replicas: [{ region: "us-east-1", kmsKeyId: DR_SECRETS_KEY }],
+    });
+  });
+
+  test("without it, no replica", async () => {
+    const run = await build(PRODUCTION);
+    expect(byName(run, SECRET, "cache-auth-token").inputs.replicas).toBeUndefined();
+  });
+});

@@ -9,6 +9,7 @@ import {
 import {
   KEY_PURPOSES,
   type KeyPurpose,
+  type KeyReplicas,
   type KmsKeysArgs,
   validateKmsKeysArgs,
 } from "../../../components/security/kms";
@@ -134,6 +135,11 @@ describe("KmsKeys", () => {
       expect(inputs.description).toContain(`alias/platform-test/${purpose}`);
     },
   );
+
+  test("without replicas: every key single-Region, no replica key", () => {
+    expect(ofType(run, KEY).map((k) => k.inputs.multiRegion)).toEqual(KEY_PURPOSES.map(() => undefined));
+    expect(ofType(run, "aws:kms/replicaKey:ReplicaKey")).toEqual([]);
+  });
 
   test("other rotation and window values reach every key", async () => {
     const other = await build({ ...VALID, deletionWindowInDays: 7, rotationPeriodInDays: 2560 });
@@ -367,7 +373,76 @@ describe("KmsKeys with purposes: the keys of a disaster-recovery region", () => 
   });
 });
 
+describe("KmsKeys with replicas: a multi-Region key and its replica in another region (decision 0144)", () => {
+  const DR_REGION = "us-east-1";
+  const REPLICA = "aws:kms/replicaKey:ReplicaKey";
+  const buildReplicated = (protect?: boolean) =>
+    runProgram(async () => {
+      const aws = await import("@pulumi/aws");
+      const { KmsKeys } = await import("../../../components/security/kms");
+      const provider = new aws.Provider("aws-dr", { region: DR_REGION });
+      const kms = new KmsKeys("kms", {
+        ...VALID,
+        purposes: ["vault", "rds"],
+        replicas: { purposes: ["vault"], region: DR_REGION, provider },
+        ...(protect === undefined ? {} : { protect }),
+      });
+      return { keyArns: kms.keyArns, replicaKeyArns: kms.replicaKeyArns };
+    });
+  let run: OfflineRun;
+
+  beforeAll(async () => {
+    run = await buildReplicated();
+  });
+
+  test("only the replicated purpose's key is multi-Region", () => {
+    expect(byName(run, KEY, "kms-vault").inputs.multiRegion).toBe(true);
+    expect(byName(run, KEY, "kms-rds").inputs.multiRegion).toBeUndefined();
+  });
+
+  test("the replica: exact args, through the other region's provider, protected, with the same alias there", () => {
+    const [component] = ofType(run, "platform:security:KmsKeys");
+    const provider = byName(run, "pulumi:providers:aws", "aws-dr");
+    const key = byName(run, KEY, "kms-vault");
+    expect(ofType(run, REPLICA).map((r) => r.name)).toEqual(["kms-vault-replica"]);
+    const replica = byName(run, REPLICA, "kms-vault-replica");
+    expect(replica.inputs).toEqual({
+      primaryKeyArn: `arn:aws:kms:${REGION}:${ACCOUNT}:key/${key.id}`,
+      description: `vault: replica in ${DR_REGION} of alias/platform-test/vault in ${REGION}`,
+      deletionWindowInDays: 30,
+      bypassPolicyLockoutSafetyCheck: false,
+      policy: key.inputs.policy,
+    });
+    expect(json<PolicyDocument>(replica.inputs.policy).Statement.map((s) => s.Sid)).toEqual([
+      "AccountRootAdministers",
+    ]);
+    expect([replica.parent, replica.provider, replica.protect]).toEqual([
+      component.urn,
+      `${provider.urn}::${provider.id}`,
+      true,
+    ]);
+    const alias = byName(run, ALIAS, "kms-vault-replica");
+    expect(alias.inputs).toEqual({ name: "alias/platform-test/vault", targetKeyId: key.id });
+    expect([alias.provider, alias.protect]).toEqual([`${provider.urn}::${provider.id}`, false]);
+    expect(run.outputs.replicaKeyArns).toEqual({
+      vault: `arn:aws:kms:${DR_REGION}:${ACCOUNT}:key/${key.id}`,
+    });
+  });
+
+  test("protect: false reaches the replica too", async () => {
+    const unprotected = await buildReplicated(false);
+    expect(byName(unprotected, REPLICA, "kms-vault-replica").protect).toBe(false);
+  });
+});
+
 describe("validateKmsKeysArgs", () => {
+  // Validation never touches the provider: a stand-in object is enough here.
+  const replicas = (purposes: KeyPurpose[], region: string): KeyReplicas => ({
+    purposes,
+    region,
+    provider: {} as KeyReplicas["provider"],
+  });
+
   function problemsOf(args: KmsKeysArgs): string {
     try {
       validateKmsKeysArgs(args);
@@ -384,6 +459,7 @@ describe("validateKmsKeysArgs", () => {
     ["a prefix containing aws later on", { aliasPrefix: "platform-aws" }],
     ["one purpose", { purposes: ["rds"] }],
     ["every purpose, listed explicitly", { purposes: KEY_PURPOSES }],
+    ["a replica of one key in another region", { replicas: replicas(["vault"], "us-east-1") }],
   ])("accepts %s", (_label, change) => {
     expect(() => validateKmsKeysArgs({ ...VALID, ...change })).not.toThrow();
   });
@@ -459,6 +535,31 @@ describe("validateKmsKeysArgs", () => {
       "a purpose twice",
       { purposes: ["rds", "logs", "rds", "rds"] },
       "purposes 'rds' repeated; name each purpose once",
+    ],
+    [
+      "replicas of nothing",
+      { replicas: replicas([], "us-east-1") },
+      "replicas.purposes must name at least one purpose (or leave replicas out)",
+    ],
+    [
+      "a replica of a key not created",
+      { purposes: ["rds"], replicas: replicas(["vault", "rds"], "us-east-1") },
+      "replicas.purposes 'vault' not among the keys created (rds)",
+    ],
+    [
+      "a replicated purpose twice",
+      { replicas: replicas(["vault", "vault"], "us-east-1") },
+      "replicas.purposes repeats a purpose; name each purpose once",
+    ],
+    [
+      "a replica region not a region name",
+      { replicas: replicas(["vault"], "east") },
+      "replicas.region 'east' must be an AWS region name like us-east-1",
+    ],
+    [
+      "a replica in the keys' own region",
+      { replicas: replicas(["vault"], REGION) },
+      "replicas.region 'us-west-2' must differ from region: a multi-Region key has at most one key per region",
     ],
   ])("rejects %s", (_label, change, problem) => {
     expect(problemsOf({ ...VALID, ...change })).toBe(single(problem));

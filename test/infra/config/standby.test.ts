@@ -82,6 +82,18 @@ test("without platform:standby, production still needs its replicas and copies",
   ]);
 });
 
+test("a primary names the standby's region: crossRegionBackup is where its Vault seal key is replicated", () => {
+  const raw = edit(files("production"), "platform:data", (d) => {
+    const pg: Record<string, unknown> = { ...(d.postgres as Record<string, unknown>) };
+    delete pg.crossRegionBackup;
+    return { ...d, postgres: pg };
+  });
+  expect(problems(raw, "production")).toEqual([
+    "platform:data.postgres.crossRegionBackup: is required in production, e.g. { region: us-east-1, retentionDays: 30 }: copies of the automated backups in a second region are what a restore uses when the stack's region is lost (received undefined)",
+    "platform:data.postgres.crossRegionBackup: is required with platform:standby.role: primary: its region is the standby's, where the Vault seal key is replicated (docs/decisions/0144) (received undefined)",
+  ]);
+});
+
 test.each<[string, string, (v: Record<string, unknown>) => unknown, string[]]>([
   [
     "an unknown role",
