@@ -18,8 +18,8 @@ export const MANAGED_RULE_GROUPS = [
 /** WAF accepts rate limits from 10 to 2,000,000,000 requests per evaluation window. */
 export const RATE_LIMIT = { min: 10, max: 2_000_000_000 } as const;
 
-/** Header values never written to the WAF logs. */
-export const REDACTED_HEADERS = ["authorization"] as const;
+/** Header values never written to the WAF logs: credentials and session cookies (lowercase, as WAF requires). */
+export const REDACTED_HEADERS = ["authorization", "cookie"] as const;
 
 export interface WebAclInputs {
   /** Requests one client IP may send in 5 minutes before it is blocked. */

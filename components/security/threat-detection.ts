@@ -105,7 +105,9 @@ export class ThreatDetection extends pulumi.ComponentResource {
     const detector = new aws.guardduty.Detector(
       `${name}-detector`,
       { enable: true, findingPublishingFrequency: "FIFTEEN_MINUTES" },
-      { parent: this },
+      // Account-level: removing this stack (or switching it to `external`) must not end GuardDuty
+      // for the account's other stacks nor discard its findings.
+      { parent: this, retainOnDelete: true },
     );
     new aws.guardduty.DetectorFeature(
       `${name}-eks-audit-logs`,

@@ -26,6 +26,9 @@ export function canarySelector(t: AnalysisTarget, extra = ""): string {
   return `namespace="${t.namespace}", pod=~"${t.rollout}-{{args.${CANARY_HASH_ARG}}}-[a-z0-9]+"${extra}`;
 }
 
+/** Inconclusive measurements (no traffic reached the canary) tolerated before the rollout pauses. */
+export const INCONCLUSIVE_LIMIT = 2;
+
 /** Rate window: two analysis intervals, so each measurement sees several scrapes. */
 export function rateWindow(release: Pick<CanaryRelease, "analysisIntervalSeconds">): string {
   return `${2 * release.analysisIntervalSeconds}s`;
@@ -36,9 +39,11 @@ export function analysisQueries(t: AnalysisTarget, release: CanaryRelease): Reco
   const w = rateWindow(release);
   const total = `sum(rate(http_requests_total{${canarySelector(t)}}[${w}]))`;
   return {
-    "success-rate": `sum(rate(http_requests_total{${canarySelector(t, ', status=~"[23].."')}}[${w}])) / ${total}`,
+    // A numerator with no series (no 2xx, or no 5xx: the usual case) is 0, not "no data"; only a
+    // canary without any traffic gives no sample (the denominator), hence Inconclusive.
+    "success-rate": `(sum(rate(http_requests_total{${canarySelector(t, ', status=~"[23].."')}}[${w}])) or on() vector(0)) / ${total}`,
     "latency-p95": `histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{${canarySelector(t)}}[${w}])))`,
-    "error-rate": `sum(rate(http_requests_total{${canarySelector(t, ', status=~"5.."')}}[${w}])) / ${total}`,
+    "error-rate": `(sum(rate(http_requests_total{${canarySelector(t, ', status=~"5.."')}}[${w}])) or on() vector(0)) / ${total}`,
   };
 }
 
@@ -84,7 +89,11 @@ export function analysisTemplateSpec(
     ([name, query]) => ({
       name,
       interval: `${release.analysisIntervalSeconds}s`,
+      // The first measurement waits for the canary's pods to serve a rate window of traffic.
+      initialDelay: rateWindow(release),
       failureLimit: release.failureLimit,
+      // A quiet moment does not pause the release at once; three in a row do (Argo's default is 0).
+      inconclusiveLimit: INCONCLUSIVE_LIMIT,
       ...conditions(name, release),
       provider: { prometheus: { address: prometheusAddress, query, timeout: 30 } },
     }),

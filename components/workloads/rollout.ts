@@ -49,14 +49,16 @@ export interface RolloutWorkloadSpec {
 /** The Rollout's canary strategy: services, ALB routing, steps and background analysis. */
 export function canaryStrategy(s: ServiceScope, release: CanaryRelease): Record<string, unknown> {
   const names = canaryNames(s.service);
+  const [first, ...rest] = release.steps;
+  const pause = { pause: { duration: `${release.stepPauseSeconds}s` } };
   const steps = [
     { setCanaryScale: { replicas: 1 } },
     { analysis: { templates: [{ templateName: names.acceptanceTemplate }] } },
+    // Traffic first, then scale to it: matching a weight of 0 would scale the tested pod away.
+    { setWeight: first },
     { setCanaryScale: { matchTrafficWeight: true } },
-    ...release.steps.flatMap((weight) => [
-      { setWeight: weight },
-      { pause: { duration: `${release.stepPauseSeconds}s` } },
-    ]),
+    pause,
+    ...rest.flatMap((weight) => [{ setWeight: weight }, pause]),
   ];
   return {
     canaryService: names.canaryService,
@@ -67,7 +69,7 @@ export function canaryStrategy(s: ServiceScope, release: CanaryRelease): Record<
     analysis: {
       templates: [{ templateName: names.analysisTemplate }],
       // From the first setWeight: the acceptance test, not user traffic, judges the lone pod before.
-      startingStep: 3,
+      startingStep: 2,
       args: [{ name: CANARY_HASH_ARG, valueFrom: { podTemplateHashValue: "Latest" } }],
     },
     steps,

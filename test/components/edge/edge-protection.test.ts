@@ -104,7 +104,7 @@ describe("EdgeProtection with a web ACL", () => {
     expect(logging).toEqual({
       resourceArn: "arn:aws:wafv2:us-west-2:123456789012:webacl/platform-test",
       logDestinationConfigs: ["arn:aws:logs:us-west-2:123456789012:log-group:aws-waf-logs-platform-test"],
-      redactedFields: [{ singleHeader: { name: "authorization" } }],
+      redactedFields: [{ singleHeader: { name: "authorization" } }, { singleHeader: { name: "cookie" } }],
     });
     const delivery = byName(
       run,

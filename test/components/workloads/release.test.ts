@@ -188,11 +188,11 @@ describe("analysis", () => {
   test("queries select exactly the canary's pods and parse with the official PromQL grammar", () => {
     expect(queries).toEqual({
       "success-rate":
-        'sum(rate(http_requests_total{namespace="api", pod=~"api-{{args.canary-hash}}-[a-z0-9]+", status=~"[23].."}[120s])) / sum(rate(http_requests_total{namespace="api", pod=~"api-{{args.canary-hash}}-[a-z0-9]+"}[120s]))',
+        '(sum(rate(http_requests_total{namespace="api", pod=~"api-{{args.canary-hash}}-[a-z0-9]+", status=~"[23].."}[120s])) or on() vector(0)) / sum(rate(http_requests_total{namespace="api", pod=~"api-{{args.canary-hash}}-[a-z0-9]+"}[120s]))',
       "latency-p95":
         'histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{namespace="api", pod=~"api-{{args.canary-hash}}-[a-z0-9]+"}[120s])))',
       "error-rate":
-        'sum(rate(http_requests_total{namespace="api", pod=~"api-{{args.canary-hash}}-[a-z0-9]+", status=~"5.."}[120s])) / sum(rate(http_requests_total{namespace="api", pod=~"api-{{args.canary-hash}}-[a-z0-9]+"}[120s]))',
+        '(sum(rate(http_requests_total{namespace="api", pod=~"api-{{args.canary-hash}}-[a-z0-9]+", status=~"5.."}[120s])) or on() vector(0)) / sum(rate(http_requests_total{namespace="api", pod=~"api-{{args.canary-hash}}-[a-z0-9]+"}[120s]))',
     });
     for (const q of Object.values(queries)) {
       expect(syntaxErrors(filled(q))).toEqual([]);
@@ -204,6 +204,12 @@ describe("analysis", () => {
     const spec = analysisTemplateSpec(target, CANARY, "http://prom:9090", undefined);
     expect(spec.args).toEqual([{ name: "canary-hash" }]);
     const metrics = spec.metrics as Record<string, unknown>[];
+    // The first measurement after a rate window; two quiet measurements tolerated, the third pauses.
+    expect(metrics.slice(0, 3).map((m) => [m.initialDelay, m.inconclusiveLimit])).toEqual([
+      ["120s", 2],
+      ["120s", 2],
+      ["120s", 2],
+    ]);
     expect(
       metrics.map((m) => [m.name, m.interval, m.failureLimit, m.successCondition, m.failureCondition]),
     ).toEqual([

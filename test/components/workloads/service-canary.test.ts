@@ -111,12 +111,16 @@ describe("PlatformService released by canary", () => {
     expect(canary.steps).toEqual([
       { setCanaryScale: { replicas: 1 } },
       { analysis: { templates: [{ templateName: "api-acceptance" }] } },
+      // Traffic before scaling to it: matching a weight of 0 would remove the pod that passed acceptance.
+      { setWeight: 10 },
       { setCanaryScale: { matchTrafficWeight: true } },
-      ...[10, 20, 30, 40, 50].flatMap((w) => [{ setWeight: w }, { pause: { duration: "300s" } }]),
+      { pause: { duration: "300s" } },
+      ...[20, 30, 40, 50].flatMap((w) => [{ setWeight: w }, { pause: { duration: "300s" } }]),
     ]);
+    expect(canary.steps[canary.analysis.startingStep]).toEqual({ setWeight: 10 });
     expect(canary.analysis).toEqual({
       templates: [{ templateName: "api-analysis" }],
-      startingStep: 3,
+      startingStep: 2,
       args: [{ name: "canary-hash", valueFrom: { podTemplateHashValue: "Latest" } }],
     });
   });

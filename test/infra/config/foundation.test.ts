@@ -291,7 +291,7 @@ describe("config validation", () => {
           (s.services as Record<string, unknown>[])[1].image = "ghcr.io/acme/worker:1.0.0";
         }),
       [
-        "platform:services.services[1].image: must come from the platform registry (<account>.dkr.ecr.us-west-2.amazonaws.com/platform/worker:<tag>) or start with one of platform:registry.allowedImagePrefixes",
+        "platform:services.services[1].image: must come from the platform registry (<account>.dkr.ecr.us-west-2.amazonaws.com/platform/production/worker:<tag>) or start with one of platform:registry.allowedImagePrefixes",
       ],
     ],
   ])("%s", (_label, change, expected) => {

@@ -127,8 +127,8 @@ describe("stack-file mistakes, each with its fix", () => {
         // Moving the stack to another region also moves its ALB and its registry: the us-west-2
         // certificate and images no longer fit.
         "platform:services.services[0].expose.certificateArn: is in us-west-2; an ALB in us-west-1 only takes an ACM certificate from us-west-1: request or import the certificate there",
-        "platform:services.services[0].image: must come from the platform registry (<account>.dkr.ecr.us-west-1.amazonaws.com/platform/api:<tag>) or start with one of platform:registry.allowedImagePrefixes",
-        "platform:services.services[1].image: must come from the platform registry (<account>.dkr.ecr.us-west-1.amazonaws.com/platform/worker:<tag>) or start with one of platform:registry.allowedImagePrefixes",
+        "platform:services.services[0].image: must come from the platform registry (<account>.dkr.ecr.us-west-1.amazonaws.com/platform/production/api:<tag>) or start with one of platform:registry.allowedImagePrefixes",
+        "platform:services.services[1].image: must come from the platform registry (<account>.dkr.ecr.us-west-1.amazonaws.com/platform/production/worker:<tag>) or start with one of platform:registry.allowedImagePrefixes",
       ],
     ],
     [
