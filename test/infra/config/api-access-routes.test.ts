@@ -1,29 +1,5 @@
-import { ConfigError, parseConfig, type RawConfig } from "../../../infra/config";
 import { apiAccessCidrsOutside } from "../../../infra/config/api-access";
-import { PROJECT_DIR } from "../../../tools/offline/preview-stack";
-import { readStackFiles } from "../../../tools/offline/stack-files";
-
-function stackRaw(stack: string): Record<string, string> {
-  return { ...readStackFiles(PROJECT_DIR, stack).config };
-}
-
-function withJson(raw: RawConfig, key: string, change: (v: Record<string, unknown>) => void): RawConfig {
-  const value = JSON.parse(raw[key]) as Record<string, unknown>;
-  change(value);
-  return { ...raw, [key]: JSON.stringify(value) };
-}
-
-function problemsOf(raw: RawConfig, stack: string): string[] {
-  try {
-    parseConfig(raw, "platform", stack);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      return err.problems.map((p) => `${p.key}: ${p.message}`);
-    }
-    throw err;
-  }
-  return [];
-}
+import { stackRaw, withJson, problemsOf } from "../../support/config";
 
 describe("replies to apiAccessCidrs outside the VPC need a route (decision 0126)", () => {
   const production = stackRaw("production");

@@ -1,39 +1,12 @@
-import { ConfigError, parseConfig, type RawConfig } from "../../../infra/config";
+import { parseConfig, type RawConfig } from "../../../infra/config";
 import { costSchema, workingHoursOf } from "../../../infra/config/cost";
-import { PROJECT_DIR } from "../../../tools/offline/preview-stack";
-import { readStackFiles } from "../../../tools/offline/stack-files";
+import { stackRaw, withJson, problemsOf } from "../../support/config";
 
 const MINIMAL = { budget: { monthlyLimitUsd: 300, alertEmails: ["team@example.com"] } };
 
 function schemaMessages(value: unknown): string[] {
   const result = costSchema.safeParse(value);
   return result.success ? [] : result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
-}
-
-function stackRaw(stack: string): Record<string, string> {
-  return { ...readStackFiles(PROJECT_DIR, stack).config };
-}
-
-function withJson(
-  raw: Record<string, string>,
-  key: string,
-  change: (v: Record<string, unknown>) => void,
-): RawConfig {
-  const value = JSON.parse(raw[key]) as Record<string, unknown>;
-  change(value);
-  return { ...raw, [key]: JSON.stringify(value) };
-}
-
-function problemsOf(raw: RawConfig, stack: string): string[] {
-  try {
-    parseConfig(raw, "platform", stack);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      return err.problems.map((p) => `${p.key}: ${p.message}`);
-    }
-    throw err;
-  }
-  return [];
 }
 
 describe("platform:cost schema", () => {

@@ -2,6 +2,7 @@ import { parseConfig, ConfigError, type RawConfig } from "../../../infra/config"
 import { cidrsOverlap, mustParseCidr } from "../../../components/network/cidr";
 import { readStackFiles } from "../../../tools/offline/stack-files";
 import { PROJECT_DIR } from "../../../tools/offline/preview-stack";
+import { problemsOf } from "../../support/config";
 
 const STACKS = ["dev", "staging", "production"] as const;
 
@@ -18,18 +19,6 @@ function withObject(
   const value = JSON.parse(raw[key]) as Record<string, unknown>;
   change(value);
   return { ...raw, [key]: JSON.stringify(value) };
-}
-
-function problemsOf(raw: RawConfig): string[] {
-  try {
-    parseConfig(raw, "platform", "production");
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      return err.problems.map((p) => `${p.key}: ${p.message}`);
-    }
-    throw err;
-  }
-  return [];
 }
 
 describe("stack files", () => {

@@ -2,13 +2,14 @@
  * The mistakes a new user makes in a stack file, each reported with the key, what is wrong and the
  * fix (the nearest known value or the allowed ones), all of them in one run.
  */
-import { parseConfig, ConfigError, type RawConfig } from "../../../infra/config";
+import { parseConfig } from "../../../infra/config";
 import { AWS_CONFIG_KEYS } from "../../../infra/config/keys";
 import { AWS_REGIONS, EC2_INSTANCE_TYPES, availabilityZonesOf } from "../../../infra/config/aws";
 import { describeValue } from "../../../infra/config/problems";
 import { editDistance, nearest, notOneOf } from "../../../infra/config/suggest";
 import { readStackFiles } from "../../../tools/offline/stack-files";
 import { PROJECT_DIR } from "../../../tools/offline/preview-stack";
+import { problemsOf } from "../../support/config";
 
 type Raw = Record<string, string>;
 
@@ -26,18 +27,6 @@ function edit(raw: Raw, key: string, change: (v: Loose) => void): Raw {
   change(value);
   raw[key] = JSON.stringify(value);
   return raw;
-}
-
-function problemsOf(raw: RawConfig): string[] {
-  try {
-    parseConfig(raw, "platform", "production");
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      return err.problems.map((p) => `${p.key}: ${p.message}`);
-    }
-    throw err;
-  }
-  return [];
 }
 
 describe("suggestions", () => {
