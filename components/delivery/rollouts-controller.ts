@@ -37,6 +37,8 @@ export const ROLLOUTS_NAMESPACE = "argo-rollouts";
 export const ROLLOUTS_RELEASE = "argo-rollouts";
 /** The alert raised when a release is aborted (anchor `rolloutaborted` in docs/runbooks/releases.md). */
 export const ROLLOUT_ABORTED_ALERT = "RolloutAborted";
+/** A release waiting for a person (an inconclusive analysis pauses it). */
+export const ROLLOUT_STUCK_ALERT = "RolloutPausedTooLong";
 
 /** Every problem with the args, as sentences; empty when valid. */
 export function rolloutsControllerProblems(args: RolloutsControllerArgs): string[] {
@@ -117,24 +119,41 @@ export function rolloutsValues(args: RolloutsControllerArgs): Record<string, unk
   };
 }
 
-/** The alerting rule on the controller's metrics: a Rollout in phase Degraded was aborted (and rolled back). */
+/**
+ * The alerting rules on the controller's metrics: a Rollout aborted (Degraded, rolled back), or a
+ * Rollout paused far longer than any step's pause (an Inconclusive analysis waits for a person).
+ * The chart's ServiceMonitor does not honor labels, so the Rollout's namespace is `exported_namespace`.
+ */
 export function rolloutAlertRules(runbookBaseUrl: string): Record<string, unknown>[] {
+  const rule = (alert: string, phase: string, forDuration: string, summary: string, description: string) => ({
+    alert,
+    expr: `max by (exported_namespace, name) (rollout_info{phase="${phase}"}) == 1`,
+    for: forDuration,
+    labels: { severity: "high" },
+    annotations: {
+      summary,
+      description,
+      runbook_url: `${runbookBaseUrl}releases.md#${alert.toLowerCase()}`,
+    },
+  });
   return [
     {
       name: "progressive-delivery",
       rules: [
-        {
-          alert: ROLLOUT_ABORTED_ALERT,
-          expr: 'max by (namespace, name) (rollout_info{phase="Degraded"}) == 1',
-          for: "1m",
-          labels: { severity: "high" },
-          annotations: {
-            summary: "Release of {{ $labels.namespace }}/{{ $labels.name }} aborted and rolled back",
-            description:
-              "The canary of Rollout {{ $labels.name }} failed its analysis, acceptance test or progress deadline: traffic is back on the stable version.",
-            runbook_url: `${runbookBaseUrl}releases.md#${ROLLOUT_ABORTED_ALERT.toLowerCase()}`,
-          },
-        },
+        rule(
+          ROLLOUT_ABORTED_ALERT,
+          "Degraded",
+          "1m",
+          "Release of {{ $labels.exported_namespace }}/{{ $labels.name }} aborted and rolled back",
+          "The canary of Rollout {{ $labels.name }} failed its analysis, acceptance test or progress deadline: traffic is back on the stable version.",
+        ),
+        rule(
+          ROLLOUT_STUCK_ALERT,
+          "Paused",
+          "30m",
+          "Release of {{ $labels.exported_namespace }}/{{ $labels.name }} paused for 30 minutes",
+          "Rollout {{ $labels.name }} has been paused longer than any step's pause: its analysis was inconclusive (no traffic reached the canary) or someone paused it; it waits for a person to promote or abort.",
+        ),
       ],
     },
   ];

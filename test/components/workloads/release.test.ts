@@ -337,17 +337,28 @@ describe("Argo Rollouts controller", () => {
     ]);
   });
 
-  test("the abort alert parses, routes by severity and links a runbook section that exists", () => {
+  test("the abort and stuck alerts parse, route by severity and link runbook sections that exist", () => {
     const [group] = rolloutAlertRules(args.runbookBaseUrl) as { rules: Record<string, any>[] }[];
-    const [rule] = group.rules;
-    expect(rule.alert).toBe("RolloutAborted");
-    expect(syntaxErrors(rule.expr)).toEqual([]);
-    expect(rule.labels).toEqual({ severity: "high" });
-    expect(rule.annotations.runbook_url).toBe("https://example.com/docs/runbooks/releases.md#rolloutaborted");
     const runbook = readFileSync(
       join(__dirname, "..", "..", "..", "docs", "runbooks", "releases.md"),
       "utf8",
     );
-    expect(runbook).toMatch(/^## RolloutAborted$/m);
+    expect(group.rules.map((r) => [r.alert, r.expr, r.for])).toEqual([
+      ["RolloutAborted", 'max by (exported_namespace, name) (rollout_info{phase="Degraded"}) == 1', "1m"],
+      // Longer than any step's pause (5 minutes by default): an inconclusive analysis waits for a person.
+      [
+        "RolloutPausedTooLong",
+        'max by (exported_namespace, name) (rollout_info{phase="Paused"}) == 1',
+        "30m",
+      ],
+    ]);
+    for (const rule of group.rules) {
+      expect(syntaxErrors(rule.expr)).toEqual([]);
+      expect(rule.labels).toEqual({ severity: "high" });
+      expect(rule.annotations.runbook_url).toBe(
+        `https://example.com/docs/runbooks/releases.md#${rule.alert.toLowerCase()}`,
+      );
+      expect(runbook).toMatch(new RegExp(`^## ${rule.alert}$`, "m"));
+    }
   });
 });
