@@ -65,7 +65,7 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
 }
 
 /** Schema types the walk below looks through to find the object a path leads to. */
-interface ZodDef {
+export interface ZodDef {
   readonly type: string;
   readonly shape?: Record<string, z.ZodType>;
   readonly innerType?: z.ZodType;
@@ -74,7 +74,8 @@ interface ZodDef {
   readonly in?: z.ZodType;
 }
 
-function defOf(schema: z.ZodType): ZodDef {
+/** The internal definition of a zod 4 schema (its type and the schemas it wraps). */
+export function defOf(schema: z.ZodType): ZodDef {
   return (schema as unknown as { _zod: { def: ZodDef } })._zod.def;
 }
 

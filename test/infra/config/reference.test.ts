@@ -13,6 +13,7 @@ import { type CheckContext, type ConfigProblem, SCALARS, SECTIONS } from "../../
 import { joinPath } from "../../../infra/config/problems";
 import { readStackFiles } from "../../../tools/offline/stack-files";
 import { PROJECT_DIR } from "../../../tools/offline/preview-stack";
+import { defOf, type ZodDef } from "../../../infra/config/problems";
 
 interface Row {
   readonly section: string;
@@ -65,23 +66,10 @@ function documentedRows(): Row[] {
 // Walking zod schemas by path: `a.<name>.b[].c`, where `<x>` is any key and `[]` any list item.
 // ------------------------------------------------------------------------------------------------
 
-interface Def {
-  readonly type: string;
-  readonly shape?: Record<string, z.ZodType>;
-  readonly innerType?: z.ZodType;
-  readonly element?: z.ZodType;
-  readonly valueType?: z.ZodType;
-  readonly in?: z.ZodType;
-}
-
-function def(schema: z.ZodType): Def {
-  return (schema as unknown as { _zod: { def: Def } })._zod.def;
-}
-
-function unwrap(schema: z.ZodType): Def {
-  let d = def(schema);
+function unwrap(schema: z.ZodType): ZodDef {
+  let d = defOf(schema);
   while (d.innerType !== undefined || d.type === "pipe") {
-    d = def(d.innerType ?? d.in!);
+    d = defOf(d.innerType ?? d.in!);
   }
   return d;
 }
